@@ -1,0 +1,422 @@
+//! What an instruction means: keyword, flags and arguments read from its
+//! joined text exactly as BuildKit's parser reads them.
+//!
+//! Each function here ports one piece of BuildKit's
+//! `frontend/dockerfile/parser` (v0.12): `splitCommand`,
+//! `extractBuilderFlags`, and the per-instruction argument readers
+//! (`parseMaybeJSON`, `parseNameVal`, `parseWords`...). Their quirks are kept
+//! on purpose: trailing text after an exec-form array is ignored, legacy
+//! `ENV k v` keeps everything after the key as one value, and so on.
+
+/// An instruction's meaning, as BuildKit's parser would report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meaning {
+    /// The keyword as written (`run`, `FROM`, or an unknown word).
+    pub keyword: String,
+    /// Flags before the arguments, as BuildKit unquotes them (`--from=x`).
+    pub flags: Vec<String>,
+    /// BuildKit's argument list (see `Instruction::value`).
+    pub value: Vec<String>,
+    /// True for exec form (a JSON array of strings).
+    pub json: bool,
+    /// The wrapped instruction of an `ONBUILD`.
+    pub sub: Option<Box<Meaning>>,
+    /// Byte offset, in the joined text, where the arguments start.
+    pub args_offset: usize,
+}
+
+/// An error in an instruction's text: BuildKit's message, and where in the
+/// joined text it points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MeaningError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// Whitespace in BuildKit's `reWhitespace` (`[\t\v\f\r ]+`).
+fn is_re_space(c: char) -> bool {
+    matches!(c, '\t' | '\x0B' | '\x0C' | '\r' | ' ')
+}
+
+/// Reads one instruction's joined text (BuildKit's `newNodeFromLine`).
+pub(crate) fn meaning(line: &str, escape: char) -> Result<Meaning, MeaningError> {
+    let lead = line.len() - line.trim_start().len();
+    let trimmed = line.trim();
+    let (keyword, rest_at) = match trimmed.find(is_re_space) {
+        Some(i) => {
+            let after = &trimmed[i..];
+            let skip = after.len() - after.trim_start_matches(is_re_space).len();
+            (&trimmed[..i], Some(lead + i + skip))
+        }
+        None => (trimmed, None),
+    };
+    let (flags, args, args_offset) = match rest_at {
+        Some(at) => {
+            let (flags, args_at) = extract_flags(&line[at..lead + trimmed.len()]);
+            let raw = &line[at + args_at..lead + trimmed.len()];
+            let args = raw.trim();
+            let offset = at + args_at + (raw.len() - raw.trim_start().len());
+            (flags, args, offset)
+        }
+        None => (Vec::new(), "", line.len()),
+    };
+    let err = |message: String| MeaningError {
+        message,
+        offset: args_offset,
+    };
+    let mut meaning = Meaning {
+        keyword: keyword.to_string(),
+        flags,
+        value: Vec::new(),
+        json: false,
+        sub: None,
+        args_offset,
+    };
+    match keyword.to_ascii_lowercase().as_str() {
+        "add" | "copy" | "volume" => {
+            (meaning.value, meaning.json) = maybe_json_to_list(args).map_err(err)?
+        }
+        "cmd" | "entrypoint" | "run" | "shell" => {
+            (meaning.value, meaning.json) = maybe_json(args).map_err(err)?
+        }
+        "arg" => meaning.value = words(args, escape),
+        "env" => meaning.value = name_val(args, "ENV", escape).map_err(err)?,
+        "label" => meaning.value = name_val(args, "LABEL", escape).map_err(err)?,
+        "expose" | "from" => meaning.value = whitespace_delimited(args),
+        "maintainer" | "stopsignal" | "user" | "workdir" => {
+            if !args.is_empty() {
+                meaning.value = vec![args.to_string()];
+            }
+        }
+        "healthcheck" => (meaning.value, meaning.json) = health(args).map_err(err)?,
+        "onbuild" => {
+            if !args.is_empty() {
+                let mut sub = self::meaning(args, escape).map_err(|mut e| {
+                    e.offset += args_offset;
+                    e
+                })?;
+                sub.args_offset += args_offset;
+                meaning.value = sub.value.clone();
+                meaning.json = sub.json;
+                meaning.sub = Some(Box::new(sub));
+            }
+        }
+        // BuildKit's parser keeps unknown instructions with one empty value;
+        // the build, not the parser, rejects them.
+        _ => meaning.value = vec![String::new()],
+    }
+    Ok(meaning)
+}
+
+impl Meaning {
+    /// True when this instruction (or the one `ONBUILD` wraps) may announce
+    /// heredocs: shell-form RUN, COPY and ADD.
+    pub(crate) fn can_contain_heredoc(&self) -> bool {
+        let inner = self.sub.as_deref().unwrap_or(self);
+        let kw = inner.keyword.to_ascii_lowercase();
+        matches!(kw.as_str(), "run" | "copy" | "add") && !inner.json
+    }
+}
+
+/// Flags at the start of the arguments (`extractBuilderFlags`): returns them
+/// and the byte offset where the arguments begin. Works byte by byte, as
+/// BuildKit does, so quotes and backslashes inside a flag are removed.
+fn extract_flags(line: &str) -> (Vec<String>, usize) {
+    let b = line.as_bytes();
+    let mut words = Vec::new();
+    let mut word: Vec<u8> = Vec::new();
+    let mut blank_ok = false;
+    let mut quote = 0u8;
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let mut phase = Phase::Spaces;
+    let mut pos = 0;
+    // BuildKit appends each byte as a rune: bytes above 0x7f become
+    // Latin-1 characters, which is what its flags then hold.
+    let latin1 = |w: &[u8]| w.iter().map(|&c| c as char).collect::<String>();
+    while pos <= b.len() {
+        let ch = b.get(pos).copied().unwrap_or(0);
+        if phase == Phase::Spaces {
+            if pos == b.len() {
+                break;
+            }
+            if ch.is_ascii_whitespace() || ch == 0x0B {
+                pos += 1;
+                continue;
+            }
+            if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
+                return (words, pos);
+            }
+            phase = Phase::Word;
+        }
+        if pos == b.len() {
+            if word != b"--" && (blank_ok || !word.is_empty()) {
+                words.push(latin1(&word));
+            }
+            break;
+        }
+        let mut c = ch;
+        if phase == Phase::Word {
+            if c.is_ascii_whitespace() || c == 0x0B {
+                phase = Phase::Spaces;
+                if word == b"--" {
+                    return (words, pos);
+                }
+                if blank_ok || !word.is_empty() {
+                    words.push(latin1(&word));
+                }
+                word.clear();
+                blank_ok = false;
+                pos += 1;
+                continue;
+            }
+            if c == b'\'' || c == b'"' {
+                quote = c;
+                blank_ok = true;
+                phase = Phase::Quote;
+                pos += 1;
+                continue;
+            }
+            if c == b'\\' {
+                if pos + 1 == b.len() {
+                    pos += 1;
+                    continue;
+                }
+                pos += 1;
+                c = b[pos];
+            }
+            word.push(c);
+            pos += 1;
+            continue;
+        }
+        // Inside quotes.
+        if c == quote {
+            phase = Phase::Word;
+            pos += 1;
+            continue;
+        }
+        if c == b'\\' {
+            if pos + 1 == b.len() {
+                phase = Phase::Word;
+                pos += 1;
+                continue;
+            }
+            pos += 1;
+            c = b[pos];
+        }
+        word.push(c);
+        pos += 1;
+    }
+    (words, b.len())
+}
+
+/// Exec form if the text is a JSON array of strings (`parseJSON`). `Ok(None)`
+/// when it is not JSON at all; `Err` when it is an array of non-strings.
+fn json_array(rest: &str) -> Result<Option<Vec<String>>, String> {
+    let rest = rest.trim_start();
+    if !rest.starts_with('[') {
+        return Ok(None);
+    }
+    // Like Go's json.Decoder: the first value counts, trailing text does not.
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    let Some(Ok(serde_json::Value::Array(items))) = stream.next() else {
+        return Ok(None);
+    };
+    items
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Ok(s),
+            _ => {
+                Err("when using JSON array syntax, arrays must be comprised of strings only".into())
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// RUN, CMD, ENTRYPOINT, SHELL: exec form, else the whole text as one value.
+fn maybe_json(rest: &str) -> Result<(Vec<String>, bool), String> {
+    if rest.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    Ok(match json_array(rest)? {
+        Some(v) => (v, true),
+        None => (vec![rest.to_string()], false),
+    })
+}
+
+/// COPY, ADD, VOLUME: exec form, else words split on whitespace.
+fn maybe_json_to_list(rest: &str) -> Result<(Vec<String>, bool), String> {
+    Ok(match json_array(rest)? {
+        Some(v) => (v, true),
+        None => (whitespace_delimited(rest), false),
+    })
+}
+
+/// FROM, EXPOSE and list forms: split on `[\t\v\f\r ]+`.
+fn whitespace_delimited(rest: &str) -> Vec<String> {
+    if rest.is_empty() {
+        return Vec::new();
+    }
+    rest.split(is_re_space)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// HEALTHCHECK: the type (`CMD`, `NONE`) then a RUN-like command.
+fn health(rest: &str) -> Result<(Vec<String>, bool), String> {
+    let sep = rest
+        .bytes()
+        .position(|c| c.is_ascii_whitespace() || c == 0x0B)
+        .unwrap_or(rest.len());
+    if sep == 0 {
+        return Ok((Vec::new(), false));
+    }
+    let next = rest[sep..].trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '\x0B');
+    let (cmd, json) = maybe_json(next)?;
+    let mut value = vec![rest[..sep].to_string()];
+    value.extend(cmd);
+    Ok((value, json))
+}
+
+/// ENV and LABEL (`parseNameVal`): `k=v` pairs, or the legacy `k v` form.
+/// The value list holds key, value pairs.
+fn name_val(rest: &str, key: &str, escape: char) -> Result<Vec<String>, String> {
+    let words = words(rest, escape);
+    let Some(first) = words.first() else {
+        return Ok(Vec::new());
+    };
+    if !first.contains('=') {
+        let mut parts = rest.splitn(2, is_re_space);
+        let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
+            return Err(format!("{key} must have two arguments"));
+        };
+        let v = v.trim_start_matches(is_re_space);
+        return Ok(vec![k.to_string(), v.to_string()]);
+    }
+    let mut value = Vec::with_capacity(words.len() * 2);
+    for word in words {
+        let Some((k, v)) = word.split_once('=') else {
+            return Err(format!(
+                "Syntax error - can't find = in {}. Must be of the form: name=value",
+                go_quote(&word)
+            ));
+        };
+        value.extend([k.to_string(), v.to_string()]);
+    }
+    Ok(value)
+}
+
+/// Go's `%q` for the strings BuildKit quotes in its messages.
+fn go_quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// Words separated by whitespace outside quotes (`parseWords`), kept as
+/// written: quotes and escapes stay in the word.
+pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
+    #[derive(PartialEq)]
+    enum Phase {
+        Spaces,
+        Word,
+        Quote,
+    }
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let mut chars = rest.chars().peekable();
+    loop {
+        let ch = chars.next();
+        if phase == Phase::Spaces {
+            match ch {
+                None => break,
+                Some(c) if c.is_whitespace() => continue,
+                Some(_) => phase = Phase::Word,
+            }
+        }
+        let Some(mut c) = ch else {
+            if blank_ok || !word.is_empty() {
+                words.push(word);
+            }
+            break;
+        };
+        if phase == Phase::Word {
+            if c.is_whitespace() {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                blank_ok = false;
+                continue;
+            }
+            if c == '\'' || c == '"' {
+                quote = c;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if c == escape {
+                let Some(next) = chars.next() else {
+                    continue; // an escape at the very end is dropped
+                };
+                word.push(c);
+                c = next;
+            }
+            word.push(c);
+            continue;
+        }
+        // Inside quotes.
+        if c == quote {
+            phase = Phase::Word;
+        }
+        if c == escape && quote != '\'' {
+            let Some(next) = chars.next() else {
+                phase = Phase::Word;
+                continue;
+            };
+            word.push(c);
+            c = next;
+        }
+        word.push(c);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(line: &str) -> Meaning {
+        meaning(line, '\\').unwrap()
+    }
+
+    #[test]
+    fn flags_are_unquoted_and_stop_at_double_dash() {
+        let got = m(r#"RUN --mount=type=cache,target="/a b" -- x"#);
+        assert_eq!(got.flags, ["--mount=type=cache,target=/a b"]);
+        assert_eq!(got.value, ["x"]);
+    }
+
+    #[test]
+    fn exec_form_ignores_trailing_text_and_rejects_numbers() {
+        let got = m(r#"CMD ["a"] x"#);
+        assert_eq!((got.value, got.json), (vec!["a".to_string()], true));
+        assert!(meaning("CMD [1]", '\\').is_err());
+        assert!(!m(r#"CMD ["a",]"#).json);
+    }
+
+    #[test]
+    fn legacy_env_keeps_the_rest_as_one_value() {
+        assert_eq!(m("ENV a  b  c").value, ["a", "b  c"]);
+        assert_eq!(
+            meaning("ENV a=1 b", '\\').unwrap_err().message,
+            r#"Syntax error - can't find = in "b". Must be of the form: name=value"#
+        );
+    }
+}

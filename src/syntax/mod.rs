@@ -1,0 +1,365 @@
+//! Reading Dockerfiles: a lossless tree that agrees with BuildKit.
+//!
+//! The pest grammar (`grammar/dockerfile.pest`) cuts the text into
+//! directives, comments, blank lines and instructions; `instruction` reads
+//! each instruction's meaning as BuildKit does; `heredoc` finds the heredocs
+//! an instruction announces, whose bodies are read here.
+
+pub mod buildkit;
+mod edit;
+mod error;
+mod grammar;
+mod heredoc;
+mod instruction;
+mod tree;
+
+use std::ops::Range;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+pub use error::ParseError;
+pub use instruction::Meaning;
+pub use tree::{
+    Directive, Dockerfile, Flag, Heredoc, Instruction, Kind, Node, NodeKind, Pos, Span, Token,
+    TokenKind,
+};
+
+use grammar::{LayoutParser, Rule};
+
+const BOM: &str = "\u{FEFF}";
+
+/// Parses Dockerfile bytes; text that is not UTF-8 is an error at the first
+/// bad byte.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Dockerfile, ParseError> {
+    match std::str::from_utf8(bytes) {
+        Ok(src) => parse(src),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // The prefix is valid UTF-8 by construction.
+            let src = std::str::from_utf8(good).unwrap_or_default();
+            let mut err = ParseError::at(src, src.len(), "");
+            err.message = format!(
+                "not UTF-8 text (byte 0x{:02x} at offset {})",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            );
+            Err(err)
+        }
+    }
+}
+
+/// Parses a Dockerfile the way BuildKit does, keeping every byte.
+pub fn parse(src: &str) -> Result<Dockerfile, ParseError> {
+    let bom = src.starts_with(BOM);
+    let mut df = Dockerfile {
+        arena: src.to_string(),
+        source_len: src.len(),
+        bom,
+        escape: '\\',
+        nodes: Vec::new(),
+    };
+    let mut reader = Reader {
+        src,
+        pos: if bom { BOM.len() } else { 0 },
+        line: 1,
+        base: 0,
+    };
+    reader.directives(&mut df)?;
+    let nodes = reader.items(df.escape)?;
+    df.nodes.extend(nodes);
+    if !df
+        .nodes
+        .iter()
+        .any(|n| matches!(n.kind, NodeKind::Instruction(_)))
+    {
+        return Err(ParseError::at(src, 0, "file with no instructions"));
+    }
+    Ok(df)
+}
+
+/// Parses a piece of Dockerfile text (instructions, comments, blank lines)
+/// with the given escape character, placing its byte ranges at `base`.
+pub(crate) fn parse_fragment(
+    src: &str,
+    escape: char,
+    base: usize,
+) -> Result<Vec<Node>, ParseError> {
+    let mut reader = Reader {
+        src,
+        pos: 0,
+        line: 1,
+        base,
+    };
+    reader.items(escape)
+}
+
+/// Walks the text once, front to back, producing nodes.
+struct Reader<'s> {
+    src: &'s str,
+    /// Byte offset of the next unread byte.
+    pos: usize,
+    /// Line number of the next unread byte.
+    line: usize,
+    /// Where `src` sits in the arena.
+    base: usize,
+}
+
+impl<'s> Reader<'s> {
+    fn rest(&self) -> &'s str {
+        &self.src[self.pos..]
+    }
+
+    fn error(&self, offset: usize, message: impl Into<String>) -> ParseError {
+        ParseError::at(self.src, offset, message)
+    }
+
+    /// Takes `len` bytes as one node, counting its lines.
+    fn take(&mut self, len: usize, kind: NodeKind) -> Node {
+        let text = &self.src[self.pos..self.pos + len];
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let last = self.line + newlines - usize::from(newlines > 0 && text.ends_with('\n'));
+        let node = Node {
+            kind,
+            range: self.base + self.pos..self.base + self.pos + len,
+            lines: (self.line, last),
+        };
+        self.pos += len;
+        self.line += newlines;
+        node
+    }
+
+    /// Parser directives on the first lines; the escape directive sets the
+    /// escape character for the rest of the file.
+    fn directives(&mut self, df: &mut Dockerfile) -> Result<(), ParseError> {
+        while self.pos < self.src.len() {
+            let Ok(mut pairs) = LayoutParser::parse(Rule::directive, self.rest()) else {
+                break;
+            };
+            let Some(pair) = pairs.next() else { break };
+            let mut name = String::new();
+            let mut value = String::new();
+            for p in pair.clone().into_inner() {
+                match p.as_rule() {
+                    Rule::directive_name => name = p.as_str().to_ascii_lowercase(),
+                    Rule::directive_value => value = p.as_str().to_string(),
+                    _ => {}
+                }
+            }
+            let at = self.pos;
+            if df.directives().any(|d| d.name == name) {
+                return Err(self.error(at, format!("only one {name} parser directive can be used")));
+            }
+            if name == "escape" {
+                df.escape = match value.as_str() {
+                    "\\" => '\\',
+                    "`" => '`',
+                    _ => {
+                        return Err(self.error(
+                            at,
+                            format!("invalid escape token '{value}' does not match ` or \\"),
+                        ));
+                    }
+                };
+            }
+            let node = self.take(
+                pair.as_str().len(),
+                NodeKind::Directive(Directive { name, value }),
+            );
+            df.nodes.push(node);
+        }
+        Ok(())
+    }
+
+    /// Everything after the directives. Files with no `<<` are read by one
+    /// grammar call; others item by item, so heredoc bodies can be taken.
+    fn items(&mut self, escape: char) -> Result<Vec<Node>, ParseError> {
+        if self.rest().contains("<<") {
+            return self.items_one_by_one(escape);
+        }
+        let start = (self.pos, self.line);
+        let rule = match escape {
+            '`' => Rule::items_backtick,
+            _ => Rule::items_backslash,
+        };
+        let pairs = LayoutParser::parse(rule, self.rest())
+            .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?;
+        let mut nodes = Vec::new();
+        for pair in pairs {
+            if pair.as_rule() == Rule::EOI {
+                break;
+            }
+            let (node, markers) = self.item(pair, escape)?;
+            if !markers.is_empty() {
+                // A heredoc marker made by joining continued lines.
+                (self.pos, self.line) = start;
+                return self.items_one_by_one(escape);
+            }
+            nodes.push(node);
+        }
+        Ok(nodes)
+    }
+
+    fn items_one_by_one(&mut self, escape: char) -> Result<Vec<Node>, ParseError> {
+        let rule = match escape {
+            '`' => Rule::item_backtick,
+            _ => Rule::item_backslash,
+        };
+        let mut nodes = Vec::new();
+        while self.pos < self.src.len() {
+            let pair = LayoutParser::parse(rule, self.rest())
+                .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?
+                .next()
+                .ok_or_else(|| self.error(self.pos, "internal grammar error: empty item"))?;
+            let (mut node, markers) = self.item(pair, escape)?;
+            if let NodeKind::Instruction(ins) = &mut node.kind {
+                for marker in markers {
+                    self.heredoc_body(ins, marker)?;
+                }
+                node.range.end = self.base + self.pos;
+                let text = self.text_of(&node.range);
+                node.lines.1 = (self.line - usize::from(text.ends_with('\n'))).max(node.lines.0);
+            }
+            nodes.push(node);
+        }
+        Ok(nodes)
+    }
+
+    fn text_of(&self, range: &Range<usize>) -> &'s str {
+        &self.src[range.start - self.base..range.end - self.base]
+    }
+
+    /// Turns one grammar item into a node, with the heredocs it announces
+    /// (their bodies not yet read).
+    fn item(
+        &mut self,
+        pair: Pair<'s, Rule>,
+        escape: char,
+    ) -> Result<(Node, Vec<heredoc::Marker>), ParseError> {
+        let len = pair.as_str().len();
+        let (kind, markers) = match pair.as_rule() {
+            Rule::blank => (NodeKind::Blank, Vec::new()),
+            Rule::comment => (NodeKind::Comment, Vec::new()),
+            _ => {
+                let (ins, markers) = self.instruction(pair, escape)?;
+                (NodeKind::Instruction(Box::new(ins)), markers)
+            }
+        };
+        Ok((self.take(len, kind), markers))
+    }
+
+    /// Builds an instruction's tokens and reads its meaning from the joined
+    /// text, as BuildKit joins continued lines.
+    fn instruction(
+        &self,
+        pair: Pair<'s, Rule>,
+        escape: char,
+    ) -> Result<(Instruction, Vec<heredoc::Marker>), ParseError> {
+        let origin = self.base + self.pos - pair.as_span().start();
+        let mut tokens = Vec::new();
+        let mut push = |kind, p: &Pair<Rule>| {
+            let s = p.as_span();
+            tokens.push(Token {
+                kind,
+                range: origin + s.start()..origin + s.end(),
+            });
+        };
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::indent => push(TokenKind::Indent, &p),
+                Rule::text => push(TokenKind::Text, &p),
+                Rule::newline => push(TokenKind::Newline, &p),
+                Rule::continuation => {
+                    for q in p.into_inner() {
+                        let kind = match q.as_rule() {
+                            Rule::line_break => TokenKind::LineBreak,
+                            Rule::continued_comment => TokenKind::ContinuedComment,
+                            _ => TokenKind::ContinuedBlank,
+                        };
+                        push(kind, &q);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The joined text, and where each text token starts in it and in
+        // the source, to point errors at the right column.
+        let mut line = String::new();
+        let mut map = Vec::new();
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Text) {
+            map.push((line.len(), t.range.start - self.base));
+            line.push_str(self.text_of(&t.range));
+        }
+        let at = |offset: usize| {
+            let i = map.partition_point(|&(logical, _)| logical <= offset);
+            map.get(i.wrapping_sub(1))
+                .map_or(self.pos, |&(logical, src)| src + (offset - logical))
+                .min(self.src.len())
+        };
+        let lead = line.len() - line.trim_start().len();
+        let keyword_at = self.base + at(lead);
+        let meaning =
+            instruction::meaning(&line, escape).map_err(|e| self.error(at(e.offset), e.message))?;
+        let markers = if meaning.can_contain_heredoc() {
+            heredoc::markers(&line).map_err(|m| self.error(at(lead), m))?
+        } else {
+            Vec::new()
+        };
+        let marker_at = line.find("<<").map_or(lead, |i| i);
+        let ins = Instruction {
+            meaning,
+            tokens,
+            heredocs: Vec::new(),
+            keyword_at,
+            marker_at: self.base + at(marker_at),
+        };
+        Ok((ins, markers))
+    }
+
+    /// Reads one heredoc body up to its terminator line (BuildKit compares
+    /// the line without its line ending, and for `<<-` without leading tabs).
+    fn heredoc_body(
+        &mut self,
+        ins: &mut Instruction,
+        marker: heredoc::Marker,
+    ) -> Result<(), ParseError> {
+        let body_start = self.pos;
+        while self.pos < self.src.len() {
+            let rest = self.rest();
+            let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+            let physical = &rest[..len];
+            let mut candidate = physical.trim_end_matches(['\r', '\n']);
+            if marker.chomp {
+                candidate = candidate.trim_start_matches('\t');
+            }
+            let line_start = self.pos;
+            self.pos += len;
+            self.line += usize::from(physical.ends_with('\n'));
+            if candidate != marker.name {
+                continue;
+            }
+            if line_start > body_start {
+                ins.tokens.push(Token {
+                    kind: TokenKind::HeredocBody,
+                    range: self.base + body_start..self.base + line_start,
+                });
+            }
+            ins.tokens.push(Token {
+                kind: TokenKind::HeredocEnd,
+                range: self.base + line_start..self.base + self.pos,
+            });
+            ins.heredocs.push(Heredoc {
+                content: self.src[body_start..line_start].to_string(),
+                name: marker.name,
+                chomp: marker.chomp,
+                expand: marker.expand,
+                fd: marker.fd,
+            });
+            return Ok(());
+        }
+        Err(self.error(
+            ins.marker_at - self.base,
+            format!("unterminated heredoc {}", marker.name),
+        ))
+    }
+}
