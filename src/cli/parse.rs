@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use clap::ValueEnum;
-use dockopt::syntax::{self, Dockerfile, NodeKind, TokenKind};
+use dockopt::syntax;
 
 use super::{EXIT_ERROR, EXIT_OK, input};
 
@@ -69,7 +69,7 @@ pub fn run(args: &Args) -> u8 {
                 .map_err(std::io::Error::other)
                 .and_then(|()| writeln!(out)),
             Format::Source => write!(out, "{df}"),
-            Format::Tree => write!(out, "{}", tree_dump(name, &df)),
+            Format::Tree => write!(out, "{name}: {}", syntax::dump(&df)),
         };
         if let Err(e) = written {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -80,72 +80,4 @@ pub fn run(args: &Args) -> u8 {
         }
     }
     status
-}
-
-/// The `tree` format: one block per node, tokens listed under instructions.
-fn tree_dump(name: &str, df: &Dockerfile) -> String {
-    let mut s = format!("{name}: escape {:?}", df.escape());
-    if df.has_bom() {
-        s.push_str(", byte-order mark");
-    }
-    s.push('\n');
-    for (i, node) in df.nodes().iter().enumerate() {
-        let span = df.span(i);
-        let at = format!(
-            "{}:{}-{}:{}",
-            span.start.line, span.start.column, span.end.line, span.end.column
-        );
-        match &node.kind {
-            NodeKind::Directive(d) => s += &format!("{at:<14} directive {}={}\n", d.name, d.value),
-            NodeKind::Comment => s += &format!("{at:<14} comment {:?}\n", df.node_text(i).trim()),
-            NodeKind::Blank => s += &format!("{at:<14} blank\n"),
-            NodeKind::Instruction(ins) => {
-                let form = if ins.is_exec_form() { "exec" } else { "shell" };
-                s += &format!(
-                    "{at:<14} {} ({:?}, {form} form)\n",
-                    ins.keyword(),
-                    ins.kind()
-                );
-                if let Some(sub) = ins.onbuild_keyword() {
-                    s += &format!("{:14}   wraps {sub}\n", "");
-                }
-                for f in ins.flags() {
-                    match f.value {
-                        Some(v) => s += &format!("{:14}   flag {} = {v:?}\n", "", f.name),
-                        None => s += &format!("{:14}   flag {}\n", "", f.name),
-                    }
-                }
-                for a in ins.args() {
-                    s += &format!("{:14}   arg {a:?}\n", "");
-                }
-                if let Some(stage) = ins.stage_name() {
-                    s += &format!("{:14}   stage {stage}\n", "");
-                }
-                for h in ins.heredocs() {
-                    let lines = h.content.lines().count();
-                    s += &format!("{:14}   heredoc {} ({lines} lines)\n", "", h.name);
-                }
-                let tokens: Vec<String> = ins
-                    .tokens()
-                    .iter()
-                    .map(|t| format!("{}({})", token_name(t.kind), df.text(&t.range()).len()))
-                    .collect();
-                s += &format!("{:14}   tokens {}\n", "", tokens.join(" "));
-            }
-        }
-    }
-    s
-}
-
-fn token_name(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Indent => "indent",
-        TokenKind::Text => "text",
-        TokenKind::LineBreak => "line-break",
-        TokenKind::ContinuedComment => "continued-comment",
-        TokenKind::ContinuedBlank => "continued-blank",
-        TokenKind::Newline => "newline",
-        TokenKind::HeredocBody => "heredoc-body",
-        TokenKind::HeredocEnd => "heredoc-end",
-    }
 }

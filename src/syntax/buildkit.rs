@@ -55,7 +55,7 @@ pub fn view<'a>(file: &'a str, df: &'a Dockerfile) -> FileView<'a> {
 }
 
 fn instruction_view(ins: &Instruction, lines: (usize, usize)) -> InstructionView<'_> {
-    let sub_cmd = ins.onbuild_keyword().map(str::to_uppercase);
+    let sub_cmd = ins.onbuild_keyword().map(|k| up_to_nul(k).to_uppercase());
     let heredocs = if sub_cmd.is_some() {
         Vec::new()
     } else {
@@ -68,7 +68,7 @@ fn instruction_view(ins: &Instruction, lines: (usize, usize)) -> InstructionView
             .collect()
     };
     InstructionView {
-        cmd: ins.keyword().to_uppercase(),
+        cmd: up_to_nul(ins.keyword()).to_uppercase(),
         sub_cmd,
         json: ins.is_exec_form(),
         start_line: lines.0,

@@ -100,7 +100,9 @@ impl Dockerfile {
             if let NodeKind::Instruction(ins) = &mut node.kind {
                 ins.tokens.iter_mut().for_each(|t| shift(&mut t.range));
                 ins.keyword_at = ins.keyword_at - old.start + base;
-                ins.marker_at = ins.marker_at - old.start + base;
+                ins.marker_at
+                    .iter_mut()
+                    .for_each(|m| *m = *m - old.start + base);
                 let end = node.range.end;
                 ins.tokens.push(Token {
                     kind: TokenKind::Newline,

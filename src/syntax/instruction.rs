@@ -64,6 +64,10 @@ pub(crate) fn meaning(line: &str, escape: char) -> Result<Meaning, MeaningError>
         message,
         offset: args_offset,
     };
+    let err_at = |(message, at): (String, usize)| MeaningError {
+        message,
+        offset: args_offset + at,
+    };
     let mut meaning = Meaning {
         keyword: keyword.to_string(),
         flags,
@@ -80,8 +84,8 @@ pub(crate) fn meaning(line: &str, escape: char) -> Result<Meaning, MeaningError>
             (meaning.value, meaning.json) = maybe_json(args).map_err(err)?
         }
         "arg" => meaning.value = words(args, escape),
-        "env" => meaning.value = name_val(args, "ENV", escape).map_err(err)?,
-        "label" => meaning.value = name_val(args, "LABEL", escape).map_err(err)?,
+        "env" => meaning.value = name_val(args, "ENV", escape).map_err(err_at)?,
+        "label" => meaning.value = name_val(args, "LABEL", escape).map_err(err_at)?,
         "expose" | "from" => meaning.value = whitespace_delimited(args),
         "maintainer" | "stopsignal" | "user" | "workdir" => {
             if !args.is_empty() {
@@ -138,13 +142,21 @@ fn extract_flags(line: &str) -> (Vec<String>, usize) {
     // BuildKit appends each byte as a rune: bytes above 0x7f become
     // Latin-1 characters, which is what its flags then hold.
     let latin1 = |w: &[u8]| w.iter().map(|&c| c as char).collect::<String>();
+    // Go's unicode.IsSpace on a byte: ASCII whitespace, and also 0x85 and
+    // 0xA0, which in UTF-8 text are the last byte of some characters (NBSP,
+    // `à`). Followed where the split falls between characters.
+    let is_space = |pos: usize| match b[pos] {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => true,
+        0x85 | 0xA0 => line.is_char_boundary(pos + 1),
+        _ => false,
+    };
     while pos <= b.len() {
         let ch = b.get(pos).copied().unwrap_or(0);
         if phase == Phase::Spaces {
             if pos == b.len() {
                 break;
             }
-            if ch.is_ascii_whitespace() || ch == 0x0B {
+            if is_space(pos) {
                 pos += 1;
                 continue;
             }
@@ -161,7 +173,7 @@ fn extract_flags(line: &str) -> (Vec<String>, usize) {
         }
         let mut c = ch;
         if phase == Phase::Word {
-            if c.is_ascii_whitespace() || c == 0x0B {
+            if is_space(pos) {
                 phase = Phase::Spaces;
                 if word == b"--" {
                     return (words, pos);
@@ -286,26 +298,27 @@ fn health(rest: &str) -> Result<(Vec<String>, bool), String> {
 
 /// ENV and LABEL (`parseNameVal`): `k=v` pairs, or the legacy `k v` form.
 /// The value list holds key, value pairs.
-fn name_val(rest: &str, key: &str, escape: char) -> Result<Vec<String>, String> {
-    let words = words(rest, escape);
-    let Some(first) = words.first() else {
+fn name_val(rest: &str, key: &str, escape: char) -> Result<Vec<String>, (String, usize)> {
+    let words = words_at(rest, escape);
+    let Some((_, first)) = words.first() else {
         return Ok(Vec::new());
     };
     if !first.contains('=') {
         let mut parts = rest.splitn(2, is_re_space);
         let (Some(k), Some(v)) = (parts.next(), parts.next()) else {
-            return Err(format!("{key} must have two arguments"));
+            return Err((format!("{key} must have two arguments"), 0));
         };
         let v = v.trim_start_matches(is_re_space);
         return Ok(vec![k.to_string(), v.to_string()]);
     }
     let mut value = Vec::with_capacity(words.len() * 2);
-    for word in words {
+    for (at, word) in words {
         let Some((k, v)) = word.split_once('=') else {
-            return Err(format!(
+            let message = format!(
                 "Syntax error - can't find = in {}. Must be of the form: name=value",
                 go_quote(&word)
-            ));
+            );
+            return Err((message, at));
         };
         value.extend([k.to_string(), v.to_string()]);
     }
@@ -320,6 +333,11 @@ fn go_quote(s: &str) -> String {
 /// Words separated by whitespace outside quotes (`parseWords`), kept as
 /// written: quotes and escapes stay in the word.
 pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
+    words_at(rest, escape).into_iter().map(|(_, w)| w).collect()
+}
+
+/// [`words`] with the byte offset where each word starts.
+fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -331,19 +349,24 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
     let mut word = String::new();
     let mut quote = '\0';
     let mut blank_ok = false;
-    let mut chars = rest.chars().peekable();
+    let mut start = 0;
+    let mut chars = rest.char_indices().peekable();
     loop {
-        let ch = chars.next();
+        let next = chars.next();
+        let ch = next.map(|(_, c)| c);
         if phase == Phase::Spaces {
-            match ch {
+            match next {
                 None => break,
-                Some(c) if c.is_whitespace() => continue,
-                Some(_) => phase = Phase::Word,
+                Some((_, c)) if c.is_whitespace() => continue,
+                Some((i, _)) => {
+                    phase = Phase::Word;
+                    start = i;
+                }
             }
         }
         let Some(mut c) = ch else {
             if blank_ok || !word.is_empty() {
-                words.push(word);
+                words.push((start, word));
             }
             break;
         };
@@ -351,7 +374,7 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
             if c.is_whitespace() {
                 phase = Phase::Spaces;
                 if blank_ok || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
+                    words.push((start, std::mem::take(&mut word)));
                 }
                 blank_ok = false;
                 continue;
@@ -362,7 +385,7 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
                 phase = Phase::Quote;
             }
             if c == escape {
-                let Some(next) = chars.next() else {
+                let Some((_, next)) = chars.next() else {
                     continue; // an escape at the very end is dropped
                 };
                 word.push(c);
@@ -376,7 +399,7 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
             phase = Phase::Word;
         }
         if c == escape && quote != '\'' {
-            let Some(next) = chars.next() else {
+            let Some((_, next)) = chars.next() else {
                 phase = Phase::Word;
                 continue;
             };

@@ -6,6 +6,7 @@
 //! an instruction announces, whose bodies are read here.
 
 pub mod buildkit;
+mod dump;
 mod edit;
 mod error;
 mod grammar;
@@ -18,6 +19,7 @@ use std::ops::Range;
 use pest::Parser;
 use pest::iterators::Pair;
 
+pub use dump::dump;
 pub use error::ParseError;
 pub use instruction::Meaning;
 pub use tree::{
@@ -259,10 +261,17 @@ impl<'s> Reader<'s> {
         let mut tokens = Vec::new();
         let mut push = |kind, p: &Pair<Rule>| {
             let s = p.as_span();
-            tokens.push(Token {
-                kind,
-                range: origin + s.start()..origin + s.end(),
-            });
+            let range = origin + s.start()..origin + s.end();
+            // Text split at a plain escape character is one token.
+            match tokens.last_mut() {
+                Some(Token {
+                    kind: TokenKind::Text,
+                    range: last,
+                }) if kind == TokenKind::Text && last.end == range.start => {
+                    last.end = range.end;
+                }
+                _ => tokens.push(Token { kind, range }),
+            }
         };
         for p in pair.into_inner() {
             match p.as_rule() {
@@ -305,13 +314,15 @@ impl<'s> Reader<'s> {
         } else {
             Vec::new()
         };
-        let marker_at = line.find("<<").map_or(lead, |i| i);
         let ins = Instruction {
             meaning,
             tokens,
             heredocs: Vec::new(),
             keyword_at,
-            marker_at: self.base + at(marker_at),
+            marker_at: markers_at(&line, &markers)
+                .into_iter()
+                .map(|i| self.base + at(i))
+                .collect(),
         };
         Ok((ins, markers))
     }
@@ -357,9 +368,44 @@ impl<'s> Reader<'s> {
             });
             return Ok(());
         }
+        let at = ins
+            .marker_at
+            .get(ins.heredocs.len())
+            .copied()
+            .unwrap_or(ins.keyword_at);
         Err(self.error(
-            ins.marker_at - self.base,
+            at - self.base,
             format!("unterminated heredoc {}", marker.name),
         ))
     }
+}
+
+/// Where each heredoc marker starts in the joined line: the successive `<<`
+/// whose word holds the marker's name (for pointing errors at it).
+fn markers_at(line: &str, markers: &[heredoc::Marker]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(markers.len());
+    let mut from = 0;
+    for m in markers {
+        let found = line[from..]
+            .match_indices("<<")
+            .map(|(i, _)| from + i)
+            .find(|&i| {
+                let word = line[i + 2..]
+                    .split(char::is_whitespace)
+                    .next()
+                    .unwrap_or("");
+                word.trim_start_matches('-')
+                    .contains(m.name.chars().next().unwrap_or('<'))
+            });
+        let i = found.unwrap_or(from);
+        // Back up over the file descriptor digits.
+        let start = i - line[..i]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        out.push(start);
+        from = (i + 2).min(line.len());
+    }
+    out
 }

@@ -192,8 +192,8 @@ pub struct Instruction {
     pub(crate) heredocs: Vec<Heredoc>,
     /// Byte offset of the keyword in the arena.
     pub(crate) keyword_at: usize,
-    /// Byte offset of the first `<<` (or the keyword), for heredoc errors.
-    pub(crate) marker_at: usize,
+    /// Byte offsets of the heredoc markers, for heredoc errors.
+    pub(crate) marker_at: Vec<usize>,
 }
 
 impl Instruction {
