@@ -134,11 +134,11 @@ impl<'s> Reader<'s> {
     /// Parser directives on the first lines; the escape directive sets the
     /// escape character for the rest of the file.
     fn directives(&mut self, df: &mut Dockerfile) -> Result<(), ParseError> {
-        while self.pos < self.src.len() {
-            let Ok(mut pairs) = LayoutParser::parse(Rule::directive, self.rest()) else {
-                break;
-            };
-            let Some(pair) = pairs.next() else { break };
+        // `directives` matches zero or more lines, so it cannot fail.
+        let Ok(pairs) = LayoutParser::parse(Rule::directives, self.rest()) else {
+            return Ok(());
+        };
+        for pair in pairs {
             let mut name = String::new();
             let mut value = String::new();
             for p in pair.clone().into_inner() {
@@ -276,7 +276,7 @@ impl<'s> Reader<'s> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::indent => push(TokenKind::Indent, &p),
-                Rule::text => push(TokenKind::Text, &p),
+                Rule::text | Rule::escaped_text => push(TokenKind::Text, &p),
                 Rule::newline => push(TokenKind::Newline, &p),
                 Rule::continuation => {
                     for q in p.into_inner() {
