@@ -397,7 +397,11 @@ fn markers_at(line: &str, markers: &[heredoc::Marker]) -> Vec<usize> {
                 word.trim_start_matches('-')
                     .contains(m.name.chars().next().unwrap_or('<'))
             });
-        let i = found.unwrap_or(from);
+        let Some(i) = found else {
+            // Not found (a marker the lexer assembled): point at the keyword.
+            out.push(line.len() - line.trim_start().len());
+            continue;
+        };
         // Back up over the file descriptor digits.
         let start = i - line[..i]
             .bytes()
@@ -405,7 +409,7 @@ fn markers_at(line: &str, markers: &[heredoc::Marker]) -> Vec<usize> {
             .take_while(u8::is_ascii_digit)
             .count();
         out.push(start);
-        from = (i + 2).min(line.len());
+        from = i + 2;
     }
     out
 }
