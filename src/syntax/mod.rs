@@ -291,14 +291,28 @@ impl<'s> Reader<'s> {
                 _ => {}
             }
         }
-        // The joined text, and where each text token starts in it and in
-        // the source, to point errors at the right column.
-        let mut line = String::new();
+        // The joined text (borrowed when the instruction is one piece of
+        // text), and where each text token starts in it and in the source,
+        // to point errors at the right column.
+        let mut texts = tokens.iter().filter(|t| t.kind == TokenKind::Text);
+        let first = texts.next().map(|t| t.range.clone());
         let mut map = Vec::new();
-        for t in tokens.iter().filter(|t| t.kind == TokenKind::Text) {
-            map.push((line.len(), t.range.start - self.base));
-            line.push_str(self.text_of(&t.range));
-        }
+        let joined;
+        let line: &str = match (first, texts.next()) {
+            (Some(only), None) => {
+                map.push((0, only.start - self.base));
+                self.text_of(&only)
+            }
+            _ => {
+                let mut s = String::new();
+                for t in tokens.iter().filter(|t| t.kind == TokenKind::Text) {
+                    map.push((s.len(), t.range.start - self.base));
+                    s.push_str(self.text_of(&t.range));
+                }
+                joined = s;
+                &joined
+            }
+        };
         let at = |offset: usize| {
             let i = map.partition_point(|&(logical, _)| logical <= offset);
             map.get(i.wrapping_sub(1))
