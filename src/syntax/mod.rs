@@ -322,9 +322,9 @@ impl<'s> Reader<'s> {
         let lead = line.len() - line.trim_start().len();
         let keyword_at = self.base + at(lead);
         let meaning =
-            instruction::meaning(&line, escape).map_err(|e| self.error(at(e.offset), e.message))?;
+            instruction::meaning(line, escape).map_err(|e| self.error(at(e.offset), e.message))?;
         let markers = if meaning.can_contain_heredoc() {
-            heredoc::markers(&line).map_err(|m| self.error(at(lead), m))?
+            heredoc::markers(line).map_err(|m| self.error(at(lead), m))?
         } else {
             Vec::new()
         };
@@ -333,7 +333,7 @@ impl<'s> Reader<'s> {
             tokens,
             heredocs: Vec::new(),
             keyword_at,
-            marker_at: markers_at(&line, &markers)
+            marker_at: markers_at(line, &markers)
                 .into_iter()
                 .map(|i| self.base + at(i))
                 .collect(),
