@@ -4,4 +4,12 @@
 //! The data flows one way: bytes -> [`syntax`] (a lossless tree that agrees
 //! with BuildKit) -> analysis -> strategy -> emit -> diff.
 
+pub mod analysis;
+pub mod catalog;
+pub mod classify;
+pub mod diff;
+pub mod emit;
+pub mod plan;
+pub mod rewrite;
+pub mod strategy;
 pub mod syntax;

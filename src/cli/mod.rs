@@ -1,7 +1,11 @@
 //! Command-line interface: one module per subcommand.
 
+mod explain;
+mod files;
 mod input;
 mod parse;
+mod rewrite;
+mod write;
 
 use std::process::ExitCode;
 
@@ -23,6 +27,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Rewrite(rewrite::Args),
+    Explain(explain::Args),
     Parse(parse::Args),
 }
 
@@ -37,6 +43,8 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Rewrite(args) => rewrite::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Parse(args) => parse::run(&args),
     };
     ExitCode::from(code)

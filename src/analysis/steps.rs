@@ -1,0 +1,525 @@
+//! What each command of a RUN line does: install packages, build, create a
+//! user, touch files... Recognition is by program and subcommand; anything
+//! else is `Step::Unknown`, which makes a strategy careful.
+
+use super::shell::Command;
+
+/// A system package manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Manager {
+    /// apt-get and apt.
+    Apt,
+    /// Alpine's apk.
+    Apk,
+    /// yum, dnf and microdnf.
+    Dnf,
+}
+
+/// What a command does, as far as a rewrite cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `apt-get update`, `apk update`.
+    PackageIndex,
+    /// Installs system packages.
+    PackageInstall {
+        manager: Manager,
+        packages: Vec<String>,
+        /// apk's `--virtual NAME`.
+        virtual_name: Option<String>,
+    },
+    /// Removes system packages.
+    PackageRemove {
+        manager: Manager,
+        packages: Vec<String>,
+    },
+    /// Clears caches and package lists.
+    Cleanup,
+    /// `pip install` in any spelling.
+    Pip(Pip),
+    /// Creates a virtual environment at `path`.
+    Venv { path: String },
+    /// poetry, pipenv or uv installing a project's dependencies.
+    PythonTool { tool: String, args: Vec<String> },
+    /// npm, yarn or pnpm.
+    Node { tool: String, action: NodeAction },
+    /// `corepack enable` or `corepack prepare`.
+    Corepack,
+    /// `npm install -g` and the like.
+    NodeGlobal { packages: Vec<String> },
+    /// A go command.
+    Go(GoStep),
+    /// useradd, adduser, groupadd...
+    User,
+    /// mkdir, chmod, ln, cp... on these paths.
+    Files { program: String, paths: Vec<String> },
+    /// Prints or checks something; changes nothing that matters.
+    Harmless,
+    /// Anything else.
+    Unknown(String),
+}
+
+/// A `pip install`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Pip {
+    /// `--user`: into the user's home.
+    pub user: bool,
+    /// `--prefix DIR`.
+    pub prefix: Option<String>,
+    /// `--target DIR`.
+    pub target: Option<String>,
+    /// `-r FILE` arguments.
+    pub requirements: Vec<String>,
+    /// Packages named on the command line (and `-e` paths).
+    pub packages: Vec<String>,
+}
+
+/// What an npm, yarn or pnpm command does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeAction {
+    /// install, ci, add...
+    Install,
+    /// `run build` or `build`.
+    Build,
+    /// Another script: `run lint`, `test`.
+    Script(String),
+    /// prune, `install --production` afterwards...
+    Prune,
+    /// cache clean, config set...
+    Housekeeping,
+}
+
+/// A go command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoStep {
+    /// mod download, mod tidy, mod verify, get.
+    Modules,
+    /// `go build`, with its `-o` output if given.
+    Build {
+        output: Option<String>,
+        cgo: Option<bool>,
+    },
+    /// `go install PKG`.
+    Install {
+        packages: Vec<String>,
+        cgo: Option<bool>,
+    },
+    /// test, vet, generate.
+    Check,
+}
+
+/// Recognises one command.
+pub fn step(cmd: &Command) -> Step {
+    let program = cmd.program();
+    let args = cmd.args();
+    match program {
+        "apt-get" | "apt" => apt(args),
+        "apk" => apk(args),
+        "yum" | "dnf" | "microdnf" => dnf(args),
+        "pip" | "pip3" => pip(args),
+        p if is_python(p) => python(args),
+        "poetry" | "pipenv" | "uv" => python_tool(program, args),
+        "virtualenv" => match args.iter().find(|a| !a.starts_with('-')) {
+            Some(path) => Step::Venv { path: path.clone() },
+            None => Step::Unknown(program.into()),
+        },
+        "npm" | "yarn" | "pnpm" => node(program, args),
+        "corepack" => Step::Corepack,
+        "go" => go(cmd, args),
+        "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
+        "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
+        | "rmdir" => files(cmd),
+        "echo" | "printf" | "cat" | "sed" | "tee" if !cmd.redirects.is_empty() => files(cmd),
+        "sed" if args.iter().any(|a| a.starts_with("-i")) => files(cmd),
+        "echo" | "printf" | "true" | "set" | "export" | "cd" | "which" | "ls" | "cat" | "env"
+        | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "node" | "java" => {
+            Step::Harmless
+        }
+        "" => Step::Harmless,
+        _ => Step::Unknown(program.into()),
+    }
+}
+
+fn is_python(p: &str) -> bool {
+    p == "python"
+        || p.strip_prefix("python")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+fn positional(args: &[String]) -> Vec<String> {
+    args.iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect()
+}
+
+fn apt(args: &[String]) -> Step {
+    let pos = positional(args);
+    match pos.first().map(String::as_str) {
+        Some("update") => Step::PackageIndex,
+        Some("install") => Step::PackageInstall {
+            manager: Manager::Apt,
+            packages: pos[1..].to_vec(),
+            virtual_name: None,
+        },
+        Some("remove" | "purge" | "autoremove") => Step::PackageRemove {
+            manager: Manager::Apt,
+            packages: pos[1..].to_vec(),
+        },
+        Some("clean" | "autoclean") => Step::Cleanup,
+        Some(other) => Step::Unknown(format!("apt-get {other}")),
+        None => Step::Unknown("apt-get".into()),
+    }
+}
+
+fn apk(args: &[String]) -> Step {
+    let mut virtual_name = None;
+    let mut pos = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--virtual" || a == "-t" {
+            virtual_name = it.next().cloned();
+        } else if let Some(v) = a.strip_prefix("--virtual=") {
+            virtual_name = Some(v.to_string());
+        } else if a == "--repository" || a == "-X" {
+            it.next();
+        } else if !a.starts_with('-') {
+            pos.push(a.clone());
+        }
+    }
+    match pos.first().map(String::as_str) {
+        Some("update") => Step::PackageIndex,
+        Some("add") => Step::PackageInstall {
+            manager: Manager::Apk,
+            packages: pos[1..].to_vec(),
+            virtual_name,
+        },
+        Some("del") => Step::PackageRemove {
+            manager: Manager::Apk,
+            packages: pos[1..].to_vec(),
+        },
+        Some("cache") => Step::Cleanup,
+        Some(other) => Step::Unknown(format!("apk {other}")),
+        None => Step::Unknown("apk".into()),
+    }
+}
+
+fn dnf(args: &[String]) -> Step {
+    let pos = positional(args);
+    match pos.first().map(String::as_str) {
+        Some("install") => Step::PackageInstall {
+            manager: Manager::Dnf,
+            packages: pos[1..].to_vec(),
+            virtual_name: None,
+        },
+        Some("remove" | "erase") => Step::PackageRemove {
+            manager: Manager::Dnf,
+            packages: pos[1..].to_vec(),
+        },
+        Some("clean" | "makecache") => Step::Cleanup,
+        Some(other) => Step::Unknown(format!("dnf {other}")),
+        None => Step::Unknown("dnf".into()),
+    }
+}
+
+/// `python -m pip ...`, `python -m venv DIR`, or running a script.
+fn python(args: &[String]) -> Step {
+    match args {
+        [m, module, rest @ ..] if m == "-m" => match module.as_str() {
+            "pip" => pip(rest),
+            "venv" | "virtualenv" => match rest.iter().find(|a| !a.starts_with('-')) {
+                Some(path) => Step::Venv { path: path.clone() },
+                None => Step::Unknown("python -m venv".into()),
+            },
+            "compileall" => Step::Harmless,
+            other => Step::Unknown(format!("python -m {other}")),
+        },
+        [v] if v == "--version" || v == "-V" => Step::Harmless,
+        _ => Step::Unknown("python".into()),
+    }
+}
+
+fn pip(args: &[String]) -> Step {
+    let Some((sub, rest)) = args.split_first() else {
+        return Step::Unknown("pip".into());
+    };
+    match sub.as_str() {
+        "install" => {}
+        "--version" | "freeze" | "list" | "check" | "show" | "config" => return Step::Harmless,
+        "download" | "wheel" => return Step::Pip(Pip::default()),
+        "cache" => return Step::Cleanup,
+        _ => return Step::Unknown(format!("pip {sub}")),
+    }
+    let mut pip = Pip::default();
+    let mut it = rest.iter();
+    // Options that take a value as the next word.
+    const WITH_VALUE: &[&str] = &[
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-c",
+        "--constraint",
+        "--trusted-host",
+        "--root",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--progress-bar",
+        "--cache-dir",
+        "--src",
+        "--upgrade-strategy",
+        "--only-binary",
+        "--no-binary",
+    ];
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .unwrap_or_default()
+        };
+        match name {
+            "--user" => pip.user = true,
+            "--prefix" => pip.prefix = Some(value()),
+            "-t" | "--target" => pip.target = Some(value()),
+            "-r" | "--requirement" => pip.requirements.push(value()),
+            "-e" | "--editable" => pip.packages.push(value()),
+            n if WITH_VALUE.contains(&n) => {
+                value();
+            }
+            n if n.starts_with('-') => {}
+            _ => pip.packages.push(a.clone()),
+        }
+    }
+    Step::Pip(pip)
+}
+
+fn python_tool(tool: &str, args: &[String]) -> Step {
+    match (tool, args.first().map(String::as_str)) {
+        ("uv", Some("pip")) if args.get(1).is_some_and(|a| a == "install") => {
+            let Step::Pip(mut p) = pip(&args[1..]) else {
+                return Step::Unknown("uv pip".into());
+            };
+            p.user = false;
+            Step::Pip(p)
+        }
+        (_, Some("--version")) => Step::Harmless,
+        _ => Step::PythonTool {
+            tool: tool.to_string(),
+            args: args.to_vec(),
+        },
+    }
+}
+
+fn node(tool: &str, args: &[String]) -> Step {
+    let global = args.iter().any(|a| a == "-g" || a == "--global")
+        || (tool == "yarn" && args.first().is_some_and(|a| a == "global"));
+    let pos: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    if global {
+        let packages = pos
+            .iter()
+            .skip(1)
+            .filter(|p| **p != "add")
+            .map(|p| p.to_string())
+            .collect();
+        return Step::NodeGlobal { packages };
+    }
+    let action = match pos.first().copied() {
+        None if tool == "yarn" => NodeAction::Install,
+        Some("install" | "i" | "ci" | "add" | "fetch") => {
+            if args
+                .iter()
+                .any(|a| a == "--production" || a == "--omit=dev" || a == "--prod")
+            {
+                NodeAction::Prune
+            } else {
+                NodeAction::Install
+            }
+        }
+        Some("prune") => NodeAction::Prune,
+        Some("build") => NodeAction::Build,
+        Some("run" | "run-script") => match pos.get(1).copied() {
+            Some("build") => NodeAction::Build,
+            Some(s) => NodeAction::Script(s.to_string()),
+            None => NodeAction::Housekeeping,
+        },
+        Some("cache" | "config" | "set" | "version" | "--version" | "audit") => {
+            NodeAction::Housekeeping
+        }
+        Some(s) => NodeAction::Script(s.to_string()),
+        None => NodeAction::Housekeeping,
+    };
+    Step::Node {
+        tool: tool.to_string(),
+        action,
+    }
+}
+
+fn go(cmd: &Command, args: &[String]) -> Step {
+    let cgo = cmd
+        .assignments
+        .iter()
+        .find(|(k, _)| k == "CGO_ENABLED")
+        .map(|(_, v)| v != "0");
+    match args.first().map(String::as_str) {
+        Some("mod" | "get" | "env" | "version" | "work") => Step::Go(GoStep::Modules),
+        Some("build") => {
+            let mut output = None;
+            let mut it = args[1..].iter();
+            while let Some(a) = it.next() {
+                if a == "-o" {
+                    output = it.next().cloned();
+                } else if let Some(v) = a.strip_prefix("-o=") {
+                    output = Some(v.to_string());
+                }
+            }
+            Step::Go(GoStep::Build { output, cgo })
+        }
+        Some("install") => Step::Go(GoStep::Install {
+            packages: positional(&args[1..]),
+            cgo,
+        }),
+        Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
+        Some(other) => Step::Unknown(format!("go {other}")),
+        None => Step::Unknown("go".into()),
+    }
+}
+
+/// Caches and package lists that `rm` clears: removing them is cleanup.
+const CACHE_PATHS: &[&str] = &[
+    "/var/lib/apt/lists",
+    "/var/cache/apt",
+    "/var/cache/apk",
+    "/var/cache/yum",
+    "/var/cache/dnf",
+    "/tmp",
+    "/root/.cache",
+    "~/.cache",
+    "/root/.npm",
+    "~/.npm",
+    "/usr/local/share/.cache",
+    "/var/tmp",
+    "$HOME/.cache",
+];
+
+fn files(cmd: &Command) -> Step {
+    if cmd.program() == "rm" {
+        let targets: Vec<&String> = cmd.args().iter().filter(|a| !a.starts_with('-')).collect();
+        if !targets.is_empty()
+            && targets
+                .iter()
+                .all(|t| CACHE_PATHS.iter().any(|c| t.starts_with(c)))
+        {
+            return Step::Cleanup;
+        }
+    }
+    let mut paths: Vec<String> = cmd
+        .args()
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
+    if matches!(cmd.program(), "chown" | "chgrp" | "chmod") && !paths.is_empty() {
+        paths.remove(0); // the owner or mode
+    }
+    if matches!(cmd.program(), "echo" | "printf" | "sed" | "cat" | "tee") {
+        paths = cmd.redirects.clone();
+        if cmd.program() == "tee" || cmd.program() == "sed" {
+            paths.extend(cmd.args().iter().filter(|a| a.starts_with('/')).cloned());
+        }
+    } else {
+        paths.extend(cmd.redirects.iter().cloned());
+    }
+    Step::Files {
+        program: cmd.program().to_string(),
+        paths,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::shell::commands;
+    use super::*;
+
+    fn steps(s: &str) -> Vec<Step> {
+        commands(s).iter().map(step).collect()
+    }
+
+    #[test]
+    fn package_managers() {
+        assert_eq!(
+            steps(
+                "apt-get update && apt-get install -y --no-install-recommends libpq-dev gcc && rm -rf /var/lib/apt/lists/*"
+            ),
+            vec![
+                Step::PackageIndex,
+                Step::PackageInstall {
+                    manager: Manager::Apt,
+                    packages: vec!["libpq-dev".into(), "gcc".into()],
+                    virtual_name: None
+                },
+                Step::Cleanup,
+            ]
+        );
+        assert_eq!(
+            steps("apk add --no-cache --virtual .build-deps gcc musl-dev")[0],
+            Step::PackageInstall {
+                manager: Manager::Apk,
+                packages: vec!["gcc".into(), "musl-dev".into()],
+                virtual_name: Some(".build-deps".into())
+            }
+        );
+    }
+
+    #[test]
+    fn pip_in_its_spellings() {
+        let want = Step::Pip(Pip {
+            user: true,
+            requirements: vec!["requirements.txt".into()],
+            ..Pip::default()
+        });
+        assert_eq!(
+            steps("pip install --user --no-cache-dir -r requirements.txt")[0],
+            want
+        );
+        assert_eq!(
+            steps("python3 -m pip install --user -r requirements.txt")[0],
+            want
+        );
+        assert_eq!(
+            steps("python -m venv /opt/venv")[0],
+            Step::Venv {
+                path: "/opt/venv".into()
+            }
+        );
+    }
+
+    #[test]
+    fn node_and_go() {
+        assert_eq!(
+            steps("npm ci && npm run build")[1],
+            Step::Node {
+                tool: "npm".into(),
+                action: NodeAction::Build
+            }
+        );
+        assert_eq!(
+            steps("CGO_ENABLED=0 go build -ldflags='-s -w' -o /bin/app ./cmd/app")[0],
+            Step::Go(GoStep::Build {
+                output: Some("/bin/app".into()),
+                cgo: Some(false)
+            })
+        );
+    }
+}

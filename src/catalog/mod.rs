@@ -1,0 +1,230 @@
+//! Knowledge that changes with the world, kept as data: which runtime image
+//! goes with a builder image (`images.toml`) and what system packages are
+//! for (`packages.toml`). Both files are embedded in the binary.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+/// An ecosystem's images.
+#[derive(Debug, Deserialize)]
+pub struct Ecosystem {
+    /// `python`, `node`, `go`.
+    pub name: String,
+    /// Repository names that mean this ecosystem's official image.
+    pub repositories: Vec<String>,
+    /// How the runtime tag is derived (see images.toml).
+    pub slim: String,
+    /// Compressed size of a full image, MB (an estimate's input).
+    pub full_size_mb: u32,
+    /// Compressed size of its runtime image, MB.
+    pub slim_size_mb: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct Images {
+    ecosystem: Vec<Ecosystem>,
+    go_default_release: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Packages {
+    build_only: Vec<String>,
+    dev_without_runtime: Vec<String>,
+    runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    tools: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The whole catalog, read once.
+#[derive(Debug)]
+pub struct Catalog {
+    images: Images,
+    packages: Packages,
+}
+
+/// The catalog embedded in the binary.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog {
+        // The files ship with the binary and are checked by the tests, so a
+        // parse failure here is a build defect, not a user error.
+        images: toml::from_str(include_str!("images.toml")).expect("catalog/images.toml"),
+        packages: toml::from_str(include_str!("packages.toml")).expect("catalog/packages.toml"),
+    })
+}
+
+/// A distribution family, for package names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Debian,
+    Ubuntu,
+    Alpine,
+}
+
+impl Family {
+    fn key(self) -> &'static str {
+        match self {
+            Family::Debian => "debian",
+            Family::Ubuntu => "ubuntu",
+            Family::Alpine => "alpine",
+        }
+    }
+}
+
+/// What a system package is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackageRole {
+    /// Needed only to build.
+    BuildOnly,
+    /// A `-dev` package: build-only, its runtime library goes to the runtime.
+    Dev(Vec<String>),
+    /// A `-dev` package whose runtime library is not known.
+    UnknownDev,
+    /// Anything else: needed at runtime as far as we know.
+    Runtime,
+}
+
+impl Catalog {
+    /// The ecosystem whose official image `repository` names.
+    pub fn ecosystem(&self, repository: &str) -> Option<&Ecosystem> {
+        self.images
+            .ecosystem
+            .iter()
+            .find(|e| e.repositories.iter().any(|r| r == repository))
+    }
+
+    /// The Debian release a golang tag without one is built on.
+    pub fn go_release(&self, version: &str) -> Option<&str> {
+        let minor: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
+        self.images
+            .go_default_release
+            .get(&minor)
+            .map(String::as_str)
+    }
+
+    /// What `package` (a name as written, maybe with `=version`) is for.
+    pub fn package_role(&self, family: Family, package: &str) -> PackageRole {
+        let name = package_name(package);
+        let p = &self.packages;
+        if p.dev_without_runtime.iter().any(|d| d == name) || p.build_only.iter().any(|b| b == name)
+        {
+            return PackageRole::BuildOnly;
+        }
+        if let Some(libs) = p
+            .runtime_library
+            .get(family.key())
+            .and_then(|m| m.get(name))
+        {
+            return PackageRole::Dev(libs.clone());
+        }
+        if name.ends_with("-dev") || name.ends_with("-devel") {
+            return PackageRole::UnknownDev;
+        }
+        PackageRole::Runtime
+    }
+
+    /// The package that provides `program` when a slim image lacks it.
+    pub fn tool_package(&self, family: Family, program: &str) -> Option<&str> {
+        self.packages
+            .tools
+            .get(family.key())
+            .and_then(|t| t.get(program))
+            .map(String::as_str)
+    }
+}
+
+/// A package name without a version pin or release (`curl=7.88*`, `gcc/bookworm`).
+pub fn package_name(package: &str) -> &str {
+    package.split(['=', '/']).next().unwrap_or(package)
+}
+
+/// An image reference split into its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    /// Registry and path before the tag (`python`, `ghcr.io/org/app`).
+    pub repository: String,
+    /// The tag, if written.
+    pub tag: Option<String>,
+    /// The digest, if written.
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// Splits `name[:tag][@digest]`.
+    pub fn parse(image: &str) -> ImageRef {
+        let (rest, digest) = match image.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (image, None),
+        };
+        // A colon after the last slash starts the tag (a registry port comes before it).
+        let slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (repository, tag) = match rest[slash..].rfind(':') {
+            Some(i) => (
+                rest[..slash + i].to_string(),
+                Some(rest[slash + i + 1..].to_string()),
+            ),
+            None => (rest.to_string(), None),
+        };
+        ImageRef {
+            repository,
+            tag,
+            digest,
+        }
+    }
+}
+
+impl std::fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.repository)?;
+        if let Some(t) = &self.tag {
+            write!(f, ":{t}")?;
+        }
+        if let Some(d) = &self.digest {
+            write!(f, "@{d}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_files_load() {
+        let c = catalog();
+        assert!(c.ecosystem("python").is_some());
+        assert_eq!(c.go_release("1.22.5"), Some("bookworm"));
+        assert_eq!(
+            c.package_role(Family::Debian, "libpq-dev"),
+            PackageRole::Dev(vec!["libpq5".into()])
+        );
+        assert_eq!(
+            c.package_role(Family::Debian, "build-essential"),
+            PackageRole::BuildOnly
+        );
+        assert_eq!(
+            c.package_role(Family::Debian, "libfoo-dev"),
+            PackageRole::UnknownDev
+        );
+        assert_eq!(
+            c.package_role(Family::Debian, "curl=7.88.1-10"),
+            PackageRole::Runtime
+        );
+    }
+
+    #[test]
+    fn image_references() {
+        assert_eq!(
+            ImageRef::parse("localhost:5000/py/python:3.12-slim@sha256:ab"),
+            ImageRef {
+                repository: "localhost:5000/py/python".into(),
+                tag: Some("3.12-slim".into()),
+                digest: Some("sha256:ab".into())
+            }
+        );
+        assert_eq!(ImageRef::parse("python").tag, None);
+    }
+}

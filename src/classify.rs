@@ -1,0 +1,657 @@
+//! Reading a single-stage Dockerfile into facts and a first role for every
+//! instruction: what is build work, what is runtime configuration, and what
+//! dockopt cannot place (which leaves the file unchanged).
+//!
+//! Ecosystem strategies refine these facts; nothing here knows Python, Node
+//! or Go.
+
+use crate::analysis::shell::{self, Command};
+use crate::analysis::steps::{self, Manager, Step};
+use crate::catalog::ImageRef;
+use crate::plan::{Artifact, Decision, Role, Unsure};
+use crate::syntax::{Dockerfile, Instruction, Kind, NodeKind};
+
+/// A system package installed by a build step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub manager: Manager,
+    pub package: String,
+    pub line: usize,
+}
+
+/// What a single-stage Dockerfile holds, as the strategies need it.
+#[derive(Debug)]
+pub struct Facts<'a> {
+    pub df: &'a Dockerfile,
+    /// Node index of the FROM.
+    pub from: usize,
+    /// Its image, as written and split.
+    pub image: ImageRef,
+    pub image_text: String,
+    /// Its `--platform` flag, if any.
+    pub platform: Option<String>,
+    /// Its stage name, if any.
+    pub stage_name: Option<String>,
+    /// A decision for every instruction after FROM (and global ARGs).
+    pub decisions: Vec<Decision>,
+    /// Steps of each RUN: node index, WORKDIR in force, steps.
+    pub run_steps: Vec<(usize, Option<String>, Vec<Step>)>,
+    /// Files the build puts in place from the context (COPY/ADD
+    /// destinations), and the final WORKDIR.
+    pub app_paths: Vec<Artifact>,
+    /// The last WORKDIR, if any.
+    pub workdir: Option<String>,
+    /// System packages still installed at the end of the build.
+    pub packages: Vec<Installed>,
+    /// Whether any package install needs the package lists refreshed.
+    pub uses_apt: bool,
+    /// Commands that CMD, ENTRYPOINT and HEALTHCHECK run.
+    pub runtime_commands: Vec<(usize, Command)>,
+    /// Environment variables set by ENV, with their values as written.
+    pub env: Vec<(String, String)>,
+}
+
+impl Facts<'_> {
+    /// The line where node `i` starts.
+    pub fn line(&self, i: usize) -> usize {
+        self.df.nodes()[i].lines.0
+    }
+
+    /// The instruction at node `i`.
+    pub fn instruction(&self, i: usize) -> Option<&Instruction> {
+        self.df.nodes()[i].instruction()
+    }
+
+    /// The decision for node `i`.
+    pub fn decision_mut(&mut self, i: usize) -> Option<&mut Decision> {
+        self.decisions.iter_mut().find(|d| d.node == i)
+    }
+
+    /// True when `path` lies inside a path the build puts the app in.
+    pub fn in_app(&self, path: &str) -> bool {
+        self.app_paths.iter().any(|a| under(path, &a.path))
+    }
+
+    /// The value of ENV `name` as written, if the file sets it.
+    pub fn env_value(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// True when `path` is `dir` or below it.
+pub fn under(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// Resolves `path` against the working directory, as Docker does for COPY
+/// destinations and as a shell does for relative paths.
+pub fn resolve(path: &str, workdir: Option<&str>) -> Option<String> {
+    if path.starts_with('/') {
+        return Some(normalize(path));
+    }
+    let base = workdir?;
+    Some(normalize(&format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path
+    )))
+}
+
+/// Removes `.` and `..` and doubled slashes.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// Paths whose contents are scratch space: writing there builds nothing the
+/// runtime needs.
+const SCRATCH: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/root/.cache",
+    "/var/cache",
+    "/var/lib/apt/lists",
+];
+
+/// Folders that belong to the system image: a COPY into one of them copies
+/// the named files, never the whole folder (which holds the builder image's
+/// own programs).
+const SYSTEM: &[&str] = &[
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/etc",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/lib64",
+    "/usr/libexec",
+    "/usr/include",
+    "/usr/share",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/local/lib",
+    "/usr/local/include",
+    "/usr/local/share",
+    "/var/lib",
+    "/var/cache",
+    "/var/log",
+    "/var/run",
+    "/run",
+    "/opt/venv",
+];
+
+/// Reads a file with one FROM. `Err` says why it is left as it is.
+pub fn facts(df: &Dockerfile) -> Result<Facts<'_>, Unsure> {
+    let froms: Vec<usize> = df
+        .instructions()
+        .filter(|(_, i)| i.kind() == Kind::From)
+        .map(|(n, _)| n)
+        .collect();
+    let from = match froms.as_slice() {
+        [] => return Err(Unsure::file("no FROM instruction")),
+        [one] => *one,
+        _ => return Err(Unsure::file("already multi-stage")),
+    };
+    let from_ins = df.nodes()[from]
+        .instruction()
+        .ok_or_else(|| Unsure::file("no FROM"))?;
+    let image_text = from_ins
+        .from_image()
+        .ok_or_else(|| Unsure::at(df.nodes()[from].lines.0, "FROM names no image"))?
+        .to_string();
+    let mut facts = Facts {
+        df,
+        from,
+        image: ImageRef::parse(&image_text),
+        image_text,
+        platform: from_ins.flag("platform").flatten().map(String::from),
+        stage_name: from_ins.stage_name().map(String::from),
+        decisions: Vec::new(),
+        run_steps: Vec::new(),
+        app_paths: Vec::new(),
+        workdir: None,
+        packages: Vec::new(),
+        uses_apt: false,
+        runtime_commands: Vec::new(),
+        env: Vec::new(),
+    };
+    if from_ins.flags().any(|f| f.name != "platform") {
+        return Err(Unsure::at(
+            facts.line(from),
+            "FROM has flags dockopt does not know",
+        ));
+    }
+    walk(&mut facts)?;
+    settle_late_configuration(&mut facts);
+    Ok(facts)
+}
+
+/// One pass over the instructions after FROM.
+fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
+    let df = facts.df;
+    let mut workdir: Option<String> = None;
+    let mut virtual_groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut last_build: Option<usize> = None;
+    let mut user_at: Option<usize> = None;
+    for (i, node) in df.nodes().iter().enumerate().skip(facts.from + 1) {
+        let NodeKind::Instruction(ins) = &node.kind else {
+            continue;
+        };
+        let line = node.lines.0;
+        let decide = |role: Role, reason: &str| Decision {
+            node: i,
+            lines: node.lines,
+            keyword: ins.keyword().to_string(),
+            role,
+            reason: reason.to_string(),
+        };
+        let is_build = matches!(ins.kind(), Kind::Run | Kind::Copy | Kind::Add);
+        if let Some(u) = user_at.filter(|_| is_build) {
+            return Err(Unsure::at(
+                u,
+                "USER comes before build steps; files they make would belong to that user",
+            ));
+        }
+        let decision = match ins.kind() {
+            Kind::Run => {
+                let steps = run_steps(ins);
+                let role = run_role(facts, &steps, workdir.as_deref(), line)?;
+                let what = describe(&steps);
+                for s in &steps {
+                    track_packages(facts, &mut virtual_groups, s, line);
+                }
+                facts.run_steps.push((i, workdir.clone(), steps));
+                last_build = Some(i);
+                match role {
+                    Role::Both => decide(
+                        Role::Both,
+                        &format!(
+                            "{what}: changes the system outside the app, so it is repeated in the runtime stage"
+                        ),
+                    ),
+                    _ => decide(
+                        Role::Build,
+                        &format!(
+                            "{what}: build work, whose results reach the runtime through the copied artifacts"
+                        ),
+                    ),
+                }
+            }
+            Kind::Copy | Kind::Add => {
+                copy_destination(facts, ins, workdir.as_deref(), line)?;
+                last_build = Some(i);
+                if ins.flag("from").is_some() {
+                    decide(Role::Build, "copies from another image for the build")
+                } else {
+                    decide(
+                        Role::Build,
+                        "puts build context in place; the runtime copies the result",
+                    )
+                }
+            }
+            Kind::Workdir => {
+                let dir = ins.args().first().cloned().unwrap_or_default();
+                workdir = resolve(&dir, workdir.as_deref().or(Some("/")));
+                decide(Role::Both, "the runtime stage works in the same folder")
+            }
+            Kind::Env => {
+                for pair in ins.args().chunks(2) {
+                    if let [k, v] = pair {
+                        facts.env.push((k.clone(), v.clone()));
+                    }
+                }
+                decide(Role::Both, "the environment is set in both stages")
+            }
+            Kind::Arg => decide(Role::Both, "declared again so the runtime stage sees it"),
+            Kind::Shell => decide(Role::Both, "later RUN lines use this shell in both stages"),
+            Kind::User => {
+                user_at = Some(line);
+                decide(Role::Runtime, "the program runs as this user")
+            }
+            Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck => {
+                for c in runtime_commands(ins) {
+                    facts.runtime_commands.push((line, c));
+                }
+                decide(Role::Runtime, "tells the runtime image what to run")
+            }
+            Kind::Expose | Kind::Volume | Kind::Stopsignal | Kind::Label | Kind::Maintainer => {
+                decide(Role::Runtime, "describes the runtime image")
+            }
+            Kind::Onbuild => {
+                return Err(Unsure::at(
+                    line,
+                    "ONBUILD runs in images built from this one",
+                ));
+            }
+            Kind::From => unreachable_from(line)?,
+            Kind::Unknown => {
+                return Err(Unsure::at(
+                    line,
+                    format!("unknown instruction {}", ins.keyword()),
+                ));
+            }
+        };
+        facts.decisions.push(decision);
+    }
+    facts.workdir = workdir;
+    if let Some(w) = facts
+        .workdir
+        .clone()
+        .filter(|w| w != "/" && !facts.in_app(w))
+    {
+        facts.app_paths.push(Artifact {
+            path: w,
+            chown: None,
+            reason: "the working folder, where the build leaves its output".into(),
+        });
+    }
+    if last_build.is_none() {
+        return Err(Unsure::file(
+            "no build step: nothing for a builder stage to do",
+        ));
+    }
+    Ok(())
+}
+
+fn unreachable_from(line: usize) -> Result<Decision, Unsure> {
+    Err(Unsure::at(line, "a second FROM"))
+}
+
+/// Configuration that comes after the last build step moves to the runtime
+/// stage instead of being repeated there.
+fn settle_late_configuration(facts: &mut Facts<'_>) {
+    let last_build = facts
+        .decisions
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.keyword.to_ascii_uppercase().as_str(),
+                "RUN" | "COPY" | "ADD"
+            )
+        })
+        .map(|d| d.node)
+        .max()
+        .unwrap_or(0);
+    for d in &mut facts.decisions {
+        let kw = d.keyword.to_ascii_uppercase();
+        if d.node > last_build
+            && d.role == Role::Both
+            && matches!(kw.as_str(), "ENV" | "WORKDIR" | "ARG" | "SHELL")
+        {
+            d.role = Role::Runtime;
+            d.reason = "set after the last build step, so only the runtime needs it".into();
+        }
+    }
+}
+
+/// A short account of what a RUN does, for `explain`.
+fn describe(steps: &[Step]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut push = |p: String| {
+        if !parts.contains(&p) {
+            parts.push(p);
+        }
+    };
+    for s in steps {
+        match s {
+            Step::PackageIndex => push("refreshes package lists".into()),
+            Step::PackageInstall { packages, .. } => {
+                push(format!("installs {}", packages.join(" ")))
+            }
+            Step::PackageRemove { packages, .. } => push(format!("removes {}", packages.join(" "))),
+            Step::Cleanup => push("clears caches".into()),
+            Step::Pip(_) => push("pip install".into()),
+            Step::Venv { path } => push(format!("makes the virtual environment {path}")),
+            Step::PythonTool { tool, args } => push(format!(
+                "{tool} {}",
+                args.first().map(String::as_str).unwrap_or("")
+            )),
+            Step::Node { tool, .. } => push(format!("{tool} install or build")),
+            Step::Corepack => push("enables corepack".into()),
+            Step::NodeGlobal { packages } => {
+                push(format!("installs {} globally", packages.join(" ")))
+            }
+            Step::Go(_) => push("go build".into()),
+            Step::User => push("creates a user".into()),
+            Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
+            Step::Harmless | Step::Unknown(_) => {}
+        }
+    }
+    if parts.is_empty() {
+        "runs commands that change nothing the image keeps".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The commands a RUN executes: its shell script, its heredoc scripts, or
+/// its exec-form argument list.
+pub fn run_steps(ins: &Instruction) -> Vec<Step> {
+    commands_of(ins).iter().map(steps::step).collect()
+}
+
+/// The simple commands of a RUN, CMD, ENTRYPOINT or HEALTHCHECK.
+pub fn commands_of(ins: &Instruction) -> Vec<Command> {
+    let args = ins.args();
+    let args = if ins.kind() == Kind::Healthcheck {
+        args.get(1..).unwrap_or(&[])
+    } else {
+        args
+    };
+    if ins.is_exec_form() {
+        return exec_commands(args);
+    }
+    let Some(script) = args.first() else {
+        return Vec::new();
+    };
+    let mut cmds = shell::commands(script);
+    // `RUN <<EOF` or `RUN bash <<EOF`: the body is the script.
+    for h in ins.heredocs() {
+        let feeds_shell = cmds.is_empty()
+            || cmds
+                .iter()
+                .all(|c| matches!(c.program(), "sh" | "bash" | "ash" | "set"));
+        if feeds_shell {
+            cmds.retain(|c| !matches!(c.program(), "sh" | "bash" | "ash"));
+            cmds.extend(shell::commands(&h.content));
+        }
+    }
+    cmds
+}
+
+/// Exec form: the argument list, or the script of `sh -c "..."`.
+fn exec_commands(argv: &[String]) -> Vec<Command> {
+    match argv {
+        [sh, c, script, ..]
+            if matches!(sh.rsplit('/').next(), Some("sh" | "bash" | "ash")) && c == "-c" =>
+        {
+            shell::commands(script)
+        }
+        [] => Vec::new(),
+        _ => vec![Command {
+            argv: argv.to_vec(),
+            ..Command::default()
+        }],
+    }
+}
+
+/// CMD, ENTRYPOINT and HEALTHCHECK: the commands they run.
+fn runtime_commands(ins: &Instruction) -> Vec<Command> {
+    if ins.kind() == Kind::Healthcheck
+        && ins
+            .args()
+            .first()
+            .is_some_and(|t| t.eq_ignore_ascii_case("none"))
+    {
+        return Vec::new();
+    }
+    let mut cmds = commands_of(ins);
+    for c in &mut cmds {
+        // `exec prog` runs prog.
+        while c.program() == "exec" {
+            c.argv.remove(0);
+        }
+    }
+    cmds
+}
+
+/// Whether a RUN is build work or also changes what the runtime needs.
+fn run_role(
+    facts: &Facts<'_>,
+    steps: &[Step],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<Role, Unsure> {
+    let mut system_change = false;
+    let mut build_work = false;
+    for s in steps {
+        match s {
+            Step::Unknown(prog) => {
+                return Err(Unsure::at(
+                    line,
+                    format!("RUN calls `{prog}`, which dockopt does not know"),
+                ));
+            }
+            Step::User => system_change = true,
+            Step::Files { program, paths } => {
+                for p in paths {
+                    let Some(abs) = resolve(p, workdir) else {
+                        return Err(Unsure::at(
+                            line,
+                            format!("`{program}` on the relative path {p} with no WORKDIR"),
+                        ));
+                    };
+                    if p.contains('$') {
+                        return Err(Unsure::at(
+                            line,
+                            format!("`{program}` on {p}, a path with a variable"),
+                        ));
+                    }
+                    let app =
+                        workdir.is_some_and(|w| w != "/" && under(&abs, w)) || facts.in_app(&abs);
+                    if abs.starts_with("/etc/apt") {
+                        return Err(Unsure::at(line, "changes the package sources"));
+                    }
+                    if !app && !SCRATCH.iter().any(|s| under(&abs, s)) {
+                        system_change = true;
+                    }
+                }
+            }
+            Step::Harmless => {}
+            _ => build_work = true,
+        }
+    }
+    match (system_change, build_work) {
+        (true, true) => Err(Unsure::at(
+            line,
+            "the same RUN builds and changes system files the runtime may need",
+        )),
+        (true, false) => Ok(Role::Both),
+        _ => Ok(Role::Build),
+    }
+}
+
+/// Records where COPY and ADD put context files.
+fn copy_destination(
+    facts: &mut Facts<'_>,
+    ins: &Instruction,
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    let args = ins.args();
+    let Some((dest, sources)) = args.split_last() else {
+        return Err(Unsure::at(
+            line,
+            format!("{} with no destination", ins.keyword()),
+        ));
+    };
+    if ins.kind() == Kind::Add
+        && sources
+            .iter()
+            .any(|s| s.contains("://") || s.starts_with("git@"))
+    {
+        return Err(Unsure::at(
+            line,
+            "ADD downloads from a URL; dockopt cannot see what arrives",
+        ));
+    }
+    if ins.flag("from").is_some() {
+        // From another image or stage: a build input, unless it lands where
+        // the app lives (then the app copy carries it).
+        return Ok(());
+    }
+    if dest.contains('$') {
+        return Err(Unsure::at(
+            line,
+            format!("destination {dest} holds a variable"),
+        ));
+    }
+    let Some(abs) = resolve(dest, workdir) else {
+        return Err(Unsure::at(
+            line,
+            format!("relative destination {dest} with no WORKDIR"),
+        ));
+    };
+    let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
+    let system = SYSTEM.iter().any(|s| under(&abs, s));
+    let mut paths = Vec::new();
+    if abs == "/" {
+        return Err(Unsure::at(
+            line,
+            "copies into /; dockopt cannot tell the app's files apart",
+        ));
+    }
+    if dir_like && system {
+        // Copy the named files, not the whole system folder.
+        for s in sources {
+            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+            if name.contains(['*', '?', '['])
+                || name == "."
+                || name.is_empty()
+                || s.starts_with("<<")
+            {
+                return Err(Unsure::at(
+                    line,
+                    format!("copies {s} into the system folder {abs}"),
+                ));
+            }
+            paths.push(format!("{}/{name}", abs.trim_end_matches('/')));
+        }
+    } else {
+        paths.push(abs);
+    }
+    let chown = ins.flag("chown").flatten().map(String::from);
+    for p in paths {
+        if facts.in_app(&p) {
+            continue;
+        }
+        facts.app_paths.retain(|a| !under(&a.path, &p));
+        facts.app_paths.push(Artifact {
+            path: p,
+            chown: chown.clone(),
+            reason: format!("the build puts files here (line {line})"),
+        });
+    }
+    Ok(())
+}
+
+/// Keeps the list of installed system packages up to date.
+fn track_packages(
+    facts: &mut Facts<'_>,
+    virtual_groups: &mut Vec<(String, Vec<String>)>,
+    step: &Step,
+    line: usize,
+) {
+    match step {
+        Step::PackageInstall {
+            manager,
+            packages,
+            virtual_name,
+        } => {
+            if *manager == Manager::Apt {
+                facts.uses_apt = true;
+            }
+            if let Some(v) = virtual_name {
+                virtual_groups.push((v.clone(), packages.clone()));
+            }
+            for p in packages {
+                facts.packages.push(Installed {
+                    manager: *manager,
+                    package: p.clone(),
+                    line,
+                });
+            }
+        }
+        Step::PackageRemove { packages, .. } => {
+            for p in packages {
+                let group: Vec<String> = virtual_groups
+                    .iter()
+                    .filter(|(v, _)| v == p)
+                    .flat_map(|(_, g)| g.clone())
+                    .collect();
+                let name = crate::catalog::package_name(p).to_string();
+                facts.packages.retain(|i| {
+                    let n = crate::catalog::package_name(&i.package);
+                    n != name && !group.iter().any(|g| crate::catalog::package_name(g) == n)
+                });
+            }
+        }
+        _ => {}
+    }
+}

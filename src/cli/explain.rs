@@ -1,0 +1,99 @@
+//! `dockopt explain`: why each instruction goes where it goes.
+
+use std::fmt::Write as _;
+
+use clap::ValueEnum;
+use dockopt::rewrite;
+use dockopt::syntax;
+
+use super::{EXIT_ERROR, EXIT_OK, input};
+
+/// Explain the rewrite of one Dockerfile, instruction by instruction.
+///
+/// For each instruction (with its lines): build, runtime or both, and the
+/// reason; then the strategy, the builder and runtime images, the artifacts
+/// the runtime stage copies and the steps it adds. When dockopt would leave
+/// the file alone, says why.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The Dockerfile; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Runs `dockopt explain`.
+pub fn run(args: &Args) -> u8 {
+    let name = input::display_name(&args.file);
+    let bytes = match input::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {name}: cannot read: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let df = match syntax::parse_bytes(&bytes) {
+        Ok(df) => df,
+        Err(e) => {
+            eprintln!("{}", e.render(name, &String::from_utf8_lossy(&bytes)));
+            return EXIT_ERROR;
+        }
+    };
+    let decision = rewrite::decide(&df);
+    let text = match args.format {
+        Format::Json => {
+            let value = match &decision {
+                Ok(plan) => serde_json::json!({ "file": name, "rewrite": plan }),
+                Err(why) => serde_json::json!({ "file": name, "unchanged": why }),
+            };
+            format!("{value}\n")
+        }
+        Format::Text => match &decision {
+            Ok(plan) => explain_text(name, plan),
+            Err(why) => format!("{name}: unchanged: {why}\n"),
+        },
+    };
+    print!("{text}");
+    EXIT_OK
+}
+
+fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{name}: {} strategy", plan.strategy);
+    let _ = writeln!(
+        s,
+        "  builder: {} (stage {})",
+        plan.builder_image, plan.builder_name
+    );
+    let _ = writeln!(s, "  runtime: {}", plan.runtime_image);
+    let _ = writeln!(s, "\ninstructions:");
+    for d in &plan.decisions {
+        let lines = if d.lines.0 == d.lines.1 {
+            format!("{}", d.lines.0)
+        } else {
+            format!("{}-{}", d.lines.0, d.lines.1)
+        };
+        let role = format!("{:?}", d.role).to_lowercase();
+        let _ = writeln!(s, "  {lines:>7}  {:<11} {role:<8} {}", d.keyword, d.reason);
+    }
+    let _ = writeln!(s, "\nthe runtime stage copies:");
+    for a in &plan.artifacts {
+        let _ = writeln!(s, "  {}  ({})", a.path, a.reason);
+    }
+    if !plan.runtime_steps.is_empty() {
+        let _ = writeln!(s, "\nand adds:");
+        for (line, why) in &plan.runtime_steps {
+            let first = line.lines().next().unwrap_or("");
+            let _ = writeln!(s, "  {first}  ({why})");
+        }
+    }
+    s
+}

@@ -1,0 +1,30 @@
+//! Writing a file back safely: a temporary file in the same folder, the
+//! original's permissions, then an atomic rename. A reader sees the old file
+//! or the new one, never half of one.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Replaces `path` with `contents` atomically, unless the file changed on
+/// disk since `original` was read.
+pub fn atomic_write(path: &Path, original: &[u8], contents: &[u8]) -> std::io::Result<()> {
+    let current = std::fs::read(path)?;
+    if current != original {
+        return Err(std::io::Error::other(
+            "the file changed on disk while dockopt worked; not written",
+        ));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dockopt-")
+        .tempfile_in(dir)?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! Writing a plan as edits on the lossless tree: the builder keeps every
+//! instruction that stays as it was, byte for byte; instructions that move
+//! to the runtime stage move with their comments; new lines are few and
+//! follow the file's line endings.
+
+use std::ops::Range;
+
+use crate::plan::{Plan, Role};
+use crate::syntax::{Dockerfile, Node, NodeKind, ParseError, TokenKind};
+
+/// One edit at a node index of the original tree.
+enum Edit {
+    Remove(Range<usize>),
+    Insert(usize, String),
+    Replace(usize, String),
+}
+
+impl Edit {
+    fn at(&self) -> usize {
+        match self {
+            Edit::Remove(r) => r.start,
+            Edit::Insert(i, _) | Edit::Replace(i, _) => *i,
+        }
+    }
+}
+
+/// The rewritten file: builder stage, then runtime stage.
+pub fn emit(
+    df: &Dockerfile,
+    from: usize,
+    platform: Option<&str>,
+    plan: &Plan,
+) -> Result<String, ParseError> {
+    let mut runtime_nodes: Vec<Node> = Vec::new();
+    let mut edits: Vec<Edit> = Vec::new();
+    for d in &plan.decisions {
+        match d.role {
+            Role::Runtime => {
+                let r = moving_range(df, d.node);
+                runtime_nodes.extend(df.nodes()[r.clone()].iter().cloned());
+                edits.push(Edit::Remove(r));
+            }
+            Role::Both => runtime_nodes.push(df.nodes()[d.node].clone()),
+            Role::Build => {}
+        }
+    }
+    for (node, text) in &plan.builder_inserts {
+        edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
+    }
+    if let Some(text) = named_from(df, from, &plan.builder_name) {
+        edits.push(Edit::Replace(from, text));
+    }
+    // From the end backwards, so earlier indices stay valid; at one index a
+    // removal goes before an insertion.
+    edits.sort_by_key(|e| (std::cmp::Reverse(e.at()), matches!(e, Edit::Insert(..))));
+    let mut out = df.clone();
+    for e in edits {
+        match e {
+            Edit::Remove(r) => {
+                out.remove(r);
+            }
+            Edit::Insert(i, text) => {
+                out.insert(i, &text)?;
+            }
+            Edit::Replace(i, text) => {
+                out.replace(i, &text)?;
+            }
+        }
+    }
+    let mut head = String::new();
+    if !matches!(out.nodes().last().map(|n| &n.kind), Some(NodeKind::Blank)) {
+        head.push('\n');
+    }
+    match platform {
+        Some(p) => head.push_str(&format!("FROM --platform={p} {}\n", plan.runtime_image)),
+        None => head.push_str(&format!("FROM {}\n", plan.runtime_image)),
+    }
+    for (line, _) in &plan.runtime_steps {
+        head.push_str(line);
+        head.push('\n');
+    }
+    for a in &plan.artifacts {
+        match &a.chown {
+            Some(owner) => head.push_str(&format!(
+                "COPY --from={} --chown={owner} {} {}\n",
+                plan.builder_name, a.path, a.path
+            )),
+            None => head.push_str(&format!(
+                "COPY --from={} {} {}\n",
+                plan.builder_name, a.path, a.path
+            )),
+        }
+    }
+    for line in &plan.artifact_env {
+        head.push_str(line);
+        head.push('\n');
+    }
+    let end = out.nodes().len();
+    let added = out.insert(end, &head)?;
+    out.insert_nodes(added.end, runtime_nodes);
+    Ok(out.to_string())
+}
+
+/// The FROM line with ` AS name` added after its image, or `None` when it
+/// already names its stage.
+fn named_from(df: &Dockerfile, from: usize, name: &str) -> Option<String> {
+    let node = &df.nodes()[from];
+    let ins = node.instruction()?;
+    if ins.stage_name().is_some() {
+        return None;
+    }
+    let text = df.node_text(from);
+    let start = node.range().start;
+    let last_text = ins
+        .tokens()
+        .iter()
+        .rev()
+        .find(|t| t.kind == TokenKind::Text)?;
+    let cut = last_text.range().end - start;
+    let body = text[..cut].trim_end();
+    Some(format!("{body} AS {name}{}", &text[cut..]))
+}
+
+/// What moves with an instruction: the comments directly above it and one
+/// blank line above those, so neither stage is left with stray spacing.
+fn moving_range(df: &Dockerfile, i: usize) -> Range<usize> {
+    let mut r = df.attached(i);
+    if r.start > 0 && matches!(df.nodes()[r.start - 1].kind, NodeKind::Blank) {
+        r.start -= 1;
+    }
+    r
+}

@@ -1,0 +1,106 @@
+//! What a rewrite decides, before any text is written: the role of every
+//! instruction with its reason, the images, and the artifacts the runtime
+//! stage copies. `explain` prints it; `emit` turns it into text.
+
+use serde::Serialize;
+
+/// Where an instruction ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Stays in the builder stage only.
+    Build,
+    /// Moves to the runtime stage.
+    Runtime,
+    /// Stays in the builder and is repeated in the runtime stage.
+    Both,
+}
+
+/// The decision about one instruction.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// Node index in the parsed file.
+    #[serde(skip)]
+    pub node: usize,
+    /// First and last line.
+    pub lines: (usize, usize),
+    /// The keyword as written.
+    pub keyword: String,
+    /// Where it goes.
+    pub role: Role,
+    /// Why, in a sentence.
+    pub reason: String,
+}
+
+/// A path the runtime stage copies from the builder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Artifact {
+    /// Absolute path, the same in both stages.
+    pub path: String,
+    /// `--chown` to repeat, when the original set an owner.
+    pub chown: Option<String>,
+    /// Why it is needed.
+    pub reason: String,
+}
+
+/// A complete rewrite plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The strategy that decided (`python`, `node`, `go`).
+    pub strategy: String,
+    /// The builder image as written in the file.
+    pub builder_image: String,
+    /// The builder stage name.
+    pub builder_name: String,
+    /// The runtime image.
+    pub runtime_image: String,
+    /// One decision per instruction, in file order.
+    pub decisions: Vec<Decision>,
+    /// Artifacts copied into the runtime stage.
+    pub artifacts: Vec<Artifact>,
+    /// Lines inserted in the builder before a node, with why.
+    #[serde(skip)]
+    pub builder_inserts: Vec<(usize, String)>,
+    /// Instructions written at the top of the runtime stage (package
+    /// installs, environment for the artifacts), with why.
+    pub runtime_steps: Vec<(String, String)>,
+    /// Environment lines written right after the artifacts.
+    #[serde(skip)]
+    pub artifact_env: Vec<String>,
+}
+
+/// Why a file is left as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unsure {
+    /// The line the doubt is about, if one.
+    pub line: Option<usize>,
+    /// The reason, in a sentence.
+    pub reason: String,
+}
+
+impl Unsure {
+    /// A doubt about line `line`.
+    pub fn at(line: usize, reason: impl Into<String>) -> Unsure {
+        Unsure {
+            line: Some(line),
+            reason: reason.into(),
+        }
+    }
+
+    /// A doubt about the whole file.
+    pub fn file(reason: impl Into<String>) -> Unsure {
+        Unsure {
+            line: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Unsure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "unsure about line {l}: {}", self.reason),
+            None => f.write_str(&self.reason),
+        }
+    }
+}

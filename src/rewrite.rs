@@ -1,0 +1,65 @@
+//! The rewrite as one call: parse, read the facts, let the ecosystem's
+//! strategy plan, emit, and check the result before anyone sees it.
+
+use crate::classify;
+use crate::emit;
+use crate::plan::{Plan, Unsure};
+use crate::strategy;
+use crate::syntax::{self, Dockerfile, ParseError};
+
+/// What a rewrite came to.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The file was rewritten.
+    Rewritten {
+        /// The new text.
+        text: String,
+        /// What was decided and why.
+        plan: Box<Plan>,
+    },
+    /// The file is left as it is, for this reason.
+    Unchanged(Unsure),
+}
+
+/// Errors of a rewrite.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input does not parse.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// dockopt wrote text that does not parse: a bug, and nothing is written.
+    #[error("internal error: the rewritten file does not parse ({0}); please report this")]
+    Emitted(ParseError),
+}
+
+/// Rewrites Dockerfile text.
+pub fn rewrite(src: &str) -> Result<Outcome, Error> {
+    let df = syntax::parse(src)?;
+    rewrite_tree(&df)
+}
+
+/// Rewrites a parsed Dockerfile.
+pub fn rewrite_tree(df: &Dockerfile) -> Result<Outcome, Error> {
+    let facts = match classify::facts(df) {
+        Ok(f) => f,
+        Err(why) => return Ok(Outcome::Unchanged(why)),
+    };
+    let plan = match strategy::plan(&facts) {
+        Ok(plan) => plan,
+        Err(why) => return Ok(Outcome::Unchanged(why)),
+    };
+    let text =
+        emit::emit(df, facts.from, facts.platform.as_deref(), &plan).map_err(Error::Emitted)?;
+    // Whatever dockopt writes must read back as a Dockerfile.
+    syntax::parse(&text).map_err(Error::Emitted)?;
+    Ok(Outcome::Rewritten {
+        text,
+        plan: Box::new(plan),
+    })
+}
+
+/// The plan for a parsed file, or why there is none.
+pub fn decide(df: &Dockerfile) -> Result<Plan, Unsure> {
+    let facts = classify::facts(df)?;
+    strategy::plan(&facts)
+}

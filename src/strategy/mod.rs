@@ -1,0 +1,289 @@
+//! Ecosystem strategies: each decides, for its kind of project, what the
+//! runtime stage needs. One module per ecosystem; the shared work (runtime
+//! image, system packages, tools that CMD calls) is here.
+//!
+//! A strategy returns a [`Plan`] or an [`Unsure`] saying why the file is
+//! better left alone.
+
+pub mod go;
+pub mod node;
+pub mod python;
+
+use crate::analysis::shell::Command;
+use crate::catalog::{self, Family, ImageRef, PackageRole};
+use crate::classify::{self, Facts};
+use crate::plan::{Artifact, Plan, Unsure};
+
+/// The ecosystem a base image belongs to, if dockopt has a strategy for it.
+pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
+    catalog::catalog()
+        .ecosystem(&image.repository)
+        .map(|e| match e.name.as_str() {
+            "python" => "python",
+            "node" => "node",
+            "go" => "go",
+            _ => "",
+        })
+        .filter(|n| !n.is_empty())
+}
+
+/// Decides a plan for a parsed single-stage file.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let from_line = facts.line(facts.from);
+    match ecosystem_of(&facts.image) {
+        Some("python") => python::plan(facts),
+        Some("node") => node::plan(facts),
+        Some("go") => go::plan(facts),
+        _ => Err(Unsure::at(
+            from_line,
+            format!("no known ecosystem for the base image {}", facts.image_text),
+        )),
+    }
+}
+
+/// The runtime image and its distribution family.
+#[derive(Debug, Clone)]
+pub struct Runtime {
+    pub image: String,
+    pub family: Family,
+}
+
+/// Release names Debian-based official images put in their tags.
+const RELEASES: &[&str] = &["trixie", "bookworm", "bullseye", "buster", "stretch"];
+
+/// Tag parts: the version, then variants like `slim`, `bookworm`, `alpine3.20`.
+fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
+    let line = facts.line(facts.from);
+    if facts.image.digest.is_some() {
+        return Err(Unsure::at(
+            line,
+            "the base image is pinned by digest; its slim variant has another digest dockopt cannot know",
+        ));
+    }
+    let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
+    let mut parts = tag.split('-').map(String::from);
+    let version = parts.next().unwrap_or_default();
+    let variants: Vec<String> = parts.collect();
+    if variants
+        .iter()
+        .any(|v| v.contains("windows") || v.contains("nanoserver"))
+    {
+        return Err(Unsure::at(
+            line,
+            "Windows base images have no slim variant dockopt knows",
+        ));
+    }
+    Ok((version, variants))
+}
+
+/// python and node: the same repository's slim variant of the same release.
+pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runtime, Unsure> {
+    let (version, variants) = tag_parts(facts)?;
+    let repo = &facts.image.repository;
+    let alpine = variants.iter().any(|v| v.starts_with("alpine"));
+    let family = if alpine {
+        Family::Alpine
+    } else {
+        Family::Debian
+    };
+    if alpine || variants.iter().any(|v| v == "slim") {
+        return Ok(Runtime {
+            image: facts.image.to_string(),
+            family,
+        });
+    }
+    let known = variants.iter().all(|v| RELEASES.contains(&v.as_str()));
+    if !known {
+        return Err(Unsure::at(
+            facts.line(facts.from),
+            format!(
+                "the tag variant {} has no slim counterpart dockopt knows",
+                variants.join("-")
+            ),
+        ));
+    }
+    let tag = match (version.as_str(), variants.first()) {
+        ("latest", None) => "slim".to_string(),
+        (v, None) => format!("{v}-slim"),
+        (v, Some(r)) if slim_after_release => format!("{v}-{r}-slim"),
+        (v, Some(r)) => format!("{v}-slim-{r}"),
+    };
+    Ok(Runtime {
+        image: format!("{repo}:{tag}"),
+        family,
+    })
+}
+
+/// Lines that install runtime system packages, and why each package.
+pub fn runtime_packages(
+    facts: &Facts<'_>,
+    family: Family,
+    extra: &[(String, String)],
+) -> Result<Vec<(String, String)>, Unsure> {
+    let cat = catalog::catalog();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    let mut add = |pkg: &str, why: String| {
+        if !wanted.iter().any(|(p, _)| p == pkg) {
+            wanted.push((pkg.to_string(), why));
+        }
+    };
+    for inst in &facts.packages {
+        match cat.package_role(family, &inst.package) {
+            PackageRole::BuildOnly => {}
+            PackageRole::Dev(libs) => {
+                for l in libs {
+                    add(
+                        &l,
+                        format!("runtime library of {} (line {})", inst.package, inst.line),
+                    );
+                }
+            }
+            PackageRole::UnknownDev => {
+                return Err(Unsure::at(
+                    inst.line,
+                    format!(
+                        "no known runtime library for {} on {}",
+                        inst.package,
+                        family_name(family)
+                    ),
+                ));
+            }
+            PackageRole::Runtime => add(
+                &inst.package,
+                format!("installed on line {} and not a build tool", inst.line),
+            ),
+        }
+    }
+    for (p, why) in extra {
+        add(p, why.clone());
+    }
+    Ok(wanted)
+}
+
+fn family_name(f: Family) -> &'static str {
+    match f {
+        Family::Debian => "Debian",
+        Family::Ubuntu => "Ubuntu",
+        Family::Alpine => "Alpine",
+    }
+}
+
+/// The RUN line that installs `packages` the lean way.
+pub fn install_line(family: Family, packages: &[(String, String)]) -> Option<String> {
+    if packages.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = packages.iter().map(|(p, _)| p.as_str()).collect();
+    Some(match family {
+        Family::Alpine => format!("RUN apk add --no-cache {}", names.join(" ")),
+        _ => format!(
+            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends {} \\\n    && rm -rf /var/lib/apt/lists/*",
+            names.join(" ")
+        ),
+    })
+}
+
+/// Programs every runtime image here has (a shell and its core tools).
+const BASE_PROGRAMS: &[&str] = &[
+    "sh", "bash", "exec", "echo", "printf", "cat", "sleep", "test", "[", "env", "cd", "ls",
+    "mkdir", "rm", "cp", "mv", "chmod", "chown", "ln", "touch", "sed", "grep", "awk", "find",
+    "tar", "gzip", "true", "false", "set", "export", "exit", "kill", "trap", "wait", "date", "id",
+    "whoami", "hostname", "tail", "head", "tee", "xargs", "nohup", "sort", "uniq", "wc", "cut",
+    "tr", "mktemp", "dirname", "basename", "readlink", "realpath", "uname",
+];
+
+/// Checks the programs that CMD, ENTRYPOINT and HEALTHCHECK run: each must be
+/// in the runtime image, in the copied artifacts, provided by the strategy,
+/// or a tool dockopt installs. Returns the packages to install for tools.
+pub fn check_runtime_programs(
+    facts: &Facts<'_>,
+    family: Family,
+    artifacts: &[Artifact],
+    provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
+) -> Result<Vec<(String, String)>, Unsure> {
+    let cat = catalog::catalog();
+    let mut tools = Vec::new();
+    for (line, cmd) in &facts.runtime_commands {
+        let program = cmd.program();
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        if program.is_empty() || BASE_PROGRAMS.contains(&program) {
+            continue;
+        }
+        if provided(cmd)? {
+            continue;
+        }
+        // A file the build put in place.
+        if full.contains('/') || full.starts_with('.') {
+            let abs = classify::resolve(full, facts.workdir.as_deref());
+            if abs.is_some_and(|abs| artifacts.iter().any(|a| classify::under(&abs, &a.path))) {
+                continue;
+            }
+            return Err(Unsure::at(
+                *line,
+                format!("runs {full}, which the runtime stage would not have"),
+            ));
+        }
+        if facts
+            .packages
+            .iter()
+            .any(|p| catalog::package_name(&p.package) == program)
+        {
+            continue; // installed by the build, kept as a runtime package
+        }
+        if let Some(pkg) = cat.tool_package(family, program) {
+            let why = format!("line {line} runs {program}, which the slim image lacks");
+            if !tools.iter().any(|(p, _): &(String, String)| p == pkg) {
+                tools.push((pkg.to_string(), why));
+            }
+            continue;
+        }
+        return Err(Unsure::at(
+            *line,
+            format!("runs `{program}`; dockopt cannot tell whether the runtime image has it"),
+        ));
+    }
+    Ok(tools)
+}
+
+/// The common shape of a plan: roles from the facts, images, artifacts.
+pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
+    let builder_name = facts.stage_name.clone().unwrap_or_else(|| "builder".into());
+    let from = &facts.df.nodes()[facts.from];
+    let mut decisions = vec![crate::plan::Decision {
+        node: facts.from,
+        lines: from.lines,
+        keyword: from
+            .instruction()
+            .map(|i| i.keyword().to_string())
+            .unwrap_or_default(),
+        role: crate::plan::Role::Build,
+        reason: format!(
+            "the builder keeps {}; the runtime stage starts from {}",
+            facts.image_text, runtime.image
+        ),
+    }];
+    decisions.extend(facts.decisions.iter().cloned());
+    Plan {
+        strategy: strategy.to_string(),
+        builder_image: facts.image_text.clone(),
+        builder_name,
+        runtime_image: runtime.image.clone(),
+        decisions,
+        artifacts: facts.app_paths.clone(),
+        builder_inserts: Vec::new(),
+        runtime_steps: Vec::new(),
+        artifact_env: Vec::new(),
+    }
+}
+
+/// Adds the system packages step to a plan.
+pub fn add_packages(plan: &mut Plan, family: Family, packages: &[(String, String)]) {
+    if let Some(line) = install_line(family, packages) {
+        let why = packages
+            .iter()
+            .map(|(p, w)| format!("{p}: {w}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        plan.runtime_steps.push((line, why));
+    }
+}

@@ -1,0 +1,241 @@
+//! Python: pip, poetry, pipenv and uv projects on the official `python` image.
+//!
+//! ## What it recognises
+//! `pip install` in any spelling (`pip3`, `python -m pip`, `uv pip`), with
+//! `-r`, `--user`, `--prefix`, `--target` and `-e`; a virtual environment
+//! the file makes and puts on PATH; `poetry install` when poetry installs into
+//! the current environment or the project's `.venv`; `pipenv install
+//! --system`; `uv sync` (the project's `.venv`).
+//!
+//! ## What it emits
+//! The runtime stage is the same tag's `-slim` variant (same Debian release;
+//! Alpine tags keep their image). Packages that pip put in the system
+//! site-packages go into a virtual environment at /opt/venv instead, made in
+//! the builder just before the first install; the runtime copies /opt/venv,
+//! `--user` installs (/root/.local), `--prefix`/`--target` folders, and the
+//! app folders. Runtime libraries of `-dev` packages are installed the lean
+//! way.
+//!
+//! ## When it leaves the file alone
+//! A venv made but not put on PATH while pip runs bare; poetry or pipenv
+//! installing into their own cache; a CMD that runs poetry, pipenv or uv, or
+//! a program under /usr/local/bin other than Python itself (the venv moves
+//! those).
+//!
+//! ## Example
+//! ```text
+//! FROM python:3.11                      FROM python:3.11 AS builder
+//! WORKDIR /app                          RUN python -m venv /opt/venv
+//! COPY . .                              ENV PATH="/opt/venv/bin:$PATH"
+//! RUN pip install -r requirements.txt   WORKDIR /app
+//! CMD ["python", "app.py"]              COPY . .
+//!                                       RUN pip install -r requirements.txt
+//!
+//!                                       FROM python:3.11-slim
+//!                                       COPY --from=builder /opt/venv /opt/venv
+//!                                       ENV PATH="/opt/venv/bin:$PATH"
+//!                                       COPY --from=builder /app /app
+//!                                       WORKDIR /app
+//!                                       CMD ["python", "app.py"]
+//! ```
+
+use crate::analysis::steps::Step;
+use crate::classify::{self, Facts};
+use crate::plan::{Artifact, Plan, Unsure};
+
+use super::{add_packages, base_plan, check_runtime_programs, runtime_packages, slim_variant};
+
+/// Where dockopt puts packages that pip would have put in the system.
+const VENV: &str = "/opt/venv";
+
+/// Decides the plan for a Python project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let runtime = slim_variant(facts, false)?;
+    let mut plan = base_plan(facts, "python", &runtime);
+    let path_env = facts.env_value("PATH").unwrap_or("");
+    let mut venvs: Vec<String> = Vec::new();
+    let mut insert_venv_before: Option<usize> = None;
+    let mut installs = 0;
+    let truthy = |v: Option<&str>| {
+        v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+    };
+    let falsy = |v: Option<&str>| {
+        v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "0" | "false" | "no"))
+    };
+    let mut poetry_in_env = falsy(facts.env_value("POETRY_VIRTUALENVS_CREATE"))
+        || truthy(facts.env_value("POETRY_VIRTUALENVS_IN_PROJECT"));
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            match step {
+                Step::Venv { path } => {
+                    let abs = classify::resolve(path, workdir.as_deref()).ok_or_else(|| {
+                        Unsure::at(
+                            line,
+                            "a virtual environment at a relative path with no WORKDIR",
+                        )
+                    })?;
+                    if !path_env.contains(&format!("{abs}/bin")) && !facts.in_app(&abs) {
+                        return Err(Unsure::at(
+                            line,
+                            format!(
+                                "the virtual environment {abs} is not on PATH, so dockopt cannot tell where pip installs"
+                            ),
+                        ));
+                    }
+                    venvs.push(abs);
+                }
+                Step::Pip(pip) => {
+                    installs += 1;
+                    let dir = pip.prefix.as_ref().or(pip.target.as_ref());
+                    if let Some(dir) = dir {
+                        let abs = classify::resolve(dir, workdir.as_deref()).ok_or_else(|| {
+                            Unsure::at(line, "pip installs into a relative folder with no WORKDIR")
+                        })?;
+                        push_artifact(&mut plan, abs, format!("pip installs here (line {line})"));
+                    } else if pip.user {
+                        push_artifact(
+                            &mut plan,
+                            "/root/.local".into(),
+                            format!("pip --user installs here (line {line})"),
+                        );
+                    } else if venvs.is_empty() && insert_venv_before.is_none() {
+                        insert_venv_before = Some(*node);
+                    }
+                }
+                Step::PythonTool { tool, args } => {
+                    installs += 1;
+                    let sub = args.first().map(String::as_str).unwrap_or("");
+                    match (tool.as_str(), sub) {
+                        ("poetry", "config") => {
+                            if args.iter().any(|a| a == "virtualenvs.create")
+                                && args.iter().any(|a| a == "false")
+                            {
+                                poetry_in_env = true;
+                            }
+                        }
+                        ("poetry", "install" | "sync") => {
+                            if !poetry_in_env {
+                                return Err(Unsure::at(
+                                    line,
+                                    "poetry installs into its own cache folder; set POETRY_VIRTUALENVS_CREATE=false or POETRY_VIRTUALENVS_IN_PROJECT=true",
+                                ));
+                            }
+                            if venvs.is_empty() && insert_venv_before.is_none() {
+                                insert_venv_before = Some(*node);
+                            }
+                        }
+                        ("pipenv", "install" | "sync") => {
+                            if args.iter().any(|a| a == "--system") {
+                                if venvs.is_empty() && insert_venv_before.is_none() {
+                                    insert_venv_before = Some(*node);
+                                }
+                            } else if !truthy(facts.env_value("PIPENV_VENV_IN_PROJECT")) {
+                                return Err(Unsure::at(
+                                    line,
+                                    "pipenv installs into its own folder; use --system or PIPENV_VENV_IN_PROJECT=1",
+                                ));
+                            }
+                        }
+                        ("uv", "sync") => {
+                            if let Some(env) = facts.env_value("UV_PROJECT_ENVIRONMENT") {
+                                let abs = classify::resolve(env, workdir.as_deref()).ok_or_else(
+                                    || {
+                                        Unsure::at(
+                                            line,
+                                            "UV_PROJECT_ENVIRONMENT is relative with no WORKDIR",
+                                        )
+                                    },
+                                )?;
+                                push_artifact(
+                                    &mut plan,
+                                    abs,
+                                    format!("uv sync installs here (line {line})"),
+                                );
+                            }
+                        }
+                        ("poetry" | "pipenv" | "uv", _) => {}
+                        _ => return Err(Unsure::at(line, format!("{tool} {sub}"))),
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if installs == 0 {
+        return Err(Unsure::file(
+            "no Python packages are installed; a slim image alone would not make it smaller by much",
+        ));
+    }
+    for v in &venvs {
+        push_artifact(
+            &mut plan,
+            v.clone(),
+            "the virtual environment the build fills".into(),
+        );
+    }
+    if let Some(node) = insert_venv_before {
+        plan.builder_inserts.push((
+            node,
+            format!("RUN python -m venv {VENV}\nENV PATH=\"{VENV}/bin:$PATH\"\n"),
+        ));
+        push_artifact(
+            &mut plan,
+            VENV.into(),
+            "pip's packages, kept in a virtual environment so the runtime can copy them whole"
+                .into(),
+        );
+        plan.artifact_env
+            .push(format!("ENV PATH=\"{VENV}/bin:$PATH\""));
+    }
+    let venv_made_here = insert_venv_before.is_some();
+    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+        let program = cmd.program();
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        if matches!(program, "poetry" | "pipenv" | "uv") {
+            return Err(Unsure::file(format!(
+                "the program is started through {program}, a build tool"
+            )));
+        }
+        if program.starts_with("python") || program.starts_with("pip") {
+            if venv_made_here && full.starts_with("/usr/local/bin/") {
+                return Err(Unsure::file(format!(
+                    "{full} would not see the packages dockopt moves to {VENV}"
+                )));
+            }
+            return Ok(true);
+        }
+        if full.starts_with("/usr/local/bin/") {
+            return Err(Unsure::file(format!(
+                "runs {full}; dockopt cannot tell whether pip installed it"
+            )));
+        }
+        // A console script that pip installed (gunicorn, uvicorn...).
+        Ok(!full.contains('/')
+            && !full.starts_with('.')
+            && crate::catalog::catalog()
+                .tool_package(runtime.family, program)
+                .is_none())
+    };
+    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, runtime.family, &tools)?;
+    add_packages(&mut plan, runtime.family, &packages);
+    Ok(plan)
+}
+
+/// Adds an artifact unless a copied folder already holds it.
+pub(super) fn push_artifact(plan: &mut Plan, path: String, reason: String) {
+    if plan
+        .artifacts
+        .iter()
+        .any(|a| classify::under(&path, &a.path))
+    {
+        return;
+    }
+    plan.artifacts.retain(|a| !classify::under(&a.path, &path));
+    plan.artifacts.push(Artifact {
+        path,
+        chown: None,
+        reason,
+    });
+}
