@@ -45,10 +45,14 @@ pub struct Facts<'a> {
     pub packages: Vec<Installed>,
     /// Whether any package install needs the package lists refreshed.
     pub uses_apt: bool,
+    /// Whether the build upgrades the system packages (`apt-get upgrade`).
+    pub upgrades: bool,
     /// Commands that CMD, ENTRYPOINT and HEALTHCHECK run.
     pub runtime_commands: Vec<(usize, Command)>,
     /// Environment variables set by ENV, with their values as written.
     pub env: Vec<(String, String)>,
+    /// The build context, when known: scripts that CMD runs are read there.
+    pub context: Option<std::path::PathBuf>,
 }
 
 impl Facts<'_> {
@@ -158,6 +162,14 @@ const SYSTEM: &[&str] = &[
 
 /// Reads a file with one FROM. `Err` says why it is left as it is.
 pub fn facts(df: &Dockerfile) -> Result<Facts<'_>, Unsure> {
+    facts_in(df, None)
+}
+
+/// [`facts`], with the build context where scripts can be read.
+pub fn facts_in<'a>(
+    df: &'a Dockerfile,
+    context: Option<&std::path::Path>,
+) -> Result<Facts<'a>, Unsure> {
     let froms: Vec<usize> = df
         .instructions()
         .filter(|(_, i)| i.kind() == Kind::From)
@@ -188,9 +200,12 @@ pub fn facts(df: &Dockerfile) -> Result<Facts<'_>, Unsure> {
         workdir: None,
         packages: Vec::new(),
         uses_apt: false,
+        upgrades: false,
         runtime_commands: Vec::new(),
         env: Vec::new(),
+        context: None,
     };
+    facts.context = context.map(std::path::Path::to_path_buf);
     if from_ins.flags().any(|f| f.name != "platform") {
         return Err(Unsure::at(
             facts.line(from),
@@ -205,7 +220,14 @@ pub fn facts(df: &Dockerfile) -> Result<Facts<'_>, Unsure> {
 /// One pass over the instructions after FROM.
 fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
     let df = facts.df;
-    let mut workdir: Option<String> = None;
+    // Docker starts in the image's WORKDIR: /go for golang, / otherwise.
+    let mut workdir: Option<String> = Some(
+        crate::catalog::catalog()
+            .ecosystem(&facts.image.repository)
+            .and_then(|e| e.workdir.clone())
+            .unwrap_or_else(|| "/".into()),
+    );
+    let mut explicit_workdir = false;
     let mut virtual_groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut last_build: Option<usize> = None;
     let mut user_at: Option<usize> = None;
@@ -268,6 +290,7 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
             Kind::Workdir => {
                 let dir = ins.args().first().cloned().unwrap_or_default();
                 workdir = resolve(&dir, workdir.as_deref().or(Some("/")));
+                explicit_workdir = true;
                 decide(Role::Both, "the runtime stage works in the same folder")
             }
             Kind::Env => {
@@ -313,7 +336,7 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
     if let Some(w) = facts
         .workdir
         .clone()
-        .filter(|w| w != "/" && !facts.in_app(w))
+        .filter(|w| explicit_workdir && w != "/" && !facts.in_app(w))
     {
         facts.app_paths.push(Artifact {
             path: w,
@@ -371,6 +394,8 @@ fn describe(steps: &[Step]) -> String {
     for s in steps {
         match s {
             Step::PackageIndex => push("refreshes package lists".into()),
+            Step::PackageUpgrade => push("upgrades the system packages".into()),
+            Step::Script(_) => push("runs a script".into()),
             Step::PackageInstall { packages, .. } => {
                 push(format!("installs {}", packages.join(" ")))
             }
@@ -403,7 +428,17 @@ fn describe(steps: &[Step]) -> String {
 /// The commands a RUN executes: its shell script, its heredoc scripts, or
 /// its exec-form argument list.
 pub fn run_steps(ins: &Instruction) -> Vec<Step> {
-    commands_of(ins).iter().map(steps::step).collect()
+    fn flatten(step: Step, out: &mut Vec<Step>) {
+        match step {
+            Step::Script(inner) => inner.into_iter().for_each(|s| flatten(s, out)),
+            s => out.push(s),
+        }
+    }
+    let mut out = Vec::new();
+    for c in commands_of(ins) {
+        flatten(steps::step(&c), &mut out);
+    }
+    out
 }
 
 /// The simple commands of a RUN, CMD, ENTRYPOINT or HEALTHCHECK.
@@ -569,7 +604,7 @@ fn copy_destination(
         ));
     };
     let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
-    let system = SYSTEM.iter().any(|s| under(&abs, s));
+    let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
     let mut paths = Vec::new();
     if abs == "/" {
         return Err(Unsure::at(

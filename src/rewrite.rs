@@ -1,6 +1,8 @@
 //! The rewrite as one call: parse, read the facts, let the ecosystem's
 //! strategy plan, emit, and check the result before anyone sees it.
 
+use std::path::Path;
+
 use crate::classify;
 use crate::emit;
 use crate::plan::{Plan, Unsure};
@@ -40,7 +42,13 @@ pub fn rewrite(src: &str) -> Result<Outcome, Error> {
 
 /// Rewrites a parsed Dockerfile.
 pub fn rewrite_tree(df: &Dockerfile) -> Result<Outcome, Error> {
-    let facts = match classify::facts(df) {
+    rewrite_in(df, None)
+}
+
+/// Rewrites a parsed Dockerfile whose build context is `context` (where
+/// scripts that CMD runs can be read).
+pub fn rewrite_in(df: &Dockerfile, context: Option<&Path>) -> Result<Outcome, Error> {
+    let facts = match classify::facts_in(df, context) {
         Ok(f) => f,
         Err(why) => return Ok(Outcome::Unchanged(why)),
     };
@@ -59,7 +67,7 @@ pub fn rewrite_tree(df: &Dockerfile) -> Result<Outcome, Error> {
 }
 
 /// The plan for a parsed file, or why there is none.
-pub fn decide(df: &Dockerfile) -> Result<Plan, Unsure> {
-    let facts = classify::facts(df)?;
+pub fn decide(df: &Dockerfile, context: Option<&Path>) -> Result<Plan, Unsure> {
+    let facts = classify::facts_in(df, context)?;
     strategy::plan(&facts)
 }

@@ -71,7 +71,33 @@ pub fn commands(script: &str) -> Vec<Command> {
     if !cur.argv.is_empty() || !cur.assignments.is_empty() {
         out.push(cur);
     }
-    out
+    out.into_iter().filter_map(strip_keywords).collect()
+}
+
+/// Shell words that open or close a compound command rather than name a
+/// program: `if cond; then cmd; fi` runs `cond` and `cmd`.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac",
+    "time",
+];
+
+/// The command inside keywords, or nothing for a loop header, a case
+/// pattern or a bare keyword.
+fn strip_keywords(mut cmd: Command) -> Option<Command> {
+    while cmd
+        .argv
+        .first()
+        .is_some_and(|w| KEYWORDS.contains(&w.as_str()))
+    {
+        cmd.argv.remove(0);
+    }
+    match cmd.argv.first().map(String::as_str) {
+        Some("for" | "case" | "select" | "function") => None,
+        Some(w) if w.ends_with(')') && cmd.argv.len() == 1 => None,
+        Some("[[" | "[") => None,
+        None if cmd.assignments.is_empty() => None,
+        _ => Some(cmd),
+    }
 }
 
 fn is_assignment(w: &str) -> bool {

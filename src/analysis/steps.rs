@@ -21,6 +21,10 @@ pub enum Manager {
 pub enum Step {
     /// `apt-get update`, `apk update`.
     PackageIndex,
+    /// `apt-get upgrade`: the runtime stage repeats it.
+    PackageUpgrade,
+    /// Several steps of a `sh -c` script.
+    Script(Vec<Step>),
     /// Installs system packages.
     PackageInstall {
         manager: Manager,
@@ -125,16 +129,46 @@ pub fn step(cmd: &Command) -> Step {
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
         "corepack" => Step::Corepack,
+        "sh" | "bash" | "ash" | "dash" => match args {
+            [c, script, ..] if c == "-c" || c == "-ec" || c == "-exc" || c == "-xc" => {
+                script_steps(script)
+            }
+            _ => Step::Unknown(format!("{program} running a script")),
+        },
+        "curl" | "wget" => download(cmd),
+        "git" => match args.first().map(String::as_str) {
+            Some("clone") => {
+                let pos = positional(&args[1..]);
+                let dest = match pos.as_slice() {
+                    [_, dir, ..] => dir.clone(),
+                    [url] => url
+                        .trim_end_matches('/')
+                        .trim_end_matches(".git")
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or(".")
+                        .to_string(),
+                    _ => ".".into(),
+                };
+                Step::Files {
+                    program: "git".into(),
+                    paths: vec![dest],
+                }
+            }
+            Some("config" | "--version") => Step::Harmless,
+            Some(other) => Step::Unknown(format!("git {other}")),
+            None => Step::Unknown("git".into()),
+        },
+        "tar" | "unzip" => unpack(cmd),
         "go" => go(cmd, args),
         "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
         "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
         | "rmdir" => files(cmd),
         "echo" | "printf" | "cat" | "sed" | "tee" if !cmd.redirects.is_empty() => files(cmd),
         "sed" if args.iter().any(|a| a.starts_with("-i")) => files(cmd),
-        "echo" | "printf" | "true" | "set" | "export" | "cd" | "which" | "ls" | "cat" | "env"
-        | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "node" | "java" => {
-            Step::Harmless
-        }
+        "echo" | "printf" | "true" | "exit" | "set" | "export" | "cd" | "which" | "ls" | "cat"
+        | "env" | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "node"
+        | "java" => Step::Harmless,
         "" => Step::Harmless,
         _ => Step::Unknown(program.into()),
     }
@@ -157,6 +191,7 @@ fn apt(args: &[String]) -> Step {
     let pos = positional(args);
     match pos.first().map(String::as_str) {
         Some("update") => Step::PackageIndex,
+        Some("upgrade" | "dist-upgrade" | "full-upgrade") => Step::PackageUpgrade,
         Some("install") => Step::PackageInstall {
             manager: Manager::Apt,
             packages: pos[1..].to_vec(),
@@ -337,16 +372,7 @@ fn node(tool: &str, args: &[String]) -> Step {
     }
     let action = match pos.first().copied() {
         None if tool == "yarn" => NodeAction::Install,
-        Some("install" | "i" | "ci" | "add" | "fetch") => {
-            if args
-                .iter()
-                .any(|a| a == "--production" || a == "--omit=dev" || a == "--prod")
-            {
-                NodeAction::Prune
-            } else {
-                NodeAction::Install
-            }
-        }
+        Some("install" | "i" | "ci" | "add" | "fetch") => NodeAction::Install,
         Some("prune") => NodeAction::Prune,
         Some("build") => NodeAction::Build,
         Some("run" | "run-script") => match pos.get(1).copied() {
@@ -393,6 +419,76 @@ fn go(cmd: &Command, args: &[String]) -> Step {
         Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
         Some(other) => Step::Unknown(format!("go {other}")),
         None => Step::Unknown("go".into()),
+    }
+}
+
+/// `sh -c SCRIPT`: the steps of the script.
+fn script_steps(script: &str) -> Step {
+    Step::Script(super::shell::commands(script).iter().map(step).collect())
+}
+
+/// curl and wget: a download to a file is a file change; to standard
+/// output it changes nothing by itself (what reads it is its own command).
+fn download(cmd: &Command) -> Step {
+    let args = cmd.args();
+    let mut paths: Vec<String> = cmd.redirects.clone();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" | "--output" | "-O" if cmd.program() == "curl" && a != "-O" => {
+                paths.extend(it.next().cloned());
+            }
+            "-O" | "--output-document" if cmd.program() == "wget" => {
+                paths.extend(it.next().cloned())
+            }
+            "-P" | "--directory-prefix" if cmd.program() == "wget" => {
+                paths.extend(it.next().cloned())
+            }
+            _ => {}
+        }
+    }
+    if paths.iter().any(|p| p == "-") || paths.is_empty() && cmd.program() == "curl" {
+        return Step::Harmless;
+    }
+    if paths.is_empty() {
+        // wget without -O writes into the current folder.
+        paths.push(".".into());
+    }
+    Step::Files {
+        program: cmd.program().to_string(),
+        paths,
+    }
+}
+
+/// tar and unzip: what they extract lands in `-C`/`-d` or the current folder.
+fn unpack(cmd: &Command) -> Step {
+    let args = cmd.args();
+    let extracting = cmd.program() == "unzip"
+        || args.iter().any(|a| {
+            a == "-x"
+                || a == "--extract"
+                || (!a.starts_with("--") && a.starts_with('-') && a.contains('x'))
+                || (!a.starts_with('-')
+                    && a.contains('x')
+                    && a.len() <= 5
+                    && a.chars().all(|c| "xzvfjJp".contains(c)))
+        });
+    if !extracting {
+        return Step::Harmless;
+    }
+    let flag = if cmd.program() == "unzip" { "-d" } else { "-C" };
+    let mut dest = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == flag || a == "--directory" {
+            dest = it.next().cloned();
+        } else if let Some(d) = a.strip_prefix("--directory=") {
+            dest = Some(d.to_string());
+        }
+    }
+    Step::Files {
+        program: cmd.program().to_string(),
+        paths: vec![dest.unwrap_or_else(|| ".".into())],
     }
 }
 

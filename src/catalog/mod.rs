@@ -16,6 +16,9 @@ pub struct Ecosystem {
     pub repositories: Vec<String>,
     /// How the runtime tag is derived (see images.toml).
     pub slim: String,
+    /// The image's WORKDIR, where relative paths start.
+    #[serde(default)]
+    pub workdir: Option<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.

@@ -19,6 +19,9 @@ pub struct Args {
     /// The Dockerfile; `-` reads standard input.
     #[arg(value_name = "FILE")]
     file: String,
+    /// The build context (default: the folder holding the Dockerfile).
+    #[arg(long, value_name = "DIR")]
+    context: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -47,7 +50,8 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let decision = rewrite::decide(&df);
+    let context = super::rewrite::context_of(&args.file, args.context.as_deref());
+    let decision = rewrite::decide(&df, context.as_deref());
     let text = match args.format {
         Format::Json => {
             let value = match &decision {

@@ -39,6 +39,9 @@ pub struct Args {
     /// Print the files that would change; exit 1 if any would.
     #[arg(long)]
     check: bool,
+    /// The build context (default: the folder holding each Dockerfile).
+    #[arg(long, value_name = "DIR")]
+    context: Option<String>,
     /// When to colour the diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -93,14 +96,15 @@ pub fn run(args: &Args) -> u8 {
             }
         };
         let (text, df) = src;
-        let outcome = match rewrite::rewrite_tree(&df) {
-            Ok(o) => o,
-            Err(e) => {
-                eprintln!("error: {name}: {e}");
-                errors += 1;
-                continue;
-            }
-        };
+        let outcome =
+            match rewrite::rewrite_in(&df, context_of(path, args.context.as_deref()).as_deref()) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {name}: {e}");
+                    errors += 1;
+                    continue;
+                }
+            };
         let new = match outcome {
             Outcome::Unchanged(why) => {
                 eprintln!("{name}: unchanged: {why}");
@@ -181,4 +185,21 @@ fn paint(diff: &str, color: bool) -> String {
             format!("\x1b[{code}m{body}\x1b[0m{nl}")
         })
         .collect()
+}
+
+/// The build context of a Dockerfile: `--context`, else its folder (none
+/// for standard input).
+pub fn context_of(path: &str, given: Option<&str>) -> Option<std::path::PathBuf> {
+    if let Some(dir) = given {
+        return Some(dir.into());
+    }
+    if path == "-" {
+        return None;
+    }
+    let parent = Path::new(path).parent()?;
+    Some(if parent.as_os_str().is_empty() {
+        ".".into()
+    } else {
+        parent.to_path_buf()
+    })
 }

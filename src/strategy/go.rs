@@ -130,7 +130,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     let packages = runtime_packages(facts, runtime.family, &extra)?;
-    add_packages(&mut plan, runtime.family, &packages);
+    add_packages(&mut plan, facts, runtime.family, &packages);
     Ok(plan)
 }
 

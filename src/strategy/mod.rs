@@ -61,9 +61,17 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
         ));
     }
     let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
-    let mut parts = tag.split('-').map(String::from);
-    let version = parts.next().unwrap_or_default();
-    let variants: Vec<String> = parts.collect();
+    let mut parts: Vec<String> = tag.split('-').map(String::from).collect();
+    // `golang:alpine`, `python:slim`: no version, only a variant.
+    let versionless = parts
+        .first()
+        .is_some_and(|p| RELEASES.contains(&p.as_str()) || p == "slim" || p.starts_with("alpine"));
+    let version = if versionless {
+        "latest".to_string()
+    } else {
+        parts.remove(0)
+    };
+    let variants = parts;
     if variants
         .iter()
         .any(|v| v.contains("windows") || v.contains("nanoserver"))
@@ -168,18 +176,45 @@ fn family_name(f: Family) -> &'static str {
     }
 }
 
-/// The RUN line that installs `packages` the lean way.
-pub fn install_line(family: Family, packages: &[(String, String)]) -> Option<String> {
-    if packages.is_empty() {
+/// The RUN line that installs `packages` the lean way (after upgrading the
+/// system packages when the build did).
+pub fn install_line(
+    family: Family,
+    packages: &[(String, String)],
+    upgrade: bool,
+) -> Option<String> {
+    if packages.is_empty() && !upgrade {
         return None;
     }
     let names: Vec<&str> = packages.iter().map(|(p, _)| p.as_str()).collect();
     Some(match family {
-        Family::Alpine => format!("RUN apk add --no-cache {}", names.join(" ")),
-        _ => format!(
-            "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends {} \\\n    && rm -rf /var/lib/apt/lists/*",
-            names.join(" ")
-        ),
+        Family::Alpine => {
+            let mut s = String::from("RUN ");
+            if upgrade {
+                s.push_str("apk upgrade --no-cache");
+                if !names.is_empty() {
+                    s.push_str(" && ");
+                }
+            }
+            if !names.is_empty() {
+                s.push_str(&format!("apk add --no-cache {}", names.join(" ")));
+            }
+            s
+        }
+        _ => {
+            let mut s = String::from("RUN apt-get update");
+            if upgrade {
+                s.push_str(" \\\n    && apt-get upgrade -y");
+            }
+            if !names.is_empty() {
+                s.push_str(&format!(
+                    " \\\n    && apt-get install -y --no-install-recommends {}",
+                    names.join(" ")
+                ));
+            }
+            s.push_str(" \\\n    && rm -rf /var/lib/apt/lists/*");
+            s
+        }
     })
 }
 
@@ -216,7 +251,43 @@ pub fn check_runtime_programs(
         if full.contains('/') || full.starts_with('.') {
             let abs = classify::resolve(full, facts.workdir.as_deref());
             if abs.is_some_and(|abs| artifacts.iter().any(|a| classify::under(&abs, &a.path))) {
+                script_programs(facts, *line, full, &mut |c| {
+                    if BASE_PROGRAMS.contains(&c.program()) || provided(c)? {
+                        return Ok(());
+                    }
+                    if facts
+                        .packages
+                        .iter()
+                        .any(|p| catalog::package_name(&p.package) == c.program())
+                    {
+                        return Ok(());
+                    }
+                    if let Some(pkg) = cat.tool_package(family, c.program()) {
+                        let why = format!(
+                            "{full} (line {line}) runs {}, which the slim image lacks",
+                            c.program()
+                        );
+                        if !tools.iter().any(|(p, _): &(String, String)| p == pkg) {
+                            tools.push((pkg.to_string(), why));
+                        }
+                        return Ok(());
+                    }
+                    Err(Unsure::at(
+                        *line,
+                        format!(
+                            "{full} runs `{}`; dockopt cannot tell whether the runtime image has it",
+                            c.program()
+                        ),
+                    ))
+                })?;
                 continue;
+            }
+            if facts
+                .packages
+                .iter()
+                .any(|p| catalog::package_name(&p.package) == program)
+            {
+                continue; // a program from a package the runtime installs again
             }
             return Err(Unsure::at(
                 *line,
@@ -243,6 +314,68 @@ pub fn check_runtime_programs(
         ));
     }
     Ok(tools)
+}
+
+/// Reads a script that CMD or ENTRYPOINT runs from the build context and
+/// checks each program it calls. A script that cannot be found is a doubt:
+/// dockopt will not drop a tool it cannot see.
+fn script_programs(
+    facts: &Facts<'_>,
+    line: usize,
+    path: &str,
+    check: &mut dyn FnMut(&Command) -> Result<(), Unsure>,
+) -> Result<(), Unsure> {
+    let Some(context) = &facts.context else {
+        return Err(Unsure::at(
+            line,
+            format!("runs {path}; without the build context dockopt cannot see what it calls"),
+        ));
+    };
+    let rel = path.trim_start_matches("./");
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let candidates = [
+        context.join(rel.trim_start_matches('/')),
+        context.join(name),
+    ];
+    let Some(text) = candidates.iter().find_map(|p| std::fs::read(p).ok()) else {
+        return Err(Unsure::at(
+            line,
+            format!(
+                "runs {path}, which is not in the build context {}",
+                context.display()
+            ),
+        ));
+    };
+    let Ok(text) = String::from_utf8(text) else {
+        return Ok(()); // a binary the context provides
+    };
+    let first = text.lines().next().unwrap_or("");
+    let interpreter = first.strip_prefix("#!").map(|s| s.trim().to_string());
+    match interpreter.as_deref() {
+        Some(i)
+            if i.ends_with("sh")
+                || i.ends_with("bash")
+                || i.contains("env bash")
+                || i.contains("env sh") =>
+        {
+            for c in crate::analysis::shell::commands(&text) {
+                check(&c)?;
+            }
+            Ok(())
+        }
+        Some(i) => {
+            // Another interpreter (node, python): that program must exist.
+            let program = i.split_whitespace().last().unwrap_or(i);
+            check(&Command {
+                argv: vec![program.to_string()],
+                ..Command::default()
+            })
+        }
+        None => Err(Unsure::at(
+            line,
+            format!("runs {path}, a file with no #! line"),
+        )),
+    }
 }
 
 /// The common shape of a plan: roles from the facts, images, artifacts.
@@ -277,13 +410,21 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
 }
 
 /// Adds the system packages step to a plan.
-pub fn add_packages(plan: &mut Plan, family: Family, packages: &[(String, String)]) {
-    if let Some(line) = install_line(family, packages) {
-        let why = packages
+pub fn add_packages(
+    plan: &mut Plan,
+    facts: &Facts<'_>,
+    family: Family,
+    packages: &[(String, String)],
+) {
+    if let Some(line) = install_line(family, packages, facts.upgrades) {
+        let mut why = packages
             .iter()
             .map(|(p, w)| format!("{p}: {w}"))
             .collect::<Vec<_>>()
             .join("; ");
+        if facts.upgrades {
+            why = format!("the build upgrades the system packages; {why}");
+        }
         plan.runtime_steps.push((line, why));
     }
 }

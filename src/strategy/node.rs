@@ -100,7 +100,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
     }
     let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, runtime.family, &packages);
+    add_packages(&mut plan, facts, runtime.family, &packages);
     if need_corepack {
         plan.runtime_steps.push((
             "RUN corepack enable".into(),

@@ -219,7 +219,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, runtime.family, &packages);
+    add_packages(&mut plan, facts, runtime.family, &packages);
     Ok(plan)
 }
 
