@@ -107,12 +107,12 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 "the image runs the go tool, which needs the SDK",
             ));
         }
-        Ok(binaries
-            .iter()
-            .any(|b| b.rsplit('/').next() == Some(program) && !cmd.argv[0].contains('/'))
-            || binaries
-                .iter()
-                .any(|b| Some(b.as_str()) == cmd.argv.first().map(String::as_str)))
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let resolved = classify::resolve(full, facts.workdir.as_deref());
+        Ok(binaries.iter().any(|b| {
+            (!full.contains('/') && b.rsplit('/').next() == Some(program))
+                || resolved.as_deref() == Some(b.as_str())
+        }))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     let mut extra = tools;

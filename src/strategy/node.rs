@@ -76,13 +76,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 Some("run" | "run-script") => args.get(1).map(String::as_str),
                 other => other,
             };
-            if let Some(s) = script.filter(|s| DEV_SCRIPTS.contains(s)) {
+            if script.is_some_and(|s| DEV_SCRIPTS.contains(&s)) {
                 return Err(Unsure::file(format!(
-                    "the image runs `{program} {s}`, a development server that needs the build tools"
+                    "the image runs `{program} {}`, a development server that needs the build tools",
+                    args.join(" ")
                 )));
             }
         }
-        Ok(matches!(program, "node" | "npm" | "npx" | "yarn" | "corepack") || program == "pnpm")
+        Ok(matches!(
+            program,
+            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
+        ) || globals.iter().any(|(g, _)| package_bin(g) == program))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     for (_, cmd) in &facts.runtime_commands {

@@ -1,0 +1,250 @@
+//! Rewrites of hand-written Dockerfiles, one snapshot each: the diff a
+//! reviewer would see, or the reason the file is left alone. Every rewrite
+//! must parse again, and rewriting it again must change nothing.
+
+use dockopt::rewrite::{self, Outcome};
+
+/// Rewrites `src` and snapshots the diff or the reason.
+fn case(name: &str, src: &str) {
+    let shown = match rewrite::rewrite(src).unwrap_or_else(|e| panic!("{name}: {e}")) {
+        Outcome::Rewritten { text, .. } => {
+            dockopt::syntax::parse(&text)
+                .unwrap_or_else(|e| panic!("{name}: output does not parse: {e}"));
+            match rewrite::rewrite(&text).expect("output rewrites") {
+                Outcome::Unchanged(why) => assert_eq!(why.reason, "already multi-stage", "{name}"),
+                Outcome::Rewritten { .. } => {
+                    panic!("{name}: rewriting the output changed it again")
+                }
+            }
+            dockopt::diff::unified("Dockerfile", src, &text)
+        }
+        Outcome::Unchanged(why) => format!("unchanged: {why}\n"),
+    };
+    insta::with_settings!({ description => src, omit_expression => true }, {
+        insta::assert_snapshot!(name, shown);
+    });
+}
+
+#[test]
+fn python() {
+    case(
+        "python_pip_requirements_goes_to_a_venv",
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
+    );
+    case(
+        "python_pip_user_copies_root_local",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --user -r requirements.txt\nENV PATH=/root/.local/bin:$PATH\nCMD [\"python\", \"main.py\"]\n",
+    );
+    case(
+        "python_pip_prefix",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --prefix=/install -r requirements.txt\nENV PYTHONPATH=/install/lib/python3.11/site-packages\nCMD [\"python\", \"main.py\"]\n",
+    );
+    case(
+        "python_existing_venv_on_path",
+        "FROM python:3.12\nRUN python -m venv /venv\nENV PATH=\"/venv/bin:$PATH\"\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"myapp\"]\n",
+    );
+    case(
+        "python_venv_not_on_path",
+        "FROM python:3.12\nRUN python -m venv /venv\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"python\", \"-m\", \"myapp\"]\n",
+    );
+    case(
+        "python_poetry_into_the_environment",
+        "FROM python:3.12\nENV POETRY_VIRTUALENVS_CREATE=false\nWORKDIR /app\nRUN pip install poetry==1.8.3\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root --only main\nCOPY . .\nCMD [\"python\", \"-m\", \"app\"]\n",
+    );
+    case(
+        "python_poetry_own_cache",
+        "FROM python:3.12\nWORKDIR /app\nRUN pip install poetry\nCOPY . .\nRUN poetry install\nCMD [\"poetry\", \"run\", \"app\"]\n",
+    );
+    case(
+        "python_pipenv_system",
+        "FROM python:3.10\nWORKDIR /app\nRUN pip install pipenv\nCOPY Pipfile Pipfile.lock ./\nRUN pipenv install --system --deploy\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_uv_sync_project_venv",
+        "FROM python:3.12-bookworm\nCOPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\nENV PATH=\"/app/.venv/bin:$PATH\"\nCMD [\"python\", \"-m\", \"app\"]\n",
+    );
+    case(
+        "python_dev_packages_become_runtime_libraries",
+        "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev libjpeg-dev zlib1g-dev curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_arg_templated_tag",
+        "ARG PY=3.12\nFROM python:${PY}\nARG APP_ENV=prod\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENV APP_ENV=${APP_ENV}\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_release_suffix_kept",
+        "FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install flask\nCMD [\"flask\", \"run\"]\n",
+    );
+    case(
+        "python_alpine_virtual_build_deps",
+        "FROM python:3.12-alpine\nWORKDIR /app\nCOPY requirements.txt .\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\\n    && pip install -r requirements.txt \\\n    && apk del .build-deps\nRUN apk add --no-cache libpq\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_healthcheck_tool_installed",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:8000/health || exit 1\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_absolute_console_script",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install gunicorn\nCMD [\"/usr/local/bin/gunicorn\", \"app:app\"]\n",
+    );
+    case(
+        "python_user_moves_to_runtime",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN useradd --create-home app\nUSER app\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_comments_and_crlf_kept",
+        "# syntax=docker/dockerfile:1\r\nFROM python:3.11\r\n\r\n# the app\r\nWORKDIR /app\r\nCOPY . .\r\n\r\n# dependencies\r\nRUN pip install \\\r\n    -r requirements.txt\r\n\r\n# how it runs\r\nEXPOSE 8000\r\nCMD [\"python\", \"app.py\"]\r\n",
+    );
+    case(
+        "python_digest_pinned",
+        "FROM python:3.11@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_entrypoint_script_without_context",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./entrypoint.sh\"]\n",
+    );
+}
+
+#[test]
+fn node() {
+    case(
+        "node_npm_ci_and_build",
+        "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nEXPOSE 3000\nCMD [\"node\", \"dist/main.js\"]\n",
+    );
+    case(
+        "node_yarn_classic",
+        "FROM node:18\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\nCOPY . .\nRUN yarn build\nCMD [\"yarn\", \"start\"]\n",
+    );
+    case(
+        "node_pnpm_needs_corepack",
+        "FROM node:20\nRUN corepack enable\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN pnpm install --frozen-lockfile\nCOPY . .\nRUN pnpm build\nCMD [\"pnpm\", \"start\"]\n",
+    );
+    case(
+        "node_pnpm_without_corepack",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"pnpm\", \"start\"]\n",
+    );
+    case(
+        "node_dev_server",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"run\", \"dev\"]\n",
+    );
+    case(
+        "node_release_suffix_kept",
+        "FROM node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"node\", \"server.js\"]\n",
+    );
+    case(
+        "node_alpine_native_build_tools",
+        "FROM node:20-alpine\nRUN apk add --no-cache python3 make g++\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n",
+    );
+    case(
+        "node_global_tool_used_by_cmd",
+        "FROM node:20\nRUN npm install -g serve\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nCMD [\"serve\", \"-s\", \"build\"]\n",
+    );
+    case(
+        "node_user_before_install",
+        "FROM node:20\nWORKDIR /home/node/app\nUSER node\nCOPY --chown=node:node . .\nRUN npm install\nCMD [\"node\", \"index.js\"]\n",
+    );
+    case(
+        "node_no_install",
+        "FROM node:20\nWORKDIR /app\nCOPY server.js .\nCMD [\"node\", \"server.js\"]\n",
+    );
+    case(
+        "node_env_before_build_is_repeated",
+        "FROM node:20\nENV NODE_ENV=production\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n",
+    );
+    case(
+        "node_add_from_url",
+        "FROM node:20\nWORKDIR /app\nADD https://example.com/app.tgz /app/\nRUN npm install\nCMD [\"node\", \"index.js\"]\n",
+    );
+    case(
+        "node_chown_is_repeated",
+        "FROM node:20\nWORKDIR /app\nCOPY --chown=node:node . .\nRUN npm ci\nUSER node\nCMD [\"node\", \"index.js\"]\n",
+    );
+}
+
+#[test]
+fn go() {
+    case(
+        "go_build_output",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app/server ./cmd/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
+    );
+    case(
+        "go_cgo_off_still_slim_debian",
+        "FROM golang:1.23\nENV CGO_ENABLED=0\nWORKDIR /src\nCOPY . .\nRUN go build -ldflags=\"-s -w\" -o /bin/api .\nENTRYPOINT [\"/bin/api\"]\n",
+    );
+    case(
+        "go_alpine_release",
+        "FROM golang:1.22-alpine3.19\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_alpine_without_release",
+        "FROM golang:1.22-alpine\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_bookworm_tag",
+        "FROM golang:1.21-bookworm\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_install_to_gopath_bin",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/api\nCMD [\"api\"]\n",
+    );
+    case(
+        "go_run_needs_the_sdk",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go mod download\nCMD [\"go\", \"run\", \".\"]\n",
+    );
+    case(
+        "go_build_without_output",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build .\nCMD [\"./hello\"]\n",
+    );
+    case(
+        "go_latest_release_unknown",
+        "FROM golang:latest\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_relative_output_in_workdir",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o server .\nCMD [\"./server\"]\n",
+    );
+    case(
+        "go_cgo_sqlite_library",
+        "FROM golang:1.22\nRUN apt-get update && apt-get install -y libsqlite3-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_healthcheck_curl",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nHEALTHCHECK CMD curl -fs http://localhost:8080/healthz || exit 1\nCMD [\"/bin/app\"]\n",
+    );
+    case(
+        "go_trixie_for_new_versions",
+        "FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
+    );
+}
+
+#[test]
+fn left_alone() {
+    case(
+        "already_multi_stage",
+        "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:bookworm-slim\nCOPY --from=build /app /app\n",
+    );
+    case(
+        "unknown_base_image",
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3\nCMD [\"python3\"]\n",
+    );
+    case(
+        "onbuild",
+        "FROM python:3.11\nONBUILD COPY . /app\nRUN pip install flask\n",
+    );
+    case(
+        "unknown_program_in_run",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN ./configure && pip install .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "run_builds_and_changes_system",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && mkdir -p /data\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "unknown_dev_package",
+        "FROM python:3.11\nRUN apt-get update && apt-get install -y libexotic-dev\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "copy_everything_into_root",
+        "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+}
