@@ -92,6 +92,36 @@ pub fn under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
 }
 
+/// Replaces `$NAME` and `${NAME}` with values the file set earlier by ENV
+/// or ARG; anything else is left as written.
+pub fn expand(text: &str, vars: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (k, v) in vars.iter().rev() {
+        let v = v.trim_matches('"');
+        if v.contains('$') {
+            continue;
+        }
+        out = out.replace(&format!("${{{k}}}"), v);
+        // `$NAME` only when not followed by more of a name.
+        let pat = format!("${k}");
+        let mut result = String::new();
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(&pat) {
+            let after = &rest[i + pat.len()..];
+            result.push_str(&rest[..i]);
+            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                result.push_str(&pat);
+            } else {
+                result.push_str(v);
+            }
+            rest = after;
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
+}
+
 /// Resolves `path` against the working directory, as Docker does for COPY
 /// destinations and as a shell does for relative paths.
 pub fn resolve(path: &str, workdir: Option<&str>) -> Option<String> {
@@ -288,7 +318,7 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
                 }
             }
             Kind::Workdir => {
-                let dir = ins.args().first().cloned().unwrap_or_default();
+                let dir = expand(&ins.args().first().cloned().unwrap_or_default(), &facts.env);
                 workdir = resolve(&dir, workdir.as_deref().or(Some("/")));
                 explicit_workdir = true;
                 decide(Role::Both, "the runtime stage works in the same folder")
@@ -301,7 +331,16 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
                 }
                 decide(Role::Both, "the environment is set in both stages")
             }
-            Kind::Arg => decide(Role::Both, "declared again so the runtime stage sees it"),
+            Kind::Arg => {
+                for a in ins.args() {
+                    if let Some((k, v)) = a.split_once('=') {
+                        facts
+                            .env
+                            .push((k.to_string(), v.trim_matches('"').to_string()));
+                    }
+                }
+                decide(Role::Both, "declared again so the runtime stage sees it")
+            }
             Kind::Shell => decide(Role::Both, "later RUN lines use this shell in both stages"),
             Kind::User => {
                 user_at = Some(line);
@@ -591,6 +630,7 @@ fn copy_destination(
         // the app lives (then the app copy carries it).
         return Ok(());
     }
+    let dest = &expand(dest, &facts.env);
     if dest.contains('$') {
         return Err(Unsure::at(
             line,
@@ -606,7 +646,7 @@ fn copy_destination(
     let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
     let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
     let mut paths = Vec::new();
-    if abs == "/" {
+    if abs == "/" && !dir_like {
         return Err(Unsure::at(
             line,
             "copies into /; dockopt cannot tell the app's files apart",
@@ -621,10 +661,12 @@ fn copy_destination(
                 || name.is_empty()
                 || s.starts_with("<<")
             {
-                return Err(Unsure::at(
-                    line,
-                    format!("copies {s} into the system folder {abs}"),
-                ));
+                let into = if abs == "/" {
+                    "/; dockopt cannot tell the app's files apart".to_string()
+                } else {
+                    format!("the system folder {abs}")
+                };
+                return Err(Unsure::at(line, format!("copies {s} into {into}")));
             }
             paths.push(format!("{}/{name}", abs.trim_end_matches('/')));
         }

@@ -139,12 +139,27 @@ fn go_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
     let (version, variants) = super::tag_parts(facts)?;
     if let Some(alpine) = variants.iter().find(|v| v.starts_with("alpine")) {
-        let Some(release) = alpine.strip_prefix("alpine").filter(|r| !r.is_empty()) else {
-            return Err(Unsure::at(
-                line,
-                "golang:*-alpine without a release: the Alpine version behind it changes",
-            ));
-        };
+        let release = alpine.strip_prefix("alpine").unwrap_or_default();
+        if release.is_empty() {
+            // golang:alpine has no C compiler, so cgo is off and the binary
+            // is static, unless the build installs one.
+            let compiler = facts.packages.iter().any(|p| {
+                matches!(
+                    catalog::package_name(&p.package),
+                    "gcc" | "build-base" | "clang" | "musl-dev"
+                )
+            });
+            if compiler {
+                return Err(Unsure::at(
+                    line,
+                    "golang:*-alpine without a release, with a C compiler: the binary needs the same musl as the unknown Alpine release",
+                ));
+            }
+            return Ok(Runtime {
+                image: "alpine:latest".into(),
+                family: Family::Alpine,
+            });
+        }
         return Ok(Runtime {
             image: format!("alpine:{release}"),
             family: Family::Alpine,
