@@ -284,6 +284,7 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
             Kind::Run => {
                 let steps = run_steps(ins);
                 let role = run_role(facts, &steps, workdir.as_deref(), line)?;
+                record_owners(facts, &steps, workdir.as_deref(), line)?;
                 let what = describe(&steps);
                 for s in &steps {
                     track_packages(facts, &mut virtual_groups, s, line);
@@ -454,6 +455,7 @@ fn describe(steps: &[Step]) -> String {
             Step::Go(_) => push("go build".into()),
             Step::User => push("creates a user".into()),
             Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
+            Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),
             Step::Harmless | Step::Unknown(_) => {}
         }
     }
@@ -563,7 +565,12 @@ fn run_role(
                 ));
             }
             Step::User => system_change = true,
-            Step::Files { program, paths } => {
+            Step::Files { program, paths }
+            | Step::Chown {
+                owner: program,
+                paths,
+                ..
+            } => {
                 for p in paths {
                     let Some(abs) = resolve(p, workdir) else {
                         return Err(Unsure::at(
@@ -599,6 +606,48 @@ fn run_role(
         (true, false) => Ok(Role::Both),
         _ => Ok(Role::Build),
     }
+}
+
+/// `COPY --from` gives files to root unless told otherwise, so an owner the
+/// build sets on a copied folder must be repeated with `--chown`; an owner
+/// set on part of a copied folder cannot be, and is a doubt.
+fn record_owners(
+    facts: &mut Facts<'_>,
+    steps: &[Step],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    for s in steps {
+        let Step::Chown {
+            owner,
+            paths,
+            recursive,
+        } = s
+        else {
+            continue;
+        };
+        for p in paths {
+            let Some(abs) = resolve(&expand(p, &facts.env), workdir) else {
+                continue;
+            };
+            let Some(artifact) = facts.app_paths.iter_mut().find(|a| under(&abs, &a.path)) else {
+                continue; // outside the app: a system change, handled by run_role
+            };
+            let whole = abs == artifact.path && *recursive;
+            let same = artifact.chown.as_deref().is_none_or(|o| o == owner);
+            if !whole || !same {
+                return Err(Unsure::at(
+                    line,
+                    format!(
+                        "chown on {abs}: files copied from the builder belong to root unless the whole of {} gets one owner",
+                        artifact.path
+                    ),
+                ));
+            }
+            artifact.chown = Some(owner.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Records where COPY and ADD put context files.

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use crate::plan::{Plan, Role};
-use crate::syntax::{Dockerfile, Node, NodeKind, ParseError, TokenKind};
+use crate::syntax::{Dockerfile, Kind, Node, NodeKind, ParseError, TokenKind};
 
 /// One edit at a node index of the original tree.
 enum Edit {
@@ -79,6 +79,17 @@ pub fn emit(
         head.push_str(line);
         head.push('\n');
     }
+    // Artifacts come after the RUN lines the runtime repeats (a user they
+    // are chowned to must exist first), before everything else.
+    let split = runtime_nodes
+        .iter()
+        .rposition(|n| n.instruction().is_some_and(|i| i.kind() == Kind::Run))
+        .map_or(0, |i| i + 1);
+    let later = runtime_nodes.split_off(split);
+    let end = out.nodes().len();
+    let added = out.insert(end, &head)?;
+    let end = out.insert_nodes(added.end, runtime_nodes).end;
+    let mut head = String::new();
     for a in &plan.artifacts {
         match &a.chown {
             Some(owner) => head.push_str(&format!(
@@ -95,9 +106,8 @@ pub fn emit(
         head.push_str(line);
         head.push('\n');
     }
-    let end = out.nodes().len();
     let added = out.insert(end, &head)?;
-    out.insert_nodes(added.end, runtime_nodes);
+    out.insert_nodes(added.end, later);
     Ok(out.to_string())
 }
 

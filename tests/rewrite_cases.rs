@@ -28,6 +28,14 @@ fn case(name: &str, src: &str) {
 #[test]
 fn python() {
     case(
+        "python_chown_of_the_app_is_repeated",
+        "FROM python:3.11\nRUN useradd --create-home app\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && chown -R app:app /app\nUSER app\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_chown_of_part_of_the_app",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN chown -R nobody /app/data\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
         "python_pip_requirements_goes_to_a_venv",
         "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
     );

@@ -57,6 +57,12 @@ pub enum Step {
     User,
     /// mkdir, chmod, ln, cp... on these paths.
     Files { program: String, paths: Vec<String> },
+    /// chown or chgrp: who owns these paths afterwards.
+    Chown {
+        owner: String,
+        paths: Vec<String>,
+        recursive: bool,
+    },
     /// Prints or checks something; changes nothing that matters.
     Harmless,
     /// Anything else.
@@ -510,6 +516,24 @@ const CACHE_PATHS: &[&str] = &[
 ];
 
 fn files(cmd: &Command) -> Step {
+    if matches!(cmd.program(), "chown" | "chgrp") {
+        let mut pos = cmd.args().iter().filter(|a| !a.starts_with('-'));
+        let owner = pos.next().cloned().unwrap_or_default();
+        let owner = if cmd.program() == "chgrp" {
+            format!(":{owner}")
+        } else {
+            owner
+        };
+        return Step::Chown {
+            owner,
+            paths: pos.cloned().collect(),
+            recursive: cmd.args().iter().any(|a| {
+                a == "-R"
+                    || a == "--recursive"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('R'))
+            }),
+        };
+    }
     if cmd.program() == "rm" {
         let targets: Vec<&String> = cmd.args().iter().filter(|a| !a.starts_with('-')).collect();
         if !targets.is_empty()
