@@ -1,26 +1,9 @@
 //! `dockopt parse` as a user runs it: formats, standard input, exit status,
 //! and errors on standard error while the other files are still printed.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn dockopt(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dockopt"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("dockopt runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("dockopt finishes")
-}
+use common::dockopt;
 
 #[test]
 fn source_format_gives_back_the_input_from_stdin() {

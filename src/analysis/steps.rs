@@ -123,9 +123,9 @@ pub fn step(cmd: &Command) -> Step {
     let program = cmd.program();
     let args = cmd.args();
     match program {
-        "apt-get" | "apt" => apt(args),
+        "apt-get" | "apt" => package_step(Manager::Apt, "apt-get", &positional(args), None),
         "apk" => apk(args),
-        "yum" | "dnf" | "microdnf" => dnf(args),
+        "yum" | "dnf" | "microdnf" => package_step(Manager::Dnf, program, &positional(args), None),
         "pip" | "pip3" => pip(args),
         p if is_python(p) => python(args),
         "poetry" | "pipenv" | "uv" => python_tool(program, args),
@@ -193,26 +193,59 @@ fn positional(args: &[String]) -> Vec<String> {
         .collect()
 }
 
-fn apt(args: &[String]) -> Step {
-    let pos = positional(args);
-    match pos.first().map(String::as_str) {
-        Some("update") => Step::PackageIndex,
-        Some("upgrade" | "dist-upgrade" | "full-upgrade") => Step::PackageUpgrade,
-        Some("install") => Step::PackageInstall {
-            manager: Manager::Apt,
-            packages: pos[1..].to_vec(),
-            virtual_name: None,
+/// What a package manager's subcommand does.
+#[derive(Clone, Copy)]
+enum Verb {
+    Index,
+    Upgrade,
+    Install,
+    Remove,
+    Clean,
+}
+
+/// The subcommands of each package manager, by name.
+fn verb(manager: Manager, name: &str) -> Option<Verb> {
+    use Verb::*;
+    Some(match (manager, name) {
+        (Manager::Apt | Manager::Apk, "update") => Index,
+        (Manager::Apt, "upgrade" | "dist-upgrade" | "full-upgrade") => Upgrade,
+        (Manager::Apt | Manager::Dnf, "install") | (Manager::Apk, "add") => Install,
+        (Manager::Apt, "remove" | "purge" | "autoremove")
+        | (Manager::Apk, "del")
+        | (Manager::Dnf, "remove" | "erase") => Remove,
+        (Manager::Apt, "clean" | "autoclean")
+        | (Manager::Apk, "cache")
+        | (Manager::Dnf, "clean" | "makecache") => Clean,
+        _ => return None,
+    })
+}
+
+/// A package manager command, from its positional words.
+fn package_step(
+    manager: Manager,
+    program: &str,
+    pos: &[String],
+    virtual_name: Option<String>,
+) -> Step {
+    let Some(name) = pos.first() else {
+        return Step::Unknown(program.into());
+    };
+    let packages = pos[1..].to_vec();
+    match verb(manager, name) {
+        Some(Verb::Index) => Step::PackageIndex,
+        Some(Verb::Upgrade) => Step::PackageUpgrade,
+        Some(Verb::Install) => Step::PackageInstall {
+            manager,
+            packages,
+            virtual_name,
         },
-        Some("remove" | "purge" | "autoremove") => Step::PackageRemove {
-            manager: Manager::Apt,
-            packages: pos[1..].to_vec(),
-        },
-        Some("clean" | "autoclean") => Step::Cleanup,
-        Some(other) => Step::Unknown(format!("apt-get {other}")),
-        None => Step::Unknown("apt-get".into()),
+        Some(Verb::Remove) => Step::PackageRemove { manager, packages },
+        Some(Verb::Clean) => Step::Cleanup,
+        None => Step::Unknown(format!("{program} {name}")),
     }
 }
 
+/// apk's words, with `--virtual NAME` taken out.
 fn apk(args: &[String]) -> Step {
     let mut virtual_name = None;
     let mut pos = Vec::new();
@@ -228,39 +261,7 @@ fn apk(args: &[String]) -> Step {
             pos.push(a.clone());
         }
     }
-    match pos.first().map(String::as_str) {
-        Some("update") => Step::PackageIndex,
-        Some("add") => Step::PackageInstall {
-            manager: Manager::Apk,
-            packages: pos[1..].to_vec(),
-            virtual_name,
-        },
-        Some("del") => Step::PackageRemove {
-            manager: Manager::Apk,
-            packages: pos[1..].to_vec(),
-        },
-        Some("cache") => Step::Cleanup,
-        Some(other) => Step::Unknown(format!("apk {other}")),
-        None => Step::Unknown("apk".into()),
-    }
-}
-
-fn dnf(args: &[String]) -> Step {
-    let pos = positional(args);
-    match pos.first().map(String::as_str) {
-        Some("install") => Step::PackageInstall {
-            manager: Manager::Dnf,
-            packages: pos[1..].to_vec(),
-            virtual_name: None,
-        },
-        Some("remove" | "erase") => Step::PackageRemove {
-            manager: Manager::Dnf,
-            packages: pos[1..].to_vec(),
-        },
-        Some("clean" | "makecache") => Step::Cleanup,
-        Some(other) => Step::Unknown(format!("dnf {other}")),
-        None => Step::Unknown("dnf".into()),
-    }
+    package_step(Manager::Apk, "apk", &pos, virtual_name)
 }
 
 /// `python -m pip ...`, `python -m venv DIR`, or running a script.
