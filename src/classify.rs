@@ -310,7 +310,10 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
                 copy_destination(facts, ins, workdir.as_deref(), line)?;
                 last_build = Some(i);
                 if ins.flag("from").is_some() {
-                    decide(Role::Build, "copies from another image for the build")
+                    decide(
+                        Role::Both,
+                        "copies files from another image; the runtime stage gets the same files",
+                    )
                 } else {
                     decide(
                         Role::Build,

@@ -66,8 +66,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no npm, yarn or pnpm install: nothing to leave behind in a builder",
         ));
     }
-    let mut need_corepack = false;
-    let mut need_globals: Vec<String> = Vec::new();
+    // Every program the image runs, directly or from a script, passes
+    // through `provided`; it notes what the runtime must set up again.
+    let uses_pnpm = std::cell::Cell::new(false);
+    let used_globals = std::cell::RefCell::new(Vec::<String>::new());
     let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         let args = cmd.args();
@@ -83,26 +85,30 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 )));
             }
         }
+        if let Some((g, _)) = globals.iter().find(|(g, _)| package_bin(g) == program) {
+            used_globals.borrow_mut().push(g.clone());
+            return Ok(true);
+        }
+        if program == "pnpm" {
+            uses_pnpm.set(true);
+        }
         Ok(matches!(
             program,
             "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
-        ) || globals.iter().any(|(g, _)| package_bin(g) == program))
+        ))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    for (_, cmd) in &facts.runtime_commands {
-        let program = cmd.program();
-        if program == "pnpm" {
-            need_corepack = corepack;
-            if !corepack && !globals.iter().any(|(g, _)| package_bin(g) == "pnpm") {
-                return Err(Unsure::file(
-                    "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
-                ));
-            }
-        }
-        if let Some((g, _)) = globals.iter().find(|(g, _)| package_bin(g) == program) {
-            need_globals.push(g.clone());
-        }
+    let need_corepack = uses_pnpm.get()
+        && !used_globals
+            .borrow()
+            .iter()
+            .any(|g| package_bin(g) == "pnpm");
+    if need_corepack && !corepack {
+        return Err(Unsure::file(
+            "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
+        ));
     }
+    let mut need_globals = used_globals.into_inner();
     let packages = runtime_packages(facts, runtime.family, &tools)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if need_corepack {
