@@ -1,16 +1,23 @@
-//! `dockopt rewrite`: single-stage Dockerfiles to builder + runtime stages.
+//! `dockopt rewrite`: single-stage Dockerfiles to builder + runtime stages,
+//! one file or a whole tree of repositories.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use clap::ValueEnum;
 use dockopt::rewrite::{self, Outcome};
 use dockopt::syntax;
+use rayon::prelude::*;
 
 use super::{EXIT_ERROR, EXIT_OK, files, input, write};
 
 /// Exit status with --check when a file would change.
 const EXIT_WOULD_CHANGE: u8 = 1;
+
+/// Files handled in parallel before their results are printed in order:
+/// enough to keep the cores busy, few enough that memory stays flat.
+const CHUNK: usize = 256;
 
 /// Rewrite single-stage Dockerfiles into a builder stage and a slim runtime stage.
 ///
@@ -18,7 +25,9 @@ const EXIT_WOULD_CHANGE: u8 = 1;
 /// apply` and `patch -p1` accept. A file dockopt leaves alone gets one line on
 /// standard error saying why: already multi-stage, no known ecosystem, or the
 /// line it is unsure about and the reason. Every rewrite is parsed again
-/// before it is printed or written.
+/// before it is printed or written. Folders are searched for Dockerfile,
+/// Dockerfile.*, *.Dockerfile, *.dockerfile and Containerfile, honouring
+/// .gitignore; files are handled in parallel and reported in a stable order.
 ///
 /// Exit status: 0 done; 1 with --check when a file would change; 2 when an
 /// input could not be read or parsed (the others are still processed).
@@ -45,6 +54,11 @@ pub struct Args {
     /// When to colour the diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Threads to use (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    walk: files::WalkOptions,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -54,9 +68,28 @@ enum Color {
     Never,
 }
 
+/// What became of one file.
+enum Done {
+    /// Could not be read, parsed or written: the message to print.
+    Error(String),
+    /// Left as it was, and why.
+    Unchanged {
+        reason: String,
+        original: Option<String>,
+    },
+    /// Rewritten: what to print on standard output.
+    Rewritten(String),
+}
+
 /// Runs `dockopt rewrite`.
 pub fn run(args: &Args) -> u8 {
-    let paths = files::expand(&args.paths);
+    let paths = match files::expand(&args.paths, &args.walk) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     if args.stdout && paths.len() != 1 {
         eprintln!(
             "error: --stdout takes exactly one Dockerfile ({} given)",
@@ -68,98 +101,167 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("error: --in-place cannot write back to standard input");
         return EXIT_ERROR;
     }
+    if paths.iter().filter(|p| *p == "-").count() > 1 {
+        eprintln!("error: standard input can be read only once");
+        return EXIT_ERROR;
+    }
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start threads: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let mut status = EXIT_OK;
-    let (mut changed, mut unchanged, mut errors) = (0, 0, 0);
+    let progress = progress_bar(paths.len());
+    let mut summary = Summary::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for path in &paths {
-        let name = input::display_name(path);
-        let bytes = match input::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
-                errors += 1;
-                continue;
-            }
-        };
-        let src = match syntax::parse_bytes(&bytes) {
-            Ok(df) => (df.to_string(), df),
-            Err(e) => {
-                eprintln!("{}", e.render(name, &String::from_utf8_lossy(&bytes)));
-                errors += 1;
-                continue;
-            }
-        };
-        let (text, df) = src;
-        let outcome =
-            match rewrite::rewrite_in(&df, context_of(path, args.context.as_deref()).as_deref()) {
-                Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {name}: {e}");
-                    errors += 1;
-                    continue;
-                }
-            };
-        let new = match outcome {
-            Outcome::Unchanged(why) => {
-                eprintln!("{name}: unchanged: {why}");
-                unchanged += 1;
-                if args.stdout {
-                    let _ = out.write_all(text.as_bytes());
-                }
-                continue;
-            }
-            Outcome::Rewritten { text: new, .. } => new,
-        };
-        changed += 1;
-        let result = if args.check {
-            writeln!(out, "would rewrite {name}")
-        } else if args.stdout {
-            out.write_all(new.as_bytes())
-        } else if args.in_place {
-            match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
-                Ok(()) => writeln!(out, "rewrote {name}"),
-                Err(e) => {
-                    eprintln!("error: {name}: cannot write: {e}");
-                    errors += 1;
-                    changed -= 1;
+    for chunk in paths.chunks(CHUNK) {
+        let results: Vec<Done> =
+            pool.install(|| chunk.par_iter().map(|p| process(p, args, color)).collect());
+        for (path, done) in chunk.iter().zip(results) {
+            progress.inc(1);
+            let name = input::display_name(path);
+            let printed = match done {
+                Done::Error(message) => {
+                    progress.suspend(|| eprintln!("{message}"));
+                    summary.errors += 1;
                     Ok(())
                 }
+                Done::Unchanged { reason, original } => {
+                    progress.suspend(|| eprintln!("{name}: unchanged: {reason}"));
+                    summary.unchanged(&reason);
+                    match original {
+                        Some(text) => out.write_all(text.as_bytes()),
+                        None => Ok(()),
+                    }
+                }
+                Done::Rewritten(text) => {
+                    summary.changed += 1;
+                    out.write_all(text.as_bytes())
+                }
+            };
+            if let Err(e) = printed {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return EXIT_OK;
+                }
+                eprintln!("error: cannot write output: {e}");
+                return EXIT_ERROR;
             }
-        } else {
-            let diff = dockopt::diff::unified(name, &text, &new);
-            out.write_all(paint(&diff, color).as_bytes())
-        };
-        if let Err(e) = result {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return status;
-            }
-            eprintln!("error: cannot write output: {e}");
-            return EXIT_ERROR;
         }
     }
+    progress.finish_and_clear();
     if paths.len() > 1 {
-        let verb = if args.check {
+        eprint!("{}", summary.render(paths.len(), args.check));
+    }
+    if summary.errors > 0 {
+        EXIT_ERROR
+    } else if args.check && summary.changed > 0 {
+        EXIT_WOULD_CHANGE
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Reads, rewrites and (with --in-place) writes one file.
+fn process(path: &str, args: &Args, color: bool) -> Done {
+    let name = input::display_name(path);
+    let bytes = match input::read(path) {
+        Ok(b) => b,
+        Err(e) => return Done::Error(format!("error: {name}: cannot read: {e}")),
+    };
+    let df = match syntax::parse_bytes(&bytes) {
+        Ok(df) => df,
+        Err(e) => return Done::Error(e.render(name, &String::from_utf8_lossy(&bytes))),
+    };
+    let text = df.to_string();
+    let context = context_of(path, args.context.as_deref());
+    let new = match rewrite::rewrite_in(&df, context.as_deref()) {
+        Err(e) => return Done::Error(format!("error: {name}: {e}")),
+        Ok(Outcome::Unchanged(why)) => {
+            return Done::Unchanged {
+                reason: why.to_string(),
+                original: args.stdout.then_some(text),
+            };
+        }
+        Ok(Outcome::Rewritten { text: new, .. }) => new,
+    };
+    if args.check {
+        Done::Rewritten(format!("would rewrite {name}\n"))
+    } else if args.stdout {
+        Done::Rewritten(new)
+    } else if args.in_place {
+        match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
+            Ok(()) => Done::Rewritten(format!("rewrote {name}\n")),
+            Err(e) => Done::Error(format!("error: {name}: cannot write: {e}")),
+        }
+    } else {
+        Done::Rewritten(paint(&dockopt::diff::unified(name, &text, &new), color))
+    }
+}
+
+/// A progress bar on standard error, only for a person watching many files.
+fn progress_bar(files: usize) -> indicatif::ProgressBar {
+    let watching = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    if !watching || files < 50 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Counts for the closing summary.
+#[derive(Default)]
+struct Summary {
+    changed: usize,
+    errors: usize,
+    reasons: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    /// Counts a file left unchanged under its reason, line numbers aside.
+    fn unchanged(&mut self, reason: &str) {
+        let general = reason
+            .split_once(": ")
+            .filter(|(head, _)| head.starts_with("unsure about line"))
+            .map_or(reason.to_string(), |(_, rest)| rest.to_string());
+        *self.reasons.entry(general).or_default() += 1;
+    }
+
+    fn render(&self, files: usize, check: bool) -> String {
+        let unchanged: usize = self.reasons.values().sum();
+        let verb = if check {
             "would be rewritten"
         } else {
             "rewritten"
         };
-        eprintln!(
-            "dockopt: {} files: {changed} {verb}, {unchanged} unchanged, {errors} errors",
-            paths.len()
+        let mut s = format!(
+            "dockopt: {files} files: {} {verb}, {unchanged} unchanged, {} errors\n",
+            self.changed, self.errors
         );
+        let mut reasons: Vec<(&String, &usize)> = self.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (why, n) in reasons.iter().take(10) {
+            s.push_str(&format!("  {n:>5} unchanged: {why}\n"));
+        }
+        if reasons.len() > 10 {
+            s.push_str(&format!("  and {} other reasons\n", reasons.len() - 10));
+        }
+        s
     }
-    if errors > 0 {
-        status = EXIT_ERROR;
-    } else if args.check && changed > 0 {
-        status = EXIT_WOULD_CHANGE;
-    }
-    status
 }
 
 /// Colours a unified diff the way git does.
