@@ -8,6 +8,7 @@
 use crate::analysis::shell::{self, Command};
 use crate::analysis::steps::{self, Manager, Step};
 use crate::catalog::ImageRef;
+use crate::inline::Inline;
 use crate::plan::{Artifact, Decision, Role, Unsure};
 use crate::syntax::{Dockerfile, Instruction, Kind, NodeKind};
 
@@ -200,6 +201,15 @@ pub fn facts_in<'a>(
     df: &'a Dockerfile,
     context: Option<&std::path::Path>,
 ) -> Result<Facts<'a>, Unsure> {
+    facts_with(df, context, &Inline::default())
+}
+
+/// [`facts_in`], with the roles that `# dockopt:` comments force.
+pub fn facts_with<'a>(
+    df: &'a Dockerfile,
+    context: Option<&std::path::Path>,
+    inline: &Inline,
+) -> Result<Facts<'a>, Unsure> {
     let froms: Vec<usize> = df
         .instructions()
         .filter(|(_, i)| i.kind() == Kind::From)
@@ -242,13 +252,13 @@ pub fn facts_in<'a>(
             "FROM has flags dockopt does not know",
         ));
     }
-    walk(&mut facts)?;
+    walk(&mut facts, inline)?;
     settle_late_configuration(&mut facts);
     Ok(facts)
 }
 
 /// One pass over the instructions after FROM.
-fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
+fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     let df = facts.df;
     // Docker starts in the image's WORKDIR: /go for golang, / otherwise.
     let mut workdir: Option<String> = Some(
@@ -281,6 +291,19 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
             ));
         }
         let decision = match ins.kind() {
+            Kind::Run if inline.forced(i).is_some() => {
+                // The author decided; dockopt does not second-guess the RUN.
+                // One kept in the builder still counts as build work.
+                if inline.forced(i).is_some_and(|(r, _)| r == Role::Build) {
+                    let steps = run_steps(ins);
+                    for s in &steps {
+                        track_packages(facts, &mut virtual_groups, s, line);
+                    }
+                    facts.run_steps.push((i, workdir.clone(), steps));
+                    last_build = Some(i);
+                }
+                decide(Role::Build, "placed by a `# dockopt:` comment")
+            }
             Kind::Run => {
                 let steps = run_steps(ins);
                 let role = run_role(facts, &steps, workdir.as_deref(), line)?;
@@ -373,6 +396,17 @@ fn walk(facts: &mut Facts<'_>) -> Result<(), Unsure> {
                 ));
             }
         };
+        let mut decision = decision;
+        if let Some((role, at)) = inline.forced(i) {
+            decision.role = role;
+            decision.reason = format!(
+                "placed by `# dockopt: {}` on line {at}",
+                match role {
+                    Role::Runtime => "runtime",
+                    _ => "build",
+                }
+            );
+        }
         facts.decisions.push(decision);
     }
     facts.workdir = workdir;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod classify;
 pub mod diff;
 pub mod emit;
+pub mod inline;
 pub mod plan;
 pub mod rewrite;
 pub mod strategy;

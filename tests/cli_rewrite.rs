@@ -148,3 +148,17 @@ fn explain_gives_every_instruction_a_role_and_a_reason() {
         "no known ecosystem for the base image scratch"
     );
 }
+
+#[test]
+fn an_unknown_inline_directive_is_an_error_with_its_place() {
+    let out = dockopt(
+        &["rewrite", "-"],
+        b"FROM python:3.11\n# dockopt: ignroe\nRUN pip install x\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("<stdin>:2:3: unknown dockopt directive `ignroe` (known: ignore, build, runtime, keep-base)"),
+        "{stderr}"
+    );
+}

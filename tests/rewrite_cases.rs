@@ -226,6 +226,26 @@ fn go() {
 }
 
 #[test]
+fn inline_directives() {
+    case(
+        "inline_ignore",
+        "# dockopt: ignore\nFROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "inline_build_on_an_unknown_step",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\n# dockopt: build\nRUN ./generate-assets.sh\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "inline_runtime_moves_a_step",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n# dockopt: runtime\nRUN mkdir -p /var/lib/app && chown nobody /var/lib/app\nUSER nobody\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "inline_keep_base",
+        "# dockopt: keep-base\nFROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+}
+
+#[test]
 fn left_alone() {
     case(
         "already_multi_stage",

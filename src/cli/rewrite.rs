@@ -185,6 +185,7 @@ fn process(path: &str, args: &Args, color: bool) -> Done {
     let text = df.to_string();
     let context = context_of(path, args.context.as_deref());
     let new = match rewrite::rewrite_in(&df, context.as_deref()) {
+        Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, &text)),
         Err(e) => return Done::Error(format!("error: {name}: {e}")),
         Ok(Outcome::Unchanged(why)) => {
             return Done::Unchanged {

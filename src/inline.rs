@@ -1,0 +1,100 @@
+//! Directives written in the Dockerfile itself, as comments:
+//!
+//! - `# dockopt: ignore` leaves the file alone;
+//! - `# dockopt: build` or `# dockopt: runtime` just above an instruction
+//!   forces where it goes (build: the builder only; runtime: moved to the
+//!   runtime stage), whatever dockopt would have decided;
+//! - `# dockopt: keep-base` keeps the original image for the runtime stage.
+//!
+//! Any other word after `dockopt:` is an error, so a typo never passes
+//! silently.
+
+use crate::plan::Role;
+use crate::syntax::{Dockerfile, NodeKind, ParseError};
+
+/// The directives of one file.
+#[derive(Debug, Clone, Default)]
+pub struct Inline {
+    /// Line of `# dockopt: ignore`, if any.
+    pub ignore: Option<usize>,
+    /// `# dockopt: keep-base` was given.
+    pub keep_base: bool,
+    /// Node index, forced role, and the directive's line.
+    pub forced: Vec<(usize, Role, usize)>,
+}
+
+impl Inline {
+    /// The role forced on node `i`, with the directive's line.
+    pub fn forced(&self, i: usize) -> Option<(Role, usize)> {
+        self.forced
+            .iter()
+            .find(|(n, _, _)| *n == i)
+            .map(|(_, r, l)| (*r, *l))
+    }
+}
+
+/// Reads the `# dockopt:` comments of a file.
+pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
+    let mut inline = Inline::default();
+    let src = df.to_string();
+    for (i, node) in df.nodes().iter().enumerate() {
+        if !matches!(node.kind, NodeKind::Comment) {
+            continue;
+        }
+        let text = df.node_text(i).trim();
+        let body = text.trim_start_matches('#').trim();
+        let Some(words) = body.strip_prefix("dockopt:") else {
+            continue;
+        };
+        let line = node.lines.0;
+        let word = words.trim();
+        match word {
+            "ignore" => inline.ignore = Some(line),
+            "keep-base" => inline.keep_base = true,
+            "build" | "runtime" => {
+                let role = if word == "build" {
+                    Role::Build
+                } else {
+                    Role::Runtime
+                };
+                let target = df.nodes()[i + 1..]
+                    .iter()
+                    .position(|n| !matches!(n.kind, NodeKind::Comment))
+                    .map(|k| i + 1 + k)
+                    .filter(|&k| matches!(df.nodes()[k].kind, NodeKind::Instruction(_)));
+                let Some(target) = target else {
+                    return Err(located(
+                        &src,
+                        line,
+                        format!("`# dockopt: {word}` must stand just above an instruction"),
+                    ));
+                };
+                inline.forced.push((target, role, line));
+            }
+            other => {
+                return Err(located(
+                    &src,
+                    line,
+                    format!(
+                        "unknown dockopt directive `{other}` (known: ignore, build, runtime, keep-base)"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(inline)
+}
+
+/// An error at the start of `line`, past its `#`.
+fn located(src: &str, line: usize, message: String) -> ParseError {
+    let column = src
+        .split('\n')
+        .nth(line - 1)
+        .and_then(|l| l.find("dockopt:"))
+        .map_or(1, |c| c + 1);
+    ParseError {
+        line,
+        column,
+        message,
+    }
+}
