@@ -11,6 +11,7 @@ pub mod diff;
 pub mod emit;
 pub mod inline;
 pub mod plan;
+pub mod report;
 pub mod rewrite;
 pub mod strategy;
 pub mod syntax;

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use clap::ValueEnum;
+use dockopt::report;
 use dockopt::rewrite::{self, Outcome};
 use dockopt::syntax;
 use rayon::prelude::*;
@@ -54,6 +55,10 @@ pub struct Args {
     /// When to colour the diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Write a report of every file: FORMAT is json or markdown, FILE a path
+    /// or `-` for standard error.
+    #[arg(long, value_names = ["FORMAT", "FILE"], num_args = 2)]
+    report: Option<Vec<String>>,
     /// Threads to use (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -77,8 +82,8 @@ enum Done {
         reason: String,
         original: Option<String>,
     },
-    /// Rewritten: what to print on standard output.
-    Rewritten(String),
+    /// Rewritten: what to print on standard output, and its report entry.
+    Rewritten(String, Box<report::Entry>),
 }
 
 /// Runs `dockopt rewrite`.
@@ -120,6 +125,20 @@ pub fn run(args: &Args) -> u8 {
         Color::Never => false,
         Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let report_to = match args.report.as_deref() {
+        None => None,
+        Some([format, file]) if format == "json" || format == "markdown" => {
+            Some((format.clone(), file.clone()))
+        }
+        Some(other) => {
+            eprintln!(
+                "error: --report takes a format (json or markdown) and a file, not {}",
+                other.join(" ")
+            );
+            return EXIT_ERROR;
+        }
+    };
+    let mut entries: Vec<report::Entry> = Vec::new();
     let progress = progress_bar(paths.len());
     let mut summary = Summary::default();
     let stdout = std::io::stdout();
@@ -133,19 +152,29 @@ pub fn run(args: &Args) -> u8 {
             let printed = match done {
                 Done::Error(message) => {
                     progress.suspend(|| eprintln!("{message}"));
+                    let first = message.lines().next().unwrap_or("");
+                    entries.push(report::Entry::Error {
+                        file: name.to_string(),
+                        error: first.trim_start_matches("error: ").to_string(),
+                    });
                     summary.errors += 1;
                     Ok(())
                 }
                 Done::Unchanged { reason, original } => {
                     progress.suspend(|| eprintln!("{name}: unchanged: {reason}"));
                     summary.unchanged(&reason);
+                    entries.push(report::Entry::Unchanged {
+                        file: name.to_string(),
+                        reason,
+                    });
                     match original {
                         Some(text) => out.write_all(text.as_bytes()),
                         None => Ok(()),
                     }
                 }
-                Done::Rewritten(text) => {
+                Done::Rewritten(text, entry) => {
                     summary.changed += 1;
+                    entries.push(*entry);
                     out.write_all(text.as_bytes())
                 }
             };
@@ -159,6 +188,21 @@ pub fn run(args: &Args) -> u8 {
         }
     }
     progress.finish_and_clear();
+    if let Some((format, file)) = report_to {
+        let text = match format.as_str() {
+            "json" => report::json(&entries),
+            _ => report::markdown(&entries),
+        };
+        let written = if file == "-" {
+            std::io::stderr().write_all(text.as_bytes())
+        } else {
+            std::fs::write(&file, text)
+        };
+        if let Err(e) = written {
+            eprintln!("error: cannot write the report to {file}: {e}");
+            return EXIT_ERROR;
+        }
+    }
     if paths.len() > 1 {
         eprint!("{}", summary.render(paths.len(), args.check));
     }
@@ -193,19 +237,23 @@ fn process(path: &str, args: &Args, color: bool) -> Done {
                 original: args.stdout.then_some(text),
             };
         }
-        Ok(Outcome::Rewritten { text: new, .. }) => new,
+        Ok(Outcome::Rewritten { text: new, plan }) => {
+            (new, Box::new(report::Entry::rewritten(name, &plan)))
+        }
     };
+    let (new, entry) = new;
     if args.check {
-        Done::Rewritten(format!("would rewrite {name}\n"))
+        Done::Rewritten(format!("would rewrite {name}\n"), entry)
     } else if args.stdout {
-        Done::Rewritten(new)
+        Done::Rewritten(new, entry)
     } else if args.in_place {
         match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
-            Ok(()) => Done::Rewritten(format!("rewrote {name}\n")),
+            Ok(()) => Done::Rewritten(format!("rewrote {name}\n"), entry),
             Err(e) => Done::Error(format!("error: {name}: cannot write: {e}")),
         }
     } else {
-        Done::Rewritten(paint(&dockopt::diff::unified(name, &text, &new), color))
+        let diff = dockopt::diff::unified(name, &text, &new);
+        Done::Rewritten(paint(&diff, color), entry)
     }
 }
 

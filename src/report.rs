@@ -1,0 +1,169 @@
+//! Reports of a batch rewrite, for people (Markdown, made to paste into a
+//! pull request) and for programs (JSON).
+
+use serde::Serialize;
+
+use crate::catalog;
+use crate::plan::{Plan, Role};
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum Entry {
+    /// Rewritten (or, with --check, would be).
+    Rewritten {
+        file: String,
+        ecosystem: String,
+        builder: String,
+        runtime: String,
+        /// Instructions moved to or repeated in the runtime stage.
+        moved: Vec<String>,
+        /// Paths the runtime copies from the builder.
+        copied: Vec<String>,
+        /// Estimated saving, from the catalog's size figures.
+        estimated_saving_mb: Option<u32>,
+    },
+    /// Left as it was.
+    Unchanged { file: String, reason: String },
+    /// Could not be read, parsed or written.
+    Error { file: String, error: String },
+}
+
+impl Entry {
+    /// The entry for a rewritten file.
+    pub fn rewritten(file: &str, plan: &Plan) -> Entry {
+        let moved = plan
+            .decisions
+            .iter()
+            .filter(|d| d.role != Role::Build)
+            .map(|d| format!("{} (line {})", d.keyword, d.lines.0))
+            .collect();
+        Entry::Rewritten {
+            file: file.to_string(),
+            ecosystem: plan.strategy.clone(),
+            builder: plan.builder_image.clone(),
+            runtime: plan.runtime_image.clone(),
+            moved,
+            copied: plan.artifacts.iter().map(|a| a.path.clone()).collect(),
+            estimated_saving_mb: estimate(plan),
+        }
+    }
+}
+
+/// Full image size minus runtime image size, from `catalog/images.toml`
+/// (Docker Hub's compressed sizes). None when the runtime keeps the image.
+fn estimate(plan: &Plan) -> Option<u32> {
+    if plan.runtime_image == plan.builder_image {
+        return None;
+    }
+    let c = catalog::catalog();
+    let e = catalog::ImageRef::parse(&plan.builder_image);
+    let eco = c.ecosystem(&e.repository)?;
+    let alpine = e
+        .tag
+        .as_deref()
+        .is_some_and(|t| t.contains("alpine") || t.contains("slim"));
+    (!alpine).then(|| eco.full_size_mb.saturating_sub(eco.slim_size_mb))
+}
+
+/// The whole report as JSON: the entries and the totals.
+pub fn json(entries: &[Entry]) -> String {
+    let (rewritten, unchanged, errors, saving) = totals(entries);
+    let doc = serde_json::json!({
+        "files": entries.len(),
+        "rewritten": rewritten,
+        "unchanged": unchanged,
+        "errors": errors,
+        "estimated_saving_mb": saving,
+        "estimate_source": "compressed image sizes on Docker Hub, as listed in dockopt's catalog (src/catalog/images.toml); an estimate, not a measurement",
+        "entries": entries,
+    });
+    format!("{doc:#}\n")
+}
+
+/// The whole report as Markdown, for a pull-request description.
+pub fn markdown(entries: &[Entry]) -> String {
+    let (rewritten, unchanged, errors, saving) = totals(entries);
+    let mut s = String::from("## dockopt: multi-stage Dockerfiles\n\n");
+    s.push_str(&format!(
+        "{} files: **{rewritten} rewritten**, {unchanged} left unchanged, {errors} errors. Estimated saving: about {saving} MB of compressed image per build.\n\n",
+        entries.len()
+    ));
+    if rewritten > 0 {
+        s.push_str("| file | ecosystem | builder | runtime | moved or repeated in the runtime | copied | est. saving |\n|---|---|---|---|---|---|---:|\n");
+        for e in entries {
+            if let Entry::Rewritten {
+                file,
+                ecosystem,
+                builder,
+                runtime,
+                moved,
+                copied,
+                estimated_saving_mb,
+            } = e
+            {
+                let saving = estimated_saving_mb.map_or("-".to_string(), |m| format!("~{m} MB"));
+                s.push_str(&format!(
+                    "| `{file}` | {ecosystem} | `{builder}` | `{runtime}` | {} | {} | {saving} |\n",
+                    cell(moved),
+                    cell(&copied.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>())
+                ));
+            }
+        }
+        s.push('\n');
+    }
+    let left: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| !matches!(e, Entry::Rewritten { .. }))
+        .collect();
+    if !left.is_empty() {
+        s.push_str(
+            "<details><summary>Left unchanged, and why</summary>\n\n| file | why |\n|---|---|\n",
+        );
+        for e in left {
+            match e {
+                Entry::Unchanged { file, reason } => {
+                    s.push_str(&format!("| `{file}` | {} |\n", escape(reason)))
+                }
+                Entry::Error { file, error } => {
+                    s.push_str(&format!("| `{file}` | error: {} |\n", escape(error)))
+                }
+                Entry::Rewritten { .. } => {}
+            }
+        }
+        s.push_str("\n</details>\n\n");
+    }
+    s.push_str("Savings are estimates from the compressed sizes of the official images on Docker Hub, listed in dockopt's catalog; `dockopt explain FILE` shows why each line went where it did.\n");
+    s
+}
+
+fn totals(entries: &[Entry]) -> (usize, usize, usize, u32) {
+    let mut t = (0, 0, 0, 0);
+    for e in entries {
+        match e {
+            Entry::Rewritten {
+                estimated_saving_mb,
+                ..
+            } => {
+                t.0 += 1;
+                t.3 += estimated_saving_mb.unwrap_or(0);
+            }
+            Entry::Unchanged { .. } => t.1 += 1,
+            Entry::Error { .. } => t.2 += 1,
+        }
+    }
+    t
+}
+
+fn cell(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".into()
+    } else {
+        escape(&items.join(", "))
+    }
+}
+
+/// Keeps a table cell on one line and its pipes literal.
+fn escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
