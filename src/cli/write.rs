@@ -1,6 +1,6 @@
 //! Writing a file back safely: a temporary file in the same folder, the
 //! original's permissions, then an atomic rename. A reader sees the old file
-//! or the new one, never half of one.
+//! or the new one, never half of one. A read-only file is not written.
 
 use std::io::Write;
 use std::path::Path;
@@ -19,6 +19,13 @@ pub fn atomic_write(path: &Path, original: &[u8], contents: &[u8]) -> std::io::R
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let permissions = std::fs::metadata(path)?.permissions();
+    // A rename would replace a read-only file regardless; honour the mark.
+    if permissions.readonly() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "the file is read-only; not written",
+        ));
+    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockopt-")
         .tempfile_in(dir)?;
