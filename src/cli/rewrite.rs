@@ -138,7 +138,8 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let mut entries: Vec<report::Entry> = Vec::new();
+    // Entries are kept only for a report, so memory stays flat without one.
+    let mut entries: Option<Vec<report::Entry>> = report_to.as_ref().map(|_| Vec::new());
     let progress = progress_bar(paths.len());
     let mut summary = Summary::default();
     let stdout = std::io::stdout();
@@ -153,20 +154,26 @@ pub fn run(args: &Args) -> u8 {
                 Done::Error(message) => {
                     progress.suspend(|| eprintln!("{message}"));
                     let first = message.lines().next().unwrap_or("");
-                    entries.push(report::Entry::Error {
-                        file: name.to_string(),
-                        error: first.trim_start_matches("error: ").to_string(),
-                    });
+                    record(
+                        &mut entries,
+                        report::Entry::Error {
+                            file: name.to_string(),
+                            error: first.trim_start_matches("error: ").to_string(),
+                        },
+                    );
                     summary.errors += 1;
                     Ok(())
                 }
                 Done::Unchanged { reason, original } => {
                     progress.suspend(|| eprintln!("{name}: unchanged: {reason}"));
                     summary.unchanged(&reason);
-                    entries.push(report::Entry::Unchanged {
-                        file: name.to_string(),
-                        reason,
-                    });
+                    record(
+                        &mut entries,
+                        report::Entry::Unchanged {
+                            file: name.to_string(),
+                            reason,
+                        },
+                    );
                     match original {
                         Some(text) => out.write_all(text.as_bytes()),
                         None => Ok(()),
@@ -174,7 +181,7 @@ pub fn run(args: &Args) -> u8 {
                 }
                 Done::Rewritten(text, entry) => {
                     summary.changed += 1;
-                    entries.push(*entry);
+                    record(&mut entries, *entry);
                     out.write_all(text.as_bytes())
                 }
             };
@@ -190,8 +197,8 @@ pub fn run(args: &Args) -> u8 {
     progress.finish_and_clear();
     if let Some((format, file)) = report_to {
         let text = match format.as_str() {
-            "json" => report::json(&entries),
-            _ => report::markdown(&entries),
+            "json" => report::json(entries.as_deref().unwrap_or_default()),
+            _ => report::markdown(entries.as_deref().unwrap_or_default()),
         };
         let written = if file == "-" {
             std::io::stderr().write_all(text.as_bytes())
@@ -254,6 +261,13 @@ fn process(path: &str, args: &Args, color: bool) -> Done {
     } else {
         let diff = dockopt::diff::unified(name, &text, &new);
         Done::Rewritten(paint(&diff, color), entry)
+    }
+}
+
+/// Keeps a report entry when a report was asked for.
+fn record(entries: &mut Option<Vec<report::Entry>>, entry: report::Entry) {
+    if let Some(v) = entries {
+        v.push(entry);
     }
 }
 
