@@ -90,21 +90,24 @@ pub fn emit(
     let added = out.insert(end, &head)?;
     let end = out.insert_nodes(added.end, runtime_nodes).end;
     let mut head = String::new();
+    let link = if plan.link { " --link" } else { "" };
     for a in &plan.artifacts {
-        match &a.chown {
-            Some(owner) => head.push_str(&format!(
-                "COPY --from={} --chown={owner} {} {}\n",
-                plan.builder_name, a.path, a.path
-            )),
-            None => head.push_str(&format!(
-                "COPY --from={} {} {}\n",
-                plan.builder_name, a.path, a.path
-            )),
-        }
+        let chown = a
+            .chown
+            .as_ref()
+            .map(|o| format!(" --chown={o}"))
+            .unwrap_or_default();
+        head.push_str(&format!(
+            "COPY --from={}{link}{chown} {} {}\n",
+            plan.builder_name, a.path, a.path
+        ));
     }
     for line in &plan.artifact_env {
         head.push_str(line);
         head.push('\n');
+    }
+    if let Some(user) = &plan.runtime_user {
+        head.push_str(&format!("USER {user}\n"));
     }
     let added = out.insert(end, &head)?;
     out.insert_nodes(added.end, later);

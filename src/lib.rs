@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod classify;
+pub mod config;
 pub mod diff;
 pub mod emit;
 pub mod inline;

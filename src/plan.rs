@@ -67,6 +67,11 @@ pub struct Plan {
     /// Environment lines written right after the artifacts.
     #[serde(skip)]
     pub artifact_env: Vec<String>,
+    /// `COPY --link` for the artifacts (config `link = true`).
+    #[serde(skip)]
+    pub link: bool,
+    /// A USER line written after the artifacts (config `non_root = true`).
+    pub runtime_user: Option<String>,
 }
 
 /// Why a file is left as it is.

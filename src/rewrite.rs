@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::classify;
+use crate::config::Config;
 use crate::emit;
 use crate::inline;
 use crate::plan::{Plan, Unsure};
@@ -52,6 +53,27 @@ pub fn rewrite_tree(df: &Dockerfile) -> Result<Outcome, Error> {
 /// Rewrites a parsed Dockerfile whose build context is `context` (where
 /// scripts that CMD runs can be read).
 pub fn rewrite_in(df: &Dockerfile, context: Option<&Path>) -> Result<Outcome, Error> {
+    rewrite_with(
+        df,
+        &Options {
+            context,
+            config: None,
+        },
+    )
+}
+
+/// Where a file is rewritten: its build context and its team's settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The build context (scripts that CMD runs are read there).
+    pub context: Option<&'a Path>,
+    /// Settings from `.dockopt.toml`.
+    pub config: Option<&'a Config>,
+}
+
+/// Rewrites a parsed Dockerfile with these options.
+pub fn rewrite_with(df: &Dockerfile, options: &Options<'_>) -> Result<Outcome, Error> {
+    let context = options.context;
     let inline = inline::read(df).map_err(Error::Directive)?;
     if let Some(line) = inline.ignore {
         return Ok(Outcome::Unchanged(Unsure::file(format!(
@@ -62,7 +84,7 @@ pub fn rewrite_in(df: &Dockerfile, context: Option<&Path>) -> Result<Outcome, Er
         Ok(f) => f,
         Err(why) => return Ok(Outcome::Unchanged(why)),
     };
-    let plan = match strategy::plan(&facts).map(|p| keep_base(p, &facts, &inline)) {
+    let plan = match plan_with(&facts, &inline, options.config) {
         Ok(plan) => plan,
         Err(why) => return Ok(Outcome::Unchanged(why)),
     };
@@ -84,6 +106,62 @@ pub fn decide(df: &Dockerfile, context: Option<&Path>) -> Result<Plan, Unsure> {
     }
     let facts = classify::facts_with(df, context, &inline)?;
     strategy::plan(&facts).map(|p| keep_base(p, &facts, &inline))
+}
+
+/// The strategy's plan, adjusted by inline comments and the config.
+fn plan_with(
+    facts: &classify::Facts<'_>,
+    inline: &inline::Inline,
+    config: Option<&Config>,
+) -> Result<Plan, Unsure> {
+    if let (Some(config), Some(eco)) = (config, strategy::ecosystem_of(&facts.image)) {
+        if config.disable.iter().any(|d| d == eco) {
+            let from = config
+                .path
+                .as_ref()
+                .map_or(String::from(".dockopt.toml"), |p| p.display().to_string());
+            return Err(Unsure::file(format!(
+                "the {eco} strategy is turned off in {from}"
+            )));
+        }
+    }
+    let plan = strategy::plan(facts)?;
+    let mut plan = keep_base(plan, facts, inline);
+    if let Some(config) = config {
+        apply_config(&mut plan, facts, config);
+    }
+    Ok(plan)
+}
+
+/// Builder name, registry overrides, `COPY --link` and a non-root user.
+fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
+    if let (Some(name), None) = (&config.builder_name, &facts.stage_name) {
+        plan.builder_name = name.clone();
+    }
+    if let Some(image) = config.images.get(&plan.runtime_image) {
+        plan.runtime_image = image.clone();
+    }
+    plan.link = config.link;
+    let has_user = plan
+        .decisions
+        .iter()
+        .any(|d| d.keyword.eq_ignore_ascii_case("USER"));
+    if config.non_root && !has_user {
+        if plan.strategy == "node" {
+            // The node images have a `node` user.
+            plan.runtime_user = Some("node".into());
+        } else {
+            let alpine = plan.runtime_image.contains("alpine");
+            let create = if alpine {
+                "RUN adduser -D -u 10001 app"
+            } else {
+                "RUN useradd --create-home --uid 10001 app"
+            };
+            plan.runtime_steps
+                .push((create.into(), "non_root = true in the config".into()));
+            plan.runtime_user = Some("app".into());
+        }
+    }
 }
 
 /// `# dockopt: keep-base`: the runtime stage starts from the original image.

@@ -1,5 +1,6 @@
 //! Command-line interface: one module per subcommand.
 
+mod configs;
 mod explain;
 mod files;
 mod input;

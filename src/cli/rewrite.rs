@@ -11,6 +11,7 @@ use dockopt::rewrite::{self, Outcome};
 use dockopt::syntax;
 use rayon::prelude::*;
 
+use super::configs::Configs;
 use super::{EXIT_ERROR, EXIT_OK, files, input, write};
 
 /// Exit status with --check when a file would change.
@@ -59,6 +60,9 @@ pub struct Args {
     /// or `-` for standard error.
     #[arg(long, value_names = ["FORMAT", "FILE"], num_args = 2)]
     report: Option<Vec<String>>,
+    /// Settings file (default: the nearest .dockopt.toml above each Dockerfile).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
     /// Threads to use (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -140,13 +144,24 @@ pub fn run(args: &Args) -> u8 {
     };
     // Entries are kept only for a report, so memory stays flat without one.
     let mut entries: Option<Vec<report::Entry>> = report_to.as_ref().map(|_| Vec::new());
+    let configs = match Configs::new(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let progress = progress_bar(paths.len());
     let mut summary = Summary::default();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for chunk in paths.chunks(CHUNK) {
-        let results: Vec<Done> =
-            pool.install(|| chunk.par_iter().map(|p| process(p, args, color)).collect());
+        let results: Vec<Done> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|p| process(p, args, &configs, color))
+                .collect()
+        });
         for (path, done) in chunk.iter().zip(results) {
             progress.inc(1);
             let name = input::display_name(path);
@@ -223,7 +238,7 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// Reads, rewrites and (with --in-place) writes one file.
-fn process(path: &str, args: &Args, color: bool) -> Done {
+fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     let name = input::display_name(path);
     let bytes = match input::read(path) {
         Ok(b) => b,
@@ -234,8 +249,25 @@ fn process(path: &str, args: &Args, color: bool) -> Done {
         Err(e) => return Done::Error(e.render(name, &String::from_utf8_lossy(&bytes))),
     };
     let text = df.to_string();
+    let config = match configs.for_file(path) {
+        Ok(c) => c,
+        Err(e) => return Done::Error(format!("error: {e}")),
+    };
+    if let Some((glob, from)) = config
+        .as_ref()
+        .and_then(|c| Some((c.skipped(Path::new(path))?, c.path.clone()?)))
+    {
+        return Done::Unchanged {
+            reason: format!("skipped by `{glob}` in {}", from.display()),
+            original: args.stdout.then_some(text),
+        };
+    }
     let context = context_of(path, args.context.as_deref());
-    let new = match rewrite::rewrite_in(&df, context.as_deref()) {
+    let options = rewrite::Options {
+        context: context.as_deref(),
+        config: config.as_deref(),
+    };
+    let new = match rewrite::rewrite_with(&df, &options) {
         Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, &text)),
         Err(e) => return Done::Error(format!("error: {name}: {e}")),
         Ok(Outcome::Unchanged(why)) => {

@@ -406,6 +406,8 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
         builder_inserts: Vec::new(),
         runtime_steps: Vec::new(),
         artifact_env: Vec::new(),
+        link: false,
+        runtime_user: None,
     }
 }
 

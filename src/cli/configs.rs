@@ -1,0 +1,58 @@
+//! Which `.dockopt.toml` applies to each file, read once per config file
+//! however many Dockerfiles share it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use dockopt::config::{self, Config};
+
+/// Config files seen so far, shared by the worker threads.
+pub struct Configs {
+    given: Option<Arc<Config>>,
+    loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
+}
+
+impl Configs {
+    /// `--config FILE` when given (read now), else found per file.
+    pub fn new(given: Option<&str>) -> Result<Configs, String> {
+        let given = match given {
+            Some(path) => Some(Arc::new(
+                config::load(Path::new(path)).map_err(|e| e.to_string())?,
+            )),
+            None => None,
+        };
+        Ok(Configs {
+            given,
+            loaded: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The config for the Dockerfile at `path`, if any applies.
+    pub fn for_file(&self, path: &str) -> Result<Option<Arc<Config>>, String> {
+        if let Some(c) = &self.given {
+            return Ok(Some(c.clone()));
+        }
+        if path == "-" {
+            return Ok(None);
+        }
+        let dir = Path::new(path).parent().unwrap_or(Path::new("."));
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Some(file) = config::find(dir) else {
+            return Ok(None);
+        };
+        let mut loaded = self
+            .loaded
+            .lock()
+            .map_err(|_| "internal error: config cache poisoned".to_string())?;
+        loaded
+            .entry(file.clone())
+            .or_insert_with(|| config::load(&file).map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map(Some)
+    }
+}

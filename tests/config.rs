@@ -1,0 +1,107 @@
+//! `.dockopt.toml`: found upward from each Dockerfile, every setting has its
+//! effect, and a mistake in it is an error with its place.
+
+mod common;
+
+use std::fs;
+
+use common::dockopt;
+
+const PY: &str = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+const NODE: &str =
+    "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
+const GO: &str =
+    "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n";
+
+#[test]
+fn settings_apply_to_the_files_below_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::write(
+        root.join(".dockopt.toml"),
+        "builder_name = \"build\"\nnon_root = true\nlink = true\ndisable = [\"go\"]\nskip = [\"legacy/**\"]\n\n[images]\n\"python:3.12-slim\" = \"registry.example.com/python:3.12-slim\"\n",
+    )
+    .unwrap();
+    for (dir, text) in [("py", PY), ("web", NODE), ("svc", GO), ("legacy/old", PY)] {
+        fs::create_dir_all(root.join(dir)).unwrap();
+        fs::write(root.join(dir).join("Dockerfile"), text).unwrap();
+    }
+    let stdout_of = |dir: &str| {
+        let out = dockopt(
+            &[
+                "rewrite",
+                "--stdout",
+                root.join(dir).join("Dockerfile").to_str().unwrap(),
+            ],
+            b"",
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (py, _) = stdout_of("py");
+    assert!(py.starts_with("FROM python:3.12 AS build\n"), "{py}");
+    assert!(
+        py.contains("FROM registry.example.com/python:3.12-slim\n"),
+        "{py}"
+    );
+    assert!(
+        py.contains("RUN useradd --create-home --uid 10001 app\n"),
+        "{py}"
+    );
+    assert!(py.contains("COPY --from=build --link /app /app\n"), "{py}");
+    let user = py.find("USER app\n").expect("a USER line");
+    assert!(
+        user > py.find("COPY --from=build").unwrap() && user < py.find("CMD [").unwrap(),
+        "{py}"
+    );
+    let (node, _) = stdout_of("web");
+    assert!(
+        node.contains("USER node\n") && !node.contains("useradd"),
+        "{node}"
+    );
+    let (go, err) = stdout_of("svc");
+    assert_eq!(go, GO);
+    assert!(
+        err.contains("unchanged: the go strategy is turned off in"),
+        "{err}"
+    );
+    let (old, err) = stdout_of("legacy/old");
+    assert_eq!(old, PY);
+    assert!(
+        err.contains("unchanged: skipped by `legacy/**` in"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mistake_in_the_config_is_an_error_with_its_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join(".dockopt.toml"),
+        "non_root = true\nbuilder-name = \"x\"\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("Dockerfile"), PY).unwrap();
+    let out = dockopt(
+        &["rewrite", tmp.path().join("Dockerfile").to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(".dockopt.toml:2:1: unknown field `builder-name`"),
+        "{stderr}"
+    );
+    let out = dockopt(
+        &["rewrite", "--config", "/no/such/file.toml", "-"],
+        PY.as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("/no/such/file.toml:1:1: cannot read")
+    );
+}
