@@ -114,16 +114,17 @@ fn plan_with(
     inline: &inline::Inline,
     config: Option<&Config>,
 ) -> Result<Plan, Unsure> {
-    if let (Some(config), Some(eco)) = (config, strategy::ecosystem_of(&facts.image)) {
-        if config.disable.iter().any(|d| d == eco) {
-            let from = config
-                .path
-                .as_ref()
-                .map_or(String::from(".dockopt.toml"), |p| p.display().to_string());
-            return Err(Unsure::file(format!(
-                "the {eco} strategy is turned off in {from}"
-            )));
-        }
+    let eco = strategy::ecosystem_of(&facts.image);
+    if let (Some(config), Some(eco)) = (config, eco)
+        && config.disable.iter().any(|d| d == eco)
+    {
+        let from = config
+            .path
+            .as_ref()
+            .map_or(String::from(".dockopt.toml"), |p| p.display().to_string());
+        return Err(Unsure::file(format!(
+            "the {eco} strategy is turned off in {from}"
+        )));
     }
     let plan = strategy::plan(facts)?;
     let mut plan = keep_base(plan, facts, inline);
