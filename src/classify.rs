@@ -246,6 +246,16 @@ pub fn facts_with<'a>(
         context: None,
     };
     facts.context = context.map(std::path::Path::to_path_buf);
+    if let Some((i, _)) = df
+        .instructions()
+        .last()
+        .filter(|(_, ins)| ins.continues_at_end())
+    {
+        return Err(Unsure::at(
+            df.nodes()[i].lines.0,
+            "its line continuation runs to the end of the file; a stage written after it would join it",
+        ));
+    }
     if from_ins.flags().any(|f| f.name != "platform") {
         return Err(Unsure::at(
             facts.line(from),

@@ -18,3 +18,23 @@ fn fuzz_findings_no_longer_panic() {
     }
     assert!(seen > 0, "no regression inputs found in {}", dir.display());
 }
+
+/// Rewrites of the regression inputs parse and are stable.
+#[test]
+fn fuzz_findings_rewrite_safely() {
+    use dockopt::rewrite::{self, Outcome};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    for entry in std::fs::read_dir(&dir).expect("regressions folder") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("readable");
+        let Ok(df) = dockopt::syntax::parse_bytes(&bytes) else {
+            continue;
+        };
+        if let Ok(Outcome::Rewritten { text, .. }) = rewrite::rewrite_tree(&df) {
+            let again = dockopt::syntax::parse(&text).expect("rewrite parses");
+            assert!(matches!(
+                rewrite::rewrite_tree(&again),
+                Ok(Outcome::Unchanged(_))
+            ));
+        }
+    }
+}

@@ -248,6 +248,10 @@ fn inline_directives() {
 #[test]
 fn left_alone() {
     case(
+        "continuation_runs_to_end_of_file",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt \\\n# trailing comment\n\n",
+    );
+    case(
         "already_multi_stage",
         "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:bookworm-slim\nCOPY --from=build /app /app\n",
     );

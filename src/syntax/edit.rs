@@ -12,6 +12,7 @@ impl Dockerfile {
     /// nodes before node `at`. Line endings follow the file's; a missing
     /// final newline is added. Returns the indices of the new nodes.
     pub fn insert(&mut self, at: usize, text: &str) -> Result<Range<usize>, ParseError> {
+        self.check_open_continuation(at)?;
         let nodes = self.parse_text(text)?;
         let n = nodes.len();
         let at = at.min(self.nodes.len());
@@ -59,6 +60,23 @@ impl Dockerfile {
         let moved: Vec<Node> = self.nodes.drain(range).collect();
         self.insert_nodes(to, moved);
         to..to + len
+    }
+
+    /// Text inserted after an instruction whose line continuation runs to
+    /// the end of the file would become part of it: refused.
+    fn check_open_continuation(&self, at: usize) -> Result<(), ParseError> {
+        let before = at
+            .min(self.nodes.len())
+            .checked_sub(1)
+            .map(|i| &self.nodes[i]);
+        match before {
+            Some(n) if n.instruction().is_some_and(|i| i.continues_at_end()) => Err(ParseError {
+                line: n.lines.0,
+                column: 1,
+                message: "this instruction's line continuation runs to the end of the file; text after it would join it".into(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Parses `text` with this file's escape character and line endings,

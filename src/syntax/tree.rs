@@ -281,6 +281,21 @@ impl Instruction {
     pub fn tokens(&self) -> &[Token] {
         &self.tokens
     }
+
+    /// True when the instruction ends in a line continuation that runs to
+    /// the end of the file: any text placed after it would join it.
+    pub fn continues_at_end(&self) -> bool {
+        self.tokens
+            .iter()
+            .rev()
+            .find(|t| {
+                matches!(
+                    t.kind,
+                    TokenKind::Text | TokenKind::LineBreak | TokenKind::HeredocEnd
+                )
+            })
+            .is_some_and(|t| t.kind == TokenKind::LineBreak)
+    }
 }
 
 /// A line and column, both 1-based; columns count characters.
