@@ -32,6 +32,9 @@ pub fn emit(
     plan: &Plan,
 ) -> Result<String, ParseError> {
     let mut runtime_nodes: Vec<Node> = Vec::new();
+    // Comments after the last instruction close the file, and keep doing so.
+    let last = df.instructions().last().map_or(0, |(i, _)| i);
+    let trailing: Vec<Node> = df.nodes()[last + 1..].to_vec();
     let mut edits: Vec<Edit> = Vec::new();
     for d in &plan.decisions {
         match d.role {
@@ -43,6 +46,9 @@ pub fn emit(
             Role::Both => runtime_nodes.push(df.nodes()[d.node].clone()),
             Role::Build => {}
         }
+    }
+    if !trailing.is_empty() {
+        edits.push(Edit::Remove(last + 1..df.nodes().len()));
     }
     for (node, text) in &plan.builder_inserts {
         edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
@@ -110,7 +116,8 @@ pub fn emit(
         head.push_str(&format!("USER {user}\n"));
     }
     let added = out.insert(end, &head)?;
-    out.insert_nodes(added.end, later);
+    let end = out.insert_nodes(added.end, later).end;
+    out.insert_nodes(end, trailing);
     Ok(out.to_string())
 }
 
