@@ -1,32 +1,41 @@
 #!/usr/bin/env bash
-# Builds each example before and after `dockopt rewrite` with a real engine
-# (buildah, with the local stand-ins for the official images from
-# ../shared/e2e), runs both images, and compares sizes and answers.
+# End-to-end: `dockopt verify` builds each example before and after the
+# rewrite with buildah, on the local stand-ins for the official images that
+# ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]      (default: flask python-requirements node)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node)
 #
-# Needs ../shared/e2e set up once: ../shared/e2e/scripts/setup-all.sh
-# Exit status: 0 when every example behaves the same, 1 otherwise.
-set -euo pipefail
+# Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
+# set up here. Fails (exit 1) when a rewrite behaves differently or does not
+# build while the original does; an environment error on one example (the
+# original does not build, e.g. no network to PyPI) is reported and skipped.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 E2E=../shared/e2e
-if [ ! -x "$E2E/scripts/e2e-compare.sh" ]; then
+if [ ! -f "$E2E/env.sh" ]; then
     echo "e2e: $E2E not found; skipped"
     exit 0
 fi
-cargo build --release --quiet
+. "$E2E/env.sh"
+if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep -q 'python:3.11-slim'; then
+    echo "e2e: setting up the stand-in images (a few minutes)"
+    if ! "$E2E/scripts/setup-all.sh" > /tmp/dockopt-e2e-setup.log 2>&1; then
+        echo "e2e: setup failed (see /tmp/dockopt-e2e-setup.log); skipped"
+        exit 0
+    fi
+fi
+cargo build --release --quiet || exit 1
 examples=("$@")
 [ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node)
 declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 status=0
 for ex in "${examples[@]}"; do
-    cp -r "examples/$ex" "$work/$ex"
-    target/release/dockopt rewrite --stdout "$work/$ex/Dockerfile" > "$work/$ex/Dockerfile.multistage"
     echo "== $ex"
-    if ! PORT=${port[$ex]:-8080} "$E2E/scripts/e2e-compare.sh" "$work/$ex" Dockerfile Dockerfile.multistage; then
-        status=1
-    fi
+    target/release/dockopt verify --engine buildah --timeout 60 --http "${port[$ex]:-8080}/" "examples/$ex/Dockerfile"
+    case $? in
+        0) ;;
+        1) echo "e2e: $ex: the rewrite does not behave like the original"; status=1 ;;
+        *) echo "e2e: $ex: could not be verified here; skipped" ;;
+    esac
 done
 exit $status

@@ -16,3 +16,4 @@ pub mod report;
 pub mod rewrite;
 pub mod strategy;
 pub mod syntax;
+pub mod verify;

@@ -6,6 +6,7 @@ mod files;
 mod input;
 mod parse;
 mod rewrite;
+mod verify;
 mod write;
 
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ struct Cli {
 enum Command {
     Rewrite(rewrite::Args),
     Explain(explain::Args),
+    Verify(verify::Args),
     Parse(parse::Args),
 }
 
@@ -46,6 +48,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Rewrite(args) => rewrite::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Parse(args) => parse::run(&args),
     };
     ExitCode::from(code)

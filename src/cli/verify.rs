@@ -1,0 +1,171 @@
+//! `dockopt verify`: prove that a rewrite builds, behaves the same and is
+//! smaller, with the container engine already on the machine.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use dockopt::verify::{self, Behaviour, Engine, Options, Report, Verified};
+
+use super::{EXIT_ERROR, EXIT_OK};
+
+/// Build the original and the rewritten Dockerfile, run both, compare.
+///
+/// The rewrite is made in memory; both are built in the same context with
+/// the engine's own command line (`docker build`, `podman build`, `buildah
+/// bud`). Reports each image's size, layers and build time, and the saving.
+/// Behaviour: by default each image's own command runs until it exits or the
+/// timeout, and exit status and output are compared; with --http the port is
+/// polled and the HTTP status and body compared; with --smoke that command
+/// runs in both. Images are removed afterwards unless --keep.
+///
+/// Exit status: 0 the rewrite behaves the same (or dockopt leaves the file
+/// alone); 1 it does not, or it fails to build while the original builds;
+/// 2 usage or environment errors (no engine, the original does not build).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  dockopt verify --http 5000/ examples/flask/Dockerfile\n  dockopt verify --smoke 'python -c \"import flask\"' Dockerfile\n  dockopt verify --engine podman --format json Dockerfile")]
+pub struct Args {
+    /// The Dockerfile.
+    #[arg(value_name = "PATH")]
+    path: PathBuf,
+    /// The engine to build and run with.
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    engine: EngineArg,
+    /// The build context (default: the Dockerfile's folder).
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
+    /// Compare `GET http://127.0.0.1:PORT/PATH` (PORT is also set as $PORT).
+    #[arg(long, value_name = "PORT[/PATH]")]
+    http: Option<String>,
+    /// Compare the output of this command, run in both images.
+    #[arg(long, value_name = "CMD")]
+    smoke: Option<String>,
+    /// Seconds a run may take.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    timeout: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Keep the images it built.
+    #[arg(long)]
+    keep: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineArg {
+    Auto,
+    Docker,
+    Podman,
+    Buildah,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// Runs `dockopt verify`.
+pub fn run(args: &Args) -> u8 {
+    let http = match args.http.as_deref().map(parse_http) {
+        Some(Err(e)) => {
+            eprintln!("error: --http {e}");
+            return EXIT_ERROR;
+        }
+        Some(Ok(h)) => Some(h),
+        None => None,
+    };
+    let smoke = args.smoke.as_deref().map(|s| {
+        dockopt::analysis::shell::commands(s)
+            .into_iter()
+            .next()
+            .map(|c| c.argv)
+            .unwrap_or_default()
+    });
+    let options = Options {
+        engine: match args.engine {
+            EngineArg::Auto => None,
+            EngineArg::Docker => Some(Engine::Docker),
+            EngineArg::Podman => Some(Engine::Podman),
+            EngineArg::Buildah => Some(Engine::Buildah),
+        },
+        context: args.context.clone(),
+        http,
+        smoke,
+        timeout: Duration::from_secs(args.timeout),
+        keep: args.keep,
+    };
+    let name = args.path.display().to_string();
+    match verify::verify(&args.path, &options) {
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            EXIT_ERROR
+        }
+        Ok(Verified::NotRewritten(why)) => {
+            match args.format {
+                Format::Json => println!("{}", serde_json::json!({ "file": name, "unchanged": why })),
+                Format::Text => println!("{name}: unchanged: {why}; nothing to verify"),
+            }
+            EXIT_OK
+        }
+        Ok(Verified::Report(report)) => {
+            match args.format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Text => print!("{}", text(&report)),
+            }
+            if report.same { EXIT_OK } else { 1 }
+        }
+    }
+}
+
+/// `8080` or `8080/health`.
+fn parse_http(s: &str) -> Result<(u16, String), String> {
+    let (port, path) = match s.split_once('/') {
+        Some((p, rest)) => (p, format!("/{rest}")),
+        None => (s, "/".to_string()),
+    };
+    let port = port.parse().map_err(|_| format!("expects PORT[/PATH], not {s}"))?;
+    Ok((port, path))
+}
+
+fn text(r: &Report) -> String {
+    let mut s = format!("{}: built and run with {}\n", r.file, r.engine.program());
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "", "original", "rewritten");
+    let Some(new) = &r.rewritten else {
+        let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "size", mb(r.original.size_bytes), "-");
+        let _ = writeln!(s, "result: the rewrite does not build, while the original does:\n{}", r.rewrite_build_error.as_deref().unwrap_or(""));
+        return s;
+    };
+    let _ = writeln!(
+        s,
+        "  {:<12} {:>16} {:>16}   saving {} ({:.1}%)",
+        "size",
+        mb(r.original.size_bytes),
+        mb(new.size_bytes),
+        mb(r.saving_bytes.max(0) as u64),
+        r.saving_percent
+    );
+    let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "layers", r.original.layers, new.layers);
+    let _ = writeln!(s, "  {:<12} {:>14.1} s {:>14.1} s", "build time", r.original.build_seconds, new.build_seconds);
+    let show = |b: &Behaviour| match b {
+        Behaviour::Http { status, body } => format!("{} {:?}", status.map_or("-".into(), |c| c.to_string()), first_line(body)),
+        Behaviour::Command { exit, stdout } => {
+            format!("{} {:?}", exit.map_or("timeout".into(), |c| format!("exit {c}")), first_line(stdout))
+        }
+    };
+    let after = r.rewritten_behaviour.as_ref().map(show).unwrap_or_default();
+    let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "answer", show(&r.original_behaviour), after);
+    if r.same {
+        let _ = writeln!(s, "result: the rewrite behaves the same and is {:.1}% smaller", r.saving_percent);
+    } else {
+        let _ = writeln!(s, "result: the rewrite behaves differently");
+    }
+    s
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("");
+    line.chars().take(40).collect()
+}

@@ -1,0 +1,221 @@
+//! `dockopt verify`: build the original and the rewritten Dockerfile with a
+//! real engine, run both, and report sizes and whether they behave the same.
+//! A reviewer then need not trust the rewrite: it is measured.
+
+pub mod engine;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::plan::Unsure;
+use crate::rewrite::{self, Outcome};
+use crate::syntax;
+pub use engine::{Engine, Finished};
+
+/// What to verify, and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The engine; `None` picks the first that answers.
+    pub engine: Option<Engine>,
+    /// The build context (default: the Dockerfile's folder).
+    pub context: Option<PathBuf>,
+    /// Compare `GET http://127.0.0.1:PORT/PATH` instead of the CMD's output.
+    pub http: Option<(u16, String)>,
+    /// Compare the output of this command run in both images.
+    pub smoke: Option<Vec<String>>,
+    /// How long a run may take.
+    pub timeout: Duration,
+    /// Keep the images afterwards.
+    pub keep: bool,
+}
+
+/// Why a verification could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// No engine is installed or answering.
+    #[error("no container engine found: install docker, podman or buildah (or name one with --engine)")]
+    NoEngine,
+    /// The chosen engine does not answer.
+    #[error("{0} does not answer here")]
+    EngineMissing(&'static str),
+    /// The engine failed at something other than a build.
+    #[error("{0}")]
+    Engine(String),
+    /// A build failed; the log's last lines.
+    #[error("the build failed:\n{0}")]
+    Build(String),
+    /// The input could not be read or parsed.
+    #[error("{0}")]
+    Input(String),
+}
+
+/// One image's measurements.
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    pub tag: String,
+    pub size_bytes: u64,
+    pub layers: usize,
+    pub build_seconds: f64,
+}
+
+/// What each image did under the behaviour check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Behaviour {
+    /// The image's own command (or --smoke): exit status and output.
+    Command { exit: Option<i32>, stdout: String },
+    /// An HTTP answer: status and body.
+    Http { status: Option<u16>, body: String },
+}
+
+/// The verification of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub file: String,
+    pub engine: Engine,
+    pub original: Image,
+    /// None when the rewrite failed to build (see `rewrite_build_error`).
+    pub rewritten: Option<Image>,
+    pub rewrite_build_error: Option<String>,
+    pub saving_bytes: i64,
+    pub saving_percent: f64,
+    pub original_behaviour: Behaviour,
+    pub rewritten_behaviour: Option<Behaviour>,
+    /// True when the rewrite builds and behaves the same.
+    pub same: bool,
+}
+
+/// What verifying a file came to.
+#[derive(Debug)]
+pub enum Verified {
+    /// Both were built and run.
+    Report(Box<Report>),
+    /// dockopt leaves this file as it is: nothing to verify.
+    NotRewritten(Unsure),
+}
+
+/// Verifies the rewrite of the Dockerfile at `path`.
+pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
+    let bytes = std::fs::read(path).map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let df = syntax::parse_bytes(&bytes)
+        .map_err(|e| VerifyError::Input(e.render(&path.display().to_string(), &String::from_utf8_lossy(&bytes))))?;
+    let context = options
+        .context
+        .clone()
+        .or_else(|| path.parent().map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() }))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let text = match rewrite::rewrite_in(&df, Some(&context)).map_err(|e| VerifyError::Input(e.to_string()))? {
+        Outcome::Unchanged(why) => return Ok(Verified::NotRewritten(why)),
+        Outcome::Rewritten { text, .. } => text,
+    };
+    let engine = match options.engine {
+        Some(e) if e.usable() => e,
+        Some(e) => return Err(VerifyError::EngineMissing(e.program())),
+        None => Engine::detect().ok_or(VerifyError::NoEngine)?,
+    };
+    let mut rewritten_file = tempfile::Builder::new()
+        .prefix("Dockerfile.dockopt-")
+        .tempfile()
+        .map_err(|e| VerifyError::Engine(format!("cannot write a temporary file: {e}")))?;
+    rewritten_file
+        .write_all(text.as_bytes())
+        .map_err(|e| VerifyError::Engine(format!("cannot write a temporary file: {e}")))?;
+    let stamp = format!("{}-{}", std::process::id(), Instant::now().elapsed().as_nanos());
+    let tags = [
+        format!("localhost/dockopt-verify:original-{stamp}"),
+        format!("localhost/dockopt-verify:rewritten-{stamp}"),
+    ];
+    let result = measure(engine, path, rewritten_file.path(), &context, &tags, options);
+    if !options.keep {
+        tags.iter().for_each(|t| engine.remove(t));
+    }
+    result.map(|r| Verified::Report(Box::new(r)))
+}
+
+/// Builds, sizes and runs both images.
+fn measure(
+    engine: Engine,
+    original: &Path,
+    rewritten: &Path,
+    context: &Path,
+    tags: &[String; 2],
+    options: &Options,
+) -> Result<Report, VerifyError> {
+    let t = engine.build(original, context, &tags[0])?;
+    let (size, layers) = engine.size(&tags[0])?;
+    let original_image = Image { tag: tags[0].clone(), size_bytes: size, layers, build_seconds: t.as_secs_f64() };
+    let original_behaviour = behaviour(engine, &tags[0], options)?;
+    let mut report = Report {
+        file: original.display().to_string(),
+        engine,
+        original: original_image,
+        rewritten: None,
+        rewrite_build_error: None,
+        saving_bytes: 0,
+        saving_percent: 0.0,
+        original_behaviour,
+        rewritten_behaviour: None,
+        same: false,
+    };
+    let t = match engine.build(rewritten, context, &tags[1]) {
+        Ok(t) => t,
+        Err(VerifyError::Build(log)) => {
+            report.rewrite_build_error = Some(log);
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    };
+    let (size, layers) = engine.size(&tags[1])?;
+    report.saving_bytes = report.original.size_bytes as i64 - size as i64;
+    report.saving_percent = if report.original.size_bytes > 0 {
+        100.0 * report.saving_bytes as f64 / report.original.size_bytes as f64
+    } else {
+        0.0
+    };
+    report.rewritten = Some(Image { tag: tags[1].clone(), size_bytes: size, layers, build_seconds: t.as_secs_f64() });
+    let rewritten_behaviour = behaviour(engine, &tags[1], options)?;
+    report.same = rewritten_behaviour == report.original_behaviour;
+    report.rewritten_behaviour = Some(rewritten_behaviour);
+    Ok(report)
+}
+
+/// Runs one image the way the options ask and records what it did.
+fn behaviour(engine: Engine, tag: &str, options: &Options) -> Result<Behaviour, VerifyError> {
+    if let Some((port, path)) = &options.http {
+        let env = [("PORT".to_string(), port.to_string())];
+        let mut running = engine.start(tag, None, &env, Some(*port))?;
+        let answer = http_get(*port, path, options.timeout);
+        running.stop();
+        let (status, body) = answer.unwrap_or((None, String::new()));
+        return Ok(Behaviour::Http { status, body });
+    }
+    let running = engine.start(tag, options.smoke.as_deref(), &[], None)?;
+    let Finished { exit, stdout } = running.finish(options.timeout);
+    Ok(Behaviour::Command { exit, stdout })
+}
+
+/// Polls `GET http://127.0.0.1:PORT/PATH` until it answers or time runs out.
+fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, String)> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+            let request = format!("GET {path} HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            if s.write_all(request.as_bytes()).is_ok() {
+                let mut raw = Vec::new();
+                if s.read_to_end(&mut raw).is_ok() && !raw.is_empty() {
+                    let text = String::from_utf8_lossy(&raw);
+                    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok());
+                    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+                    return Some((status, body));
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    None
+}
