@@ -24,7 +24,9 @@ use super::{EXIT_ERROR, EXIT_OK};
 /// alone); 1 it does not, or it fails to build while the original builds;
 /// 2 usage or environment errors (no engine, the original does not build).
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  dockopt verify --http 5000/ examples/flask/Dockerfile\n  dockopt verify --smoke 'python -c \"import flask\"' Dockerfile\n  dockopt verify --engine podman --format json Dockerfile")]
+#[command(
+    after_help = "Examples:\n  dockopt verify --http 5000/ examples/flask/Dockerfile\n  dockopt verify --smoke 'python -c \"import flask\"' Dockerfile\n  dockopt verify --engine podman --format json Dockerfile"
+)]
 pub struct Args {
     /// The Dockerfile.
     #[arg(value_name = "PATH")]
@@ -104,14 +106,19 @@ pub fn run(args: &Args) -> u8 {
         }
         Ok(Verified::NotRewritten(why)) => {
             match args.format {
-                Format::Json => println!("{}", serde_json::json!({ "file": name, "unchanged": why })),
+                Format::Json => {
+                    println!("{}", serde_json::json!({ "file": name, "unchanged": why }))
+                }
                 Format::Text => println!("{name}: unchanged: {why}; nothing to verify"),
             }
             EXIT_OK
         }
         Ok(Verified::Report(report)) => {
             match args.format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default()),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                ),
                 Format::Text => print!("{}", text(&report)),
             }
             if report.same { EXIT_OK } else { 1 }
@@ -125,7 +132,9 @@ fn parse_http(s: &str) -> Result<(u16, String), String> {
         Some((p, rest)) => (p, format!("/{rest}")),
         None => (s, "/".to_string()),
     };
-    let port = port.parse().map_err(|_| format!("expects PORT[/PATH], not {s}"))?;
+    let port = port
+        .parse()
+        .map_err(|_| format!("expects PORT[/PATH], not {s}"))?;
     Ok((port, path))
 }
 
@@ -134,8 +143,18 @@ fn text(r: &Report) -> String {
     let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "", "original", "rewritten");
     let Some(new) = &r.rewritten else {
-        let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "size", mb(r.original.size_bytes), "-");
-        let _ = writeln!(s, "result: the rewrite does not build, while the original does:\n{}", r.rewrite_build_error.as_deref().unwrap_or(""));
+        let _ = writeln!(
+            s,
+            "  {:<12} {:>16} {:>16}",
+            "size",
+            mb(r.original.size_bytes),
+            "-"
+        );
+        let _ = writeln!(
+            s,
+            "result: the rewrite does not build, while the original does:\n{}",
+            r.rewrite_build_error.as_deref().unwrap_or("")
+        );
         return s;
     };
     let _ = writeln!(
@@ -147,18 +166,44 @@ fn text(r: &Report) -> String {
         mb(r.saving_bytes.max(0) as u64),
         r.saving_percent
     );
-    let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "layers", r.original.layers, new.layers);
-    let _ = writeln!(s, "  {:<12} {:>14.1} s {:>14.1} s", "build time", r.original.build_seconds, new.build_seconds);
+    let _ = writeln!(
+        s,
+        "  {:<12} {:>16} {:>16}",
+        "layers", r.original.layers, new.layers
+    );
+    let _ = writeln!(
+        s,
+        "  {:<12} {:>14.1} s {:>14.1} s",
+        "build time", r.original.build_seconds, new.build_seconds
+    );
     let show = |b: &Behaviour| match b {
-        Behaviour::Http { status, body } => format!("{} {:?}", status.map_or("-".into(), |c| c.to_string()), first_line(body)),
+        Behaviour::Http { status, body } => format!(
+            "{} {:?}",
+            status.map_or("-".into(), |c| c.to_string()),
+            first_line(body)
+        ),
         Behaviour::Command { exit, stdout } => {
-            format!("{} {:?}", exit.map_or("timeout".into(), |c| format!("exit {c}")), first_line(stdout))
+            format!(
+                "{} {:?}",
+                exit.map_or("timeout".into(), |c| format!("exit {c}")),
+                first_line(stdout)
+            )
         }
     };
     let after = r.rewritten_behaviour.as_ref().map(show).unwrap_or_default();
-    let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "answer", show(&r.original_behaviour), after);
+    let _ = writeln!(
+        s,
+        "  {:<12} {:>16} {:>16}",
+        "answer",
+        show(&r.original_behaviour),
+        after
+    );
     if r.same {
-        let _ = writeln!(s, "result: the rewrite behaves the same and is {:.1}% smaller", r.saving_percent);
+        let _ = writeln!(
+            s,
+            "result: the rewrite behaves the same and is {:.1}% smaller",
+            r.saving_percent
+        );
     } else {
         let _ = writeln!(s, "result: the rewrite behaves differently");
     }

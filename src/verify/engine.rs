@@ -29,7 +29,9 @@ impl Engine {
 
     /// The first engine that answers, in the order docker, podman, buildah.
     pub fn detect() -> Option<Engine> {
-        [Engine::Docker, Engine::Podman, Engine::Buildah].into_iter().find(|e| e.usable())
+        [Engine::Docker, Engine::Podman, Engine::Buildah]
+            .into_iter()
+            .find(|e| e.usable())
     }
 
     /// True when the engine is installed and (for docker) its daemon answers.
@@ -47,17 +49,29 @@ impl Engine {
     }
 
     /// Builds `dockerfile` in `context` as `tag`; returns how long it took.
-    pub fn build(self, dockerfile: &Path, context: &Path, tag: &str) -> Result<Duration, VerifyError> {
+    pub fn build(
+        self,
+        dockerfile: &Path,
+        context: &Path,
+        tag: &str,
+    ) -> Result<Duration, VerifyError> {
         let mut cmd = Command::new(self.program());
         match self {
             Engine::Buildah => cmd.arg("bud"),
             _ => cmd.arg("build"),
         };
-        cmd.arg("-f").arg(dockerfile).arg("-t").arg(tag).arg(context);
+        cmd.arg("-f")
+            .arg(dockerfile)
+            .arg("-t")
+            .arg(tag)
+            .arg(context);
         let start = Instant::now();
-        let out = cmd.output().map_err(|e| VerifyError::Engine(format!("cannot run {}: {e}", self.program())))?;
+        let out = cmd
+            .output()
+            .map_err(|e| VerifyError::Engine(format!("cannot run {}: {e}", self.program())))?;
         if !out.status.success() {
-            let log = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            let log = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
             return Err(VerifyError::Build(tail(&log, 25)));
         }
         Ok(start.elapsed())
@@ -74,29 +88,54 @@ impl Engine {
         let out = if program == "buildah" {
             run(Command::new("buildah").args(["images", "--format", "{{.Size}}", tag]))?
         } else {
-            run(Command::new(program).args(["image", "inspect", "--format", "{{.Size}} {{len .RootFS.Layers}}", tag]))?
+            run(Command::new(program).args([
+                "image",
+                "inspect",
+                "--format",
+                "{{.Size}} {{len .RootFS.Layers}}",
+                tag,
+            ]))?
         };
         let mut parts = out.split_whitespace();
         let size = parts.next().unwrap_or("0");
-        let bytes = size.parse::<u64>().ok().or_else(|| human_bytes(out.trim())).unwrap_or(0);
+        let bytes = size
+            .parse::<u64>()
+            .ok()
+            .or_else(|| human_bytes(out.trim()))
+            .unwrap_or(0);
         let layers = match parts.next().and_then(|l| l.parse().ok()) {
             Some(n) => n,
-            None => run(Command::new("buildah").args(["inspect", "--type", "image", "--format", "{{len .OCIv1.RootFS.DiffIDs}}", tag]))?
-                .trim()
-                .parse()
-                .unwrap_or(0),
+            None => run(Command::new("buildah").args([
+                "inspect",
+                "--type",
+                "image",
+                "--format",
+                "{{len .OCIv1.RootFS.DiffIDs}}",
+                tag,
+            ]))?
+            .trim()
+            .parse()
+            .unwrap_or(0),
         };
         Ok((bytes, layers))
     }
 
     /// Starts the image's own command (entrypoint and CMD), or `command`
     /// instead of both, with `env` set.
-    pub fn start(self, tag: &str, command: Option<&[String]>, env: &[(String, String)], port: Option<u16>) -> Result<Running, VerifyError> {
+    pub fn start(
+        self,
+        tag: &str,
+        command: Option<&[String]>,
+        env: &[(String, String)],
+        port: Option<u16>,
+    ) -> Result<Running, VerifyError> {
         let mut cmd;
         let mut container = None;
         match self {
             Engine::Buildah => {
-                let ctr = run(Command::new("buildah").args(["from", "--pull=never", tag]))?.trim().to_string();
+                let ctr = run(Command::new("buildah").args(["from", "--pull=never", tag]))?
+                    .trim()
+                    .to_string();
                 let argv: Vec<String> = match command {
                     Some(c) => c.to_vec(),
                     None => run(Command::new("buildah").args([
@@ -143,7 +182,11 @@ impl Engine {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| VerifyError::Engine(format!("cannot run {}: {e}", self.program())))?;
-        Ok(Running { child, container, engine: self })
+        Ok(Running {
+            child,
+            container,
+            engine: self,
+        })
     }
 
     /// Removes an image dockopt built.
@@ -152,7 +195,12 @@ impl Engine {
             Engine::Buildah => &["rmi", "-f"],
             _ => &["rmi", "-f"],
         };
-        let _ = Command::new(self.program()).args(sub).arg(tag).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ = Command::new(self.program())
+            .args(sub)
+            .arg(tag)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
@@ -225,7 +273,11 @@ impl Running {
     /// Removes the working container (buildah).
     pub fn cleanup(&mut self) {
         if let Some(ctr) = self.container.take() {
-            let _ = Command::new(self.engine.program()).args(["rm", &ctr]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+            let _ = Command::new(self.engine.program())
+                .args(["rm", &ctr])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
         }
     }
 }
@@ -275,7 +327,12 @@ fn leaves(pid: u32) -> Vec<u32> {
     let mut i = 0;
     while i < below.len() {
         let me = below[i];
-        below.extend(parent_of.iter().filter(|(_, pp)| *pp == me).map(|(p, _)| *p));
+        below.extend(
+            parent_of
+                .iter()
+                .filter(|(_, pp)| *pp == me)
+                .map(|(p, _)| *p),
+        );
         i += 1;
     }
     below
@@ -287,7 +344,9 @@ fn leaves(pid: u32) -> Vec<u32> {
 
 /// Runs a command and returns its standard output, or the error it printed.
 fn run(cmd: &mut Command) -> Result<String, VerifyError> {
-    let out = cmd.output().map_err(|e| VerifyError::Engine(format!("cannot run {:?}: {e}", cmd.get_program())))?;
+    let out = cmd
+        .output()
+        .map_err(|e| VerifyError::Engine(format!("cannot run {:?}: {e}", cmd.get_program())))?;
     if !out.status.success() {
         return Err(VerifyError::Engine(format!(
             "{:?} failed: {}",

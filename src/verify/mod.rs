@@ -37,7 +37,9 @@ pub struct Options {
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     /// No engine is installed or answering.
-    #[error("no container engine found: install docker, podman or buildah (or name one with --engine)")]
+    #[error(
+        "no container engine found: install docker, podman or buildah (or name one with --engine)"
+    )]
     NoEngine,
     /// The chosen engine does not answer.
     #[error("{0} does not answer here")]
@@ -100,15 +102,30 @@ pub enum Verified {
 
 /// Verifies the rewrite of the Dockerfile at `path`.
 pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
-    let bytes = std::fs::read(path).map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", path.display())))?;
-    let df = syntax::parse_bytes(&bytes)
-        .map_err(|e| VerifyError::Input(e.render(&path.display().to_string(), &String::from_utf8_lossy(&bytes))))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let df = syntax::parse_bytes(&bytes).map_err(|e| {
+        VerifyError::Input(e.render(
+            &path.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+        ))
+    })?;
     let context = options
         .context
         .clone()
-        .or_else(|| path.parent().map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() }))
+        .or_else(|| {
+            path.parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    p.to_path_buf()
+                }
+            })
+        })
         .unwrap_or_else(|| PathBuf::from("."));
-    let text = match rewrite::rewrite_in(&df, Some(&context)).map_err(|e| VerifyError::Input(e.to_string()))? {
+    let text = match rewrite::rewrite_in(&df, Some(&context))
+        .map_err(|e| VerifyError::Input(e.to_string()))?
+    {
         Outcome::Unchanged(why) => return Ok(Verified::NotRewritten(why)),
         Outcome::Rewritten { text, .. } => text,
     };
@@ -124,12 +141,23 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
     rewritten_file
         .write_all(text.as_bytes())
         .map_err(|e| VerifyError::Engine(format!("cannot write a temporary file: {e}")))?;
-    let stamp = format!("{}-{}", std::process::id(), Instant::now().elapsed().as_nanos());
+    let stamp = format!(
+        "{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    );
     let tags = [
         format!("localhost/dockopt-verify:original-{stamp}"),
         format!("localhost/dockopt-verify:rewritten-{stamp}"),
     ];
-    let result = measure(engine, path, rewritten_file.path(), &context, &tags, options);
+    let result = measure(
+        engine,
+        path,
+        rewritten_file.path(),
+        &context,
+        &tags,
+        options,
+    );
     if !options.keep {
         tags.iter().for_each(|t| engine.remove(t));
     }
@@ -147,7 +175,12 @@ fn measure(
 ) -> Result<Report, VerifyError> {
     let t = engine.build(original, context, &tags[0])?;
     let (size, layers) = engine.size(&tags[0])?;
-    let original_image = Image { tag: tags[0].clone(), size_bytes: size, layers, build_seconds: t.as_secs_f64() };
+    let original_image = Image {
+        tag: tags[0].clone(),
+        size_bytes: size,
+        layers,
+        build_seconds: t.as_secs_f64(),
+    };
     let original_behaviour = behaviour(engine, &tags[0], options)?;
     let mut report = Report {
         file: original.display().to_string(),
@@ -176,7 +209,12 @@ fn measure(
     } else {
         0.0
     };
-    report.rewritten = Some(Image { tag: tags[1].clone(), size_bytes: size, layers, build_seconds: t.as_secs_f64() });
+    report.rewritten = Some(Image {
+        tag: tags[1].clone(),
+        size_bytes: size,
+        layers,
+        build_seconds: t.as_secs_f64(),
+    });
     let rewritten_behaviour = behaviour(engine, &tags[1], options)?;
     report.same = rewritten_behaviour == report.original_behaviour;
     report.rewritten_behaviour = Some(rewritten_behaviour);
@@ -204,13 +242,17 @@ fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, Stri
     while start.elapsed() < limit {
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
             let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
-            let request = format!("GET {path} HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            let request =
+                format!("GET {path} HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             if s.write_all(request.as_bytes()).is_ok() {
                 let mut raw = Vec::new();
                 if s.read_to_end(&mut raw).is_ok() && !raw.is_empty() {
                     let text = String::from_utf8_lossy(&raw);
                     let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok());
-                    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+                    let body = text
+                        .split_once("\r\n\r\n")
+                        .map_or("", |(_, b)| b)
+                        .to_string();
                     return Some((status, body));
                 }
             }
