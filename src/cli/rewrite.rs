@@ -17,6 +17,17 @@ use super::{EXIT_ERROR, EXIT_OK, files, input, write};
 /// Exit status with --check when a file would change.
 const EXIT_WOULD_CHANGE: u8 = 1;
 
+/// Set by Ctrl-C: files not yet started are skipped and nothing more is
+/// written; a second Ctrl-C ends the process at once.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Exit status after an interruption, as shells report SIGINT.
+const EXIT_INTERRUPTED: u8 = 130;
+
 /// Files handled in parallel before their results are printed in order:
 /// enough to keep the cores busy, few enough that memory stays flat.
 const CHUNK: usize = 256;
@@ -92,6 +103,11 @@ enum Done {
 
 /// Runs `dockopt rewrite`.
 pub fn run(args: &Args) -> u8 {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
     let paths = match files::expand(&args.paths, &args.walk) {
         Ok(p) => p,
         Err(e) => {
@@ -156,6 +172,9 @@ pub fn run(args: &Args) -> u8 {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for chunk in paths.chunks(CHUNK) {
+        if interrupted() {
+            break;
+        }
         let results: Vec<Done> = pool.install(|| {
             chunk
                 .par_iter()
@@ -210,6 +229,10 @@ pub fn run(args: &Args) -> u8 {
         }
     }
     progress.finish_and_clear();
+    if interrupted() {
+        eprintln!("dockopt: interrupted; every file is either as it was or fully rewritten");
+        return EXIT_INTERRUPTED;
+    }
     if let Some((format, file)) = report_to {
         let text = match format.as_str() {
             "json" => report::json(entries.as_deref().unwrap_or_default()),
@@ -286,6 +309,11 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     } else if args.stdout {
         Done::Rewritten(new, entry)
     } else if args.in_place {
+        if interrupted() {
+            return Done::Error(format!(
+                "error: {name}: interrupted before writing; left as it was"
+            ));
+        }
         match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
             Ok(()) => Done::Rewritten(format!("rewrote {name}\n"), entry),
             Err(e) => Done::Error(format!("error: {name}: cannot write: {e}")),
