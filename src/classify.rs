@@ -52,6 +52,9 @@ pub struct Facts<'a> {
     pub runtime_commands: Vec<(usize, Command)>,
     /// Environment variables set by ENV, with their values as written.
     pub env: Vec<(String, String)>,
+    /// Where `COPY --from=<image>` puts files; the runtime stage repeats
+    /// those copies, so programs there are present.
+    pub external_copies: Vec<String>,
     /// The build context, when known: scripts that CMD runs are read there.
     pub context: Option<std::path::PathBuf>,
 }
@@ -243,6 +246,7 @@ pub fn facts_with<'a>(
         upgrades: false,
         runtime_commands: Vec::new(),
         env: Vec::new(),
+        external_copies: Vec::new(),
         context: None,
     };
     facts.context = context.map(std::path::Path::to_path_buf);
@@ -722,8 +726,10 @@ fn copy_destination(
         ));
     }
     if ins.flag("from").is_some() {
-        // From another image or stage: a build input, unless it lands where
-        // the app lives (then the app copy carries it).
+        // From another image: repeated in the runtime stage as it is.
+        if let Some(abs) = resolve(&expand(dest, &facts.env), workdir) {
+            facts.external_copies.push(abs);
+        }
         return Ok(());
     }
     let dest = &expand(dest, &facts.env);

@@ -250,6 +250,14 @@ pub fn check_runtime_programs(
         // A file the build put in place.
         if full.contains('/') || full.starts_with('.') {
             let abs = classify::resolve(full, facts.workdir.as_deref());
+            if abs.as_deref().is_some_and(|abs| {
+                facts
+                    .external_copies
+                    .iter()
+                    .any(|c| classify::under(abs, c))
+            }) {
+                continue; // put in place by a COPY --from the runtime repeats
+            }
             if abs.is_some_and(|abs| artifacts.iter().any(|a| classify::under(&abs, &a.path))) {
                 script_programs(facts, *line, full, &mut |c| {
                     if BASE_PROGRAMS.contains(&c.program()) || provided(c)? {
