@@ -36,7 +36,6 @@ impl Inline {
 /// Reads the `# dockopt:` comments of a file.
 pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
     let mut inline = Inline::default();
-    let src = df.to_string();
     for (i, node) in df.nodes().iter().enumerate() {
         if !matches!(node.kind, NodeKind::Comment) {
             continue;
@@ -64,8 +63,8 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
                     .filter(|&k| matches!(df.nodes()[k].kind, NodeKind::Instruction(_)));
                 let Some(target) = target else {
                     return Err(located(
-                        &src,
-                        line,
+                        df,
+                        i,
                         format!("`# dockopt: {word}` must stand just above an instruction"),
                     ));
                 };
@@ -73,8 +72,8 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
             }
             other => {
                 return Err(located(
-                    &src,
-                    line,
+                    df,
+                    i,
                     format!(
                         "unknown dockopt directive `{other}` (known: ignore, build, runtime, keep-base)"
                     ),
@@ -85,15 +84,11 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
     Ok(inline)
 }
 
-/// An error at the start of `line`, past its `#`.
-fn located(src: &str, line: usize, message: String) -> ParseError {
-    let column = src
-        .split('\n')
-        .nth(line - 1)
-        .and_then(|l| l.find("dockopt:"))
-        .map_or(1, |c| c + 1);
+/// An error at the `dockopt:` of comment node `i`.
+fn located(df: &Dockerfile, i: usize, message: String) -> ParseError {
+    let column = df.node_text(i).find("dockopt:").map_or(1, |c| c + 1);
     ParseError {
-        line,
+        line: df.nodes()[i].lines.0,
         column,
         message,
     }

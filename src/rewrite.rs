@@ -73,19 +73,8 @@ pub struct Options<'a> {
 
 /// Rewrites a parsed Dockerfile with these options.
 pub fn rewrite_with(df: &Dockerfile, options: &Options<'_>) -> Result<Outcome, Error> {
-    let context = options.context;
-    let inline = inline::read(df).map_err(Error::Directive)?;
-    if let Some(line) = inline.ignore {
-        return Ok(Outcome::Unchanged(Unsure::file(format!(
-            "`# dockopt: ignore` on line {line}"
-        ))));
-    }
-    let facts = match classify::facts_with(df, context, &inline) {
-        Ok(f) => f,
-        Err(why) => return Ok(Outcome::Unchanged(why)),
-    };
-    let plan = match plan_with(&facts, &inline, options.config) {
-        Ok(plan) => plan,
+    let (facts, plan) = match prepare(df, options)? {
+        Ok(both) => both,
         Err(why) => return Ok(Outcome::Unchanged(why)),
     };
     let text =
@@ -98,14 +87,28 @@ pub fn rewrite_with(df: &Dockerfile, options: &Options<'_>) -> Result<Outcome, E
     })
 }
 
-/// The plan for a parsed file, or why there is none.
-pub fn decide(df: &Dockerfile, context: Option<&Path>) -> Result<Plan, Unsure> {
-    let inline = inline::read(df).map_err(|e| Unsure::at(e.line, e.message))?;
+/// The plan `rewrite_with` would follow, or why there is none: what
+/// `dockopt explain` shows.
+pub fn decide(df: &Dockerfile, options: &Options<'_>) -> Result<Result<Plan, Unsure>, Error> {
+    Ok(prepare(df, options)?.map(|(_, plan)| plan))
+}
+
+/// Inline comments, facts and plan: everything a rewrite decides.
+fn prepare<'a>(
+    df: &'a Dockerfile,
+    options: &Options<'_>,
+) -> Result<Result<(classify::Facts<'a>, Plan), Unsure>, Error> {
+    let inline = inline::read(df).map_err(Error::Directive)?;
     if let Some(line) = inline.ignore {
-        return Err(Unsure::file(format!("`# dockopt: ignore` on line {line}")));
+        return Ok(Err(Unsure::file(format!(
+            "`# dockopt: ignore` on line {line}"
+        ))));
     }
-    let facts = classify::facts_with(df, context, &inline)?;
-    strategy::plan(&facts).map(|p| keep_base(p, &facts, &inline))
+    let facts = match classify::facts_with(df, options.context, &inline) {
+        Ok(f) => f,
+        Err(why) => return Ok(Err(why)),
+    };
+    Ok(plan_with(&facts, &inline, options.config).map(|plan| (facts, plan)))
 }
 
 /// The strategy's plan, adjusted by inline comments and the config.

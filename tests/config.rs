@@ -76,6 +76,27 @@ fn settings_apply_to_the_files_below_the_config() {
 }
 
 #[test]
+fn explain_shows_the_plan_the_config_shapes() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join(".dockopt.toml"),
+        "[images]\n\"python:3.12-slim\" = \"registry.example.com/python:3.12-slim\"\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("Dockerfile"), PY).unwrap();
+    let out = dockopt(
+        &["explain", tmp.path().join("Dockerfile").to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("runtime: registry.example.com/python:3.12-slim"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_mistake_in_the_config_is_an_error_with_its_place() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(

@@ -22,6 +22,9 @@ pub struct Args {
     /// The build context (default: the folder holding the Dockerfile).
     #[arg(long, value_name = "DIR")]
     context: Option<String>,
+    /// Settings file (default: the nearest .dockopt.toml above the Dockerfile).
+    #[arg(long, value_name = "FILE")]
+    config: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -51,7 +54,30 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let context = super::rewrite::context_of(&args.file, args.context.as_deref());
-    let decision = rewrite::decide(&df, context.as_deref());
+    let config = match super::configs::Configs::new(args.config.as_deref())
+        .and_then(|c| c.for_file(&args.file))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let options = rewrite::Options {
+        context: context.as_deref(),
+        config: config.as_deref(),
+    };
+    let decision = match rewrite::decide(&df, &options) {
+        Ok(d) => d,
+        Err(rewrite::Error::Directive(e)) => {
+            eprintln!("{}", e.render(name, &String::from_utf8_lossy(&bytes)));
+            return EXIT_ERROR;
+        }
+        Err(e) => {
+            eprintln!("error: {name}: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let text = match args.format {
         Format::Json => {
             let value = match &decision {

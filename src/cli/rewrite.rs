@@ -271,7 +271,9 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
         Ok(df) => df,
         Err(e) => return Done::Error(e.render(name, &String::from_utf8_lossy(&bytes))),
     };
-    let text = df.to_string();
+    // The tree prints back to exactly the input, which parse_bytes checked
+    // is UTF-8: the bytes are the text.
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
     let config = match configs.for_file(path) {
         Ok(c) => c,
         Err(e) => return Done::Error(format!("error: {e}")),
@@ -282,7 +284,7 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     {
         return Done::Unchanged {
             reason: format!("skipped by `{glob}` in {}", from.display()),
-            original: args.stdout.then_some(text),
+            original: args.stdout.then(|| text.to_string()),
         };
     }
     let context = context_of(path, args.context.as_deref());
@@ -291,12 +293,12 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
         config: config.as_deref(),
     };
     let new = match rewrite::rewrite_with(&df, &options) {
-        Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, &text)),
+        Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, text)),
         Err(e) => return Done::Error(format!("error: {name}: {e}")),
         Ok(Outcome::Unchanged(why)) => {
             return Done::Unchanged {
                 reason: why.to_string(),
-                original: args.stdout.then_some(text),
+                original: args.stdout.then(|| text.to_string()),
             };
         }
         Ok(Outcome::Rewritten { text: new, plan }) => {
@@ -319,7 +321,7 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
             Err(e) => Done::Error(format!("error: {name}: cannot write: {e}")),
         }
     } else {
-        let diff = dockopt::diff::unified(name, &text, &new);
+        let diff = dockopt::diff::unified(name, text, &new);
         Done::Rewritten(paint(&diff, color), entry)
     }
 }
