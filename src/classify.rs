@@ -504,6 +504,7 @@ fn describe(steps: &[Step]) -> String {
                 push(format!("installs {} globally", packages.join(" ")))
             }
             Step::Go(_) => push("go build".into()),
+            Step::Cargo(_) => push("cargo build".into()),
             Step::User => push("creates a user".into()),
             Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
             Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),

@@ -226,6 +226,58 @@ fn go() {
 }
 
 #[test]
+fn rust() {
+    case(
+        "rust_build_release_bin",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked --bin server\nEXPOSE 8080\nCMD [\"./target/release/server\"]\n",
+    );
+    case(
+        "rust_binary_name_needs_the_manifest",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD [\"./target/release/app\"]\n",
+    );
+    case(
+        "rust_musl_target",
+        "FROM rust:1.80-alpine3.20\nRUN apk add --no-cache musl-dev\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --target x86_64-unknown-linux-musl --bin tool\nENTRYPOINT [\"/src/target/x86_64-unknown-linux-musl/release/tool\"]\n",
+    );
+    case(
+        "rust_cargo_target_dir",
+        "FROM rust:1.79-bookworm\nENV CARGO_TARGET_DIR=/build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --bin api\nCMD [\"/build/release/api\"]\n",
+    );
+    case(
+        "rust_cargo_install_path",
+        "FROM rust:1.79\nWORKDIR /src\nCOPY . .\nRUN cargo install --path . --locked --bin daemon\nCMD [\"daemon\"]\n",
+    );
+    case(
+        "rust_cargo_install_root",
+        "FROM rust:1.79\nWORKDIR /src\nCOPY . .\nRUN cargo install --path . --root /usr/local --bin cli\nENTRYPOINT [\"cli\"]\n",
+    );
+    case(
+        "rust_slim_builder_same_release",
+        "FROM rust:1.82-slim-bookworm\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin web\nCMD [\"/app/target/release/web\"]\n",
+    );
+    case(
+        "rust_latest_release_unknown",
+        "FROM rust:latest\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin web\nCMD [\"/app/target/release/web\"]\n",
+    );
+    case(
+        "rust_cargo_run_needs_the_toolchain",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo fetch\nCMD [\"cargo\", \"run\", \"--release\"]\n",
+    );
+    case(
+        "rust_openssl_runtime_library",
+        "FROM rust:1.79\nRUN apt-get update && apt-get install -y pkg-config libssl-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin fetcher\nCMD [\"./target/release/fetcher\"]\n",
+    );
+    case(
+        "rust_debug_build",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --bin dev\nCMD [\"./target/debug/dev\"]\n",
+    );
+    case(
+        "rust_build_writes_into_the_app",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin site && cp -r static /app/public\nCMD [\"./target/release/site\"]\n",
+    );
+}
+
+#[test]
 fn inline_directives() {
     case(
         "inline_ignore",

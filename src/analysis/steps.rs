@@ -53,6 +53,8 @@ pub enum Step {
     NodeGlobal { packages: Vec<String> },
     /// A go command.
     Go(GoStep),
+    /// A cargo command.
+    Cargo(CargoStep),
     /// useradd, adduser, groupadd...
     User,
     /// mkdir, chmod, ln, cp... on these paths.
@@ -118,6 +120,30 @@ pub enum GoStep {
     Check,
 }
 
+/// A cargo command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CargoStep {
+    /// fetch, vendor, generate-lockfile: dependencies only.
+    Fetch,
+    /// `cargo build`: profile release or not, `--bin` names, `--target`
+    /// triple, `--target-dir`, `--manifest-path`.
+    Build {
+        release: bool,
+        bins: Vec<String>,
+        target: Option<String>,
+        target_dir: Option<String>,
+        manifest: Option<String>,
+    },
+    /// `cargo install`: `--path`, `--root`, `--bin` names.
+    Install {
+        path: Option<String>,
+        root: Option<String>,
+        bins: Vec<String>,
+    },
+    /// test, check, clippy, fmt, doc.
+    Check,
+}
+
 /// Recognises one command.
 pub fn step(cmd: &Command) -> Step {
     let program = cmd.program();
@@ -167,6 +193,7 @@ pub fn step(cmd: &Command) -> Step {
         },
         "tar" | "unzip" => unpack(cmd),
         "go" => go(cmd, args),
+        "cargo" => cargo(args),
         "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
         "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
         | "rmdir" => files(cmd),
@@ -515,6 +542,55 @@ const CACHE_PATHS: &[&str] = &[
     "/var/tmp",
     "$HOME/.cache",
 ];
+
+fn cargo(args: &[String]) -> Step {
+    let Some((sub, rest)) = args.split_first() else {
+        return Step::Unknown("cargo".into());
+    };
+    let mut release = false;
+    let mut bins = Vec::new();
+    let mut target = None;
+    let mut target_dir = None;
+    let mut manifest = None;
+    let mut path = None;
+    let mut root = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned());
+        match name {
+            "--release" | "-r" => release = true,
+            "--profile" => release = value().is_some_and(|p| p == "release"),
+            "--bin" => bins.extend(value()),
+            "--target" => target = value(),
+            "--target-dir" => target_dir = value(),
+            "--manifest-path" => manifest = value(),
+            "--path" => path = value(),
+            "--root" => root = value(),
+            "-p" | "--package" | "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
+                value();
+            }
+            _ => {}
+        }
+    }
+    match sub.as_str() {
+        "build" | "b" => Step::Cargo(CargoStep::Build {
+            release,
+            bins,
+            target,
+            target_dir,
+            manifest,
+        }),
+        "install" => Step::Cargo(CargoStep::Install { path, root, bins }),
+        "fetch" | "vendor" | "generate-lockfile" | "update" => Step::Cargo(CargoStep::Fetch),
+        "test" | "t" | "check" | "c" | "clippy" | "fmt" | "doc" => Step::Cargo(CargoStep::Check),
+        "--version" | "-V" => Step::Harmless,
+        other => Step::Unknown(format!("cargo {other}")),
+    }
+}
 
 fn files(cmd: &Command) -> Step {
     if matches!(cmd.program(), "chown" | "chgrp") {

@@ -29,6 +29,7 @@ pub struct Ecosystem {
 struct Images {
     ecosystem: Vec<Ecosystem>,
     go_default_release: BTreeMap<String, String>,
+    rust_default_release: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,11 +101,12 @@ impl Catalog {
 
     /// The Debian release a golang tag without one is built on.
     pub fn go_release(&self, version: &str) -> Option<&str> {
-        let minor: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
-        self.images
-            .go_default_release
-            .get(&minor)
-            .map(String::as_str)
+        release_by_minor(&self.images.go_default_release, version)
+    }
+
+    /// The Debian release a rust tag without one is built on.
+    pub fn rust_release(&self, version: &str) -> Option<&str> {
+        release_by_minor(&self.images.rust_default_release, version)
     }
 
     /// What `package` (a name as written, maybe with `=version`) is for.
@@ -136,6 +138,12 @@ impl Catalog {
             .and_then(|t| t.get(program))
             .map(String::as_str)
     }
+}
+
+/// The table's entry for a version's `major.minor`.
+fn release_by_minor<'a>(table: &'a BTreeMap<String, String>, version: &str) -> Option<&'a str> {
+    let minor: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
+    table.get(&minor).map(String::as_str)
 }
 
 /// A package name without a version pin or release (`curl=7.88*`, `gcc/bookworm`).

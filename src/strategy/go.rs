@@ -134,47 +134,16 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     Ok(plan)
 }
 
-/// debian:<release>-slim for the golang tag's release, or its Alpine release.
+/// debian:<release>-slim for the golang tag's release, or its Alpine
+/// release; on a bare `-alpine` tag without a C compiler cgo is off, so the
+/// static binary runs on any Alpine.
 fn go_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
-    let line = facts.line(facts.from);
-    let (version, variants) = super::tag_parts(facts)?;
-    if let Some(alpine) = variants.iter().find(|v| v.starts_with("alpine")) {
-        let release = alpine.strip_prefix("alpine").unwrap_or_default();
-        if release.is_empty() {
-            // golang:alpine has no C compiler, so cgo is off and the binary
-            // is static, unless the build installs one.
-            let compiler = facts.packages.iter().any(|p| {
-                matches!(
-                    catalog::package_name(&p.package),
-                    "gcc" | "build-base" | "clang" | "musl-dev"
-                )
-            });
-            if compiler {
-                return Err(Unsure::at(
-                    line,
-                    "golang:*-alpine without a release, with a C compiler: the binary needs the same musl as the unknown Alpine release",
-                ));
-            }
-            return Ok(Runtime {
-                image: "alpine:latest".into(),
-                family: Family::Alpine,
-            });
-        }
-        return Ok(Runtime {
-            image: format!("alpine:{release}"),
-            family: Family::Alpine,
-        });
-    }
-    let release = match variants.as_slice() {
-        [r] if super::RELEASES.contains(&r.as_str()) => r.clone(),
-        [] => catalog::catalog()
-            .go_release(&version)
-            .map(String::from)
-            .ok_or_else(|| Unsure::at(line, format!("cannot tell which Debian release golang:{version} is built on; name it in the tag (golang:{version}-bookworm)")))?,
-        _ => return Err(Unsure::at(line, format!("unknown golang tag variant {}", variants.join("-")))),
-    };
-    Ok(Runtime {
-        image: format!("debian:{release}-slim"),
-        family: Family::Debian,
-    })
+    let compiler = facts.packages.iter().any(|p| {
+        matches!(
+            catalog::package_name(&p.package),
+            "gcc" | "build-base" | "clang" | "musl-dev"
+        )
+    });
+    let cat = catalog::catalog();
+    super::binary_runtime(facts, &|v| cat.go_release(v).map(String::from), !compiler)
 }

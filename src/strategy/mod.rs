@@ -8,6 +8,7 @@
 pub mod go;
 pub mod node;
 pub mod python;
+pub mod rust;
 
 use crate::analysis::shell::Command;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
@@ -22,6 +23,7 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
             "python" => "python",
             "node" => "node",
             "go" => "go",
+            "rust" => "rust",
             _ => "",
         })
         .filter(|n| !n.is_empty())
@@ -34,6 +36,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Some("python") => python::plan(facts),
         Some("node") => node::plan(facts),
         Some("go") => go::plan(facts),
+        Some("rust") => rust::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),
@@ -119,6 +122,53 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
     Ok(Runtime {
         image: format!("{repo}:{tag}"),
         family,
+    })
+}
+
+/// For a compiled binary: debian:<release>-slim of the builder tag's
+/// release (named in the tag, or `default` for the version), or the same
+/// Alpine release. `static_on_bare_alpine` says whether an Alpine tag
+/// without a release still gives a runtime (a static binary runs on any).
+pub fn binary_runtime(
+    facts: &Facts<'_>,
+    default: &dyn Fn(&str) -> Option<String>,
+    static_on_bare_alpine: bool,
+) -> Result<Runtime, Unsure> {
+    let line = facts.line(facts.from);
+    let (version, variants) = tag_parts(facts)?;
+    let repo = &facts.image.repository;
+    if let Some(alpine) = variants.iter().find(|v| v.starts_with("alpine")) {
+        let release = alpine.strip_prefix("alpine").unwrap_or_default();
+        if !release.is_empty() {
+            return Ok(Runtime {
+                image: format!("alpine:{release}"),
+                family: Family::Alpine,
+            });
+        }
+        if static_on_bare_alpine {
+            return Ok(Runtime {
+                image: "alpine:latest".into(),
+                family: Family::Alpine,
+            });
+        }
+        return Err(Unsure::at(
+            line,
+            format!(
+                "{repo}:*-alpine without a release: the binary needs the same musl as an Alpine release dockopt cannot tell"
+            ),
+        ));
+    }
+    let rest: Vec<&String> = variants.iter().filter(|v| *v != "slim").collect();
+    let release = match rest.as_slice() {
+        [r] if RELEASES.contains(&r.as_str()) => r.to_string(),
+        [] => default(&version).ok_or_else(|| {
+            Unsure::at(line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({repo}:{version}-bookworm)"))
+        })?,
+        _ => return Err(Unsure::at(line, format!("unknown {repo} tag variant {}", variants.join("-")))),
+    };
+    Ok(Runtime {
+        image: format!("debian:{release}-slim"),
+        family: Family::Debian,
     })
 }
 

@@ -1,0 +1,248 @@
+//! Rust: `cargo build` and `cargo install` on the official `rust` image.
+//!
+//! ## What it recognises
+//! `cargo build` (`--release`, `--profile`, `--bin`, `--target`,
+//! `--target-dir`, `--manifest-path`, `CARGO_TARGET_DIR`), `cargo install`
+//! (`--path`, `--root`, `--bin`; into `$CARGO_HOME/bin`, /usr/local/cargo/bin
+//! on the rust image), and `cargo fetch`. Binary names come from `--bin`, or
+//! from Cargo.toml in the build context (`[[bin]]` names, else the package).
+//!
+//! ## What it emits
+//! The runtime stage is `debian:<release>-slim` of the rust tag's release
+//! (the binary links the same glibc), or the same Alpine release for
+//! `-alpine3.x` tags (static musl binaries run on any Alpine). It copies the
+//! binaries and the app folders, and installs `ca-certificates`, which the
+//! rust image has.
+//!
+//! ## When it leaves the file alone
+//! A binary name it cannot know (no `--bin` and no Cargo.toml in the
+//! context, or a workspace), a CMD that runs cargo, or a rust tag whose
+//! Debian release is not known.
+//!
+//! ## Example
+//! ```text
+//! FROM rust:1.79                      FROM rust:1.79 AS builder
+//! WORKDIR /app                        WORKDIR /app
+//! COPY . .                            COPY . .
+//! RUN cargo build --release --locked  RUN cargo build --release --locked
+//! CMD ["./target/release/hello"]
+//!                                     FROM debian:bookworm-slim
+//!                                     RUN apt-get update && ... ca-certificates
+//!                                     COPY --from=builder /app /app
+//!                                     WORKDIR /app
+//!                                     CMD ["./target/release/hello"]
+//! ```
+
+use crate::analysis::steps::{CargoStep, Step};
+use crate::catalog::{self, Family};
+use crate::classify::{self, Facts};
+use crate::plan::{Plan, Unsure};
+
+use super::python::push_artifact;
+use super::{add_packages, base_plan, binary_runtime, check_runtime_programs, runtime_packages};
+
+/// Where the rust image keeps cargo's home (its ENV CARGO_HOME).
+const CARGO_HOME: &str = "/usr/local/cargo";
+
+/// Decides the plan for a Rust project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let cat = catalog::catalog();
+    let runtime = binary_runtime(facts, &|v| cat.rust_release(v).map(String::from), false)?;
+    let mut plan = base_plan(facts, "rust", &runtime);
+    let mut binaries: Vec<String> = Vec::new();
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        let at = |p: &str| {
+            classify::resolve(&classify::expand(p, &facts.env), workdir.as_deref())
+                .ok_or_else(|| Unsure::at(line, format!("{p} is relative and there is no WORKDIR")))
+        };
+        for step in steps {
+            match step {
+                Step::Cargo(CargoStep::Build {
+                    release,
+                    bins,
+                    target,
+                    target_dir,
+                    manifest,
+                }) => {
+                    let names = bin_names(facts, bins, manifest.as_deref(), line)?;
+                    let project = match manifest {
+                        Some(m) => at(m.rsplit_once('/').map_or(".", |(d, _)| d))?,
+                        None => at(".")?,
+                    };
+                    let target_dir = match target_dir
+                        .as_deref()
+                        .or(facts.env_value("CARGO_TARGET_DIR"))
+                    {
+                        Some(d) => at(d)?,
+                        None => format!("{}/target", project.trim_end_matches('/')),
+                    };
+                    let profile = if *release { "release" } else { "debug" };
+                    let dir = match target {
+                        Some(t) => format!("{target_dir}/{t}/{profile}"),
+                        None => format!("{target_dir}/{profile}"),
+                    };
+                    for n in names {
+                        let out = format!("{dir}/{n}");
+                        push_artifact(
+                            &mut plan,
+                            out.clone(),
+                            format!("the binary cargo build writes (line {line})"),
+                        );
+                        binaries.push(out);
+                    }
+                }
+                Step::Cargo(CargoStep::Install { path, root, bins }) => {
+                    let manifest = path
+                        .as_ref()
+                        .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
+                    let names = bin_names(facts, bins, manifest.as_deref(), line)?;
+                    let home = facts.env_value("CARGO_HOME").unwrap_or(CARGO_HOME);
+                    let bin_dir = match root {
+                        Some(r) => format!("{}/bin", at(r)?.trim_end_matches('/')),
+                        None => format!("{}/bin", home.trim_end_matches('/')),
+                    };
+                    for n in names {
+                        let out = format!("{bin_dir}/{n}");
+                        push_artifact(
+                            &mut plan,
+                            out.clone(),
+                            format!("the binary cargo install writes (line {line})"),
+                        );
+                        binaries.push(out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if binaries.is_empty() {
+        return Err(Unsure::file(
+            "no cargo build or cargo install: nothing to copy out of a builder",
+        ));
+    }
+    lean_app_copy(facts, &mut plan, &binaries);
+    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+        let program = cmd.program();
+        if matches!(program, "cargo" | "rustc") {
+            return Err(Unsure::file(format!(
+                "the image runs {program}, which needs the toolchain"
+            )));
+        }
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let resolved = classify::resolve(full, facts.workdir.as_deref());
+        Ok(binaries.iter().any(|b| {
+            (!full.contains('/') && b.rsplit('/').next() == Some(program))
+                || resolved.as_deref() == Some(b.as_str())
+        }))
+    };
+    let mut extra = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    extra.push((
+        "ca-certificates".into(),
+        "the rust image has it; TLS clients read it".into(),
+    ));
+    if runtime.family == Family::Debian {
+        extra.push((
+            "tzdata".into(),
+            "the rust image has it; time zone lookups read it".into(),
+        ));
+    }
+    let packages = runtime_packages(facts, runtime.family, &extra)?;
+    add_packages(&mut plan, facts, runtime.family, &packages);
+    Ok(plan)
+}
+
+/// Copying the app folders would bring `target/` (every intermediate build
+/// artifact) along. When no RUN writes into the app folders, the runtime
+/// repeats the COPY lines from the context instead, and copies only the
+/// binaries from the builder.
+fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
+    let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
+    let writes_app = facts.run_steps.iter().any(|(_, workdir, steps)| {
+        steps.iter().any(|s| match s {
+            Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
+                classify::resolve(p, workdir.as_deref())
+                    .is_none_or(|abs| app.iter().any(|a| classify::under(&abs, a)))
+            }),
+            _ => false,
+        })
+    });
+    let chowned = facts.app_paths.iter().any(|a| a.chown.is_some());
+    if writes_app || chowned {
+        return;
+    }
+    plan.artifacts.retain(|a| !app.contains(&a.path));
+    for b in binaries {
+        if !plan.artifacts.iter().any(|a| &a.path == b) {
+            plan.artifacts.push(crate::plan::Artifact {
+                path: b.clone(),
+                chown: None,
+                reason: "the binary cargo built; the app folder's target/ stays behind".into(),
+            });
+        }
+    }
+    for d in &mut plan.decisions {
+        let is_context_copy = facts.df.nodes()[d.node].instruction().is_some_and(|i| {
+            matches!(
+                i.kind(),
+                crate::syntax::Kind::Copy | crate::syntax::Kind::Add
+            ) && i.flag("from").is_none()
+        });
+        if is_context_copy {
+            d.role = crate::plan::Role::Both;
+            d.reason = "puts build context in place; repeated in the runtime stage, which copies only the binaries from the builder".into();
+        }
+    }
+}
+
+/// The binaries a cargo command makes: `--bin` names, else those of the
+/// Cargo.toml in the build context.
+fn bin_names(
+    facts: &Facts<'_>,
+    bins: &[String],
+    manifest: Option<&str>,
+    line: usize,
+) -> Result<Vec<String>, Unsure> {
+    if !bins.is_empty() {
+        return Ok(bins.to_vec());
+    }
+    let why =
+        "cargo names the binary after the package in Cargo.toml; give --bin, or the build context";
+    let context = facts
+        .context
+        .as_ref()
+        .ok_or_else(|| Unsure::at(line, why))?;
+    let rel = manifest.unwrap_or("Cargo.toml").trim_start_matches("./");
+    let text =
+        std::fs::read_to_string(context.join(rel.trim_start_matches('/'))).map_err(|_| {
+            Unsure::at(
+                line,
+                format!("{why} ({rel} is not in {})", context.display()),
+            )
+        })?;
+    let doc: toml::Table = toml::from_str(&text)
+        .map_err(|e| Unsure::at(line, format!("{rel} does not parse: {}", e.message())))?;
+    let declared: Vec<String> = doc
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .map(|bins| {
+            bins.iter()
+                .filter_map(|b| b.get("name")?.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    if !declared.is_empty() {
+        return Ok(declared);
+    }
+    match doc
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+    {
+        Some(name) => Ok(vec![name.to_string()]),
+        None => Err(Unsure::at(
+            line,
+            format!("{rel} is a workspace: give --bin to name the binaries"),
+        )),
+    }
+}
