@@ -37,8 +37,10 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::python::push_artifact;
-use super::{Runtime, add_packages, base_plan, check_runtime_programs, runtime_packages};
+use super::{
+    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runs_binary,
+    runtime_packages,
+};
 
 /// Decides the plan for a Go project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
@@ -107,12 +109,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 "the image runs the go tool, which needs the SDK",
             ));
         }
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-        let resolved = classify::resolve(full, facts.workdir.as_deref());
-        Ok(binaries.iter().any(|b| {
-            (!full.contains('/') && b.rsplit('/').next() == Some(program))
-                || resolved.as_deref() == Some(b.as_str())
-        }))
+        Ok(runs_binary(facts, &binaries, cmd))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     let mut extra = tools;

@@ -488,3 +488,32 @@ pub fn add_packages(
         plan.runtime_steps.push((line, why));
     }
 }
+
+/// Adds an artifact unless a copied folder already holds it.
+pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
+    if plan
+        .artifacts
+        .iter()
+        .any(|a| classify::under(&path, &a.path))
+    {
+        return;
+    }
+    plan.artifacts.retain(|a| !classify::under(&a.path, &path));
+    plan.artifacts.push(Artifact {
+        path,
+        chown: None,
+        reason,
+    });
+}
+
+/// True when `cmd` runs one of the `binaries` the build made: by name when
+/// it gives none of a path, or by its path resolved against WORKDIR.
+pub fn runs_binary(facts: &Facts<'_>, binaries: &[String], cmd: &Command) -> bool {
+    let program = cmd.program();
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    let resolved = classify::resolve(full, facts.workdir.as_deref());
+    binaries.iter().any(|b| {
+        (!full.contains('/') && b.rsplit('/').next() == Some(program))
+            || resolved.as_deref() == Some(b.as_str())
+    })
+}

@@ -41,9 +41,11 @@
 
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
-use crate::plan::{Artifact, Plan, Unsure};
+use crate::plan::{Plan, Unsure};
 
-use super::{add_packages, base_plan, check_runtime_programs, runtime_packages, slim_variant};
+use super::{
+    add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages, slim_variant,
+};
 
 /// Where dockopt puts packages that pip would have put in the system.
 const VENV: &str = "/opt/venv";
@@ -221,21 +223,4 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let packages = runtime_packages(facts, runtime.family, &tools)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     Ok(plan)
-}
-
-/// Adds an artifact unless a copied folder already holds it.
-pub(super) fn push_artifact(plan: &mut Plan, path: String, reason: String) {
-    if plan
-        .artifacts
-        .iter()
-        .any(|a| classify::under(&path, &a.path))
-    {
-        return;
-    }
-    plan.artifacts.retain(|a| !classify::under(&a.path, &path));
-    plan.artifacts.push(Artifact {
-        path,
-        chown: None,
-        reason,
-    });
 }

@@ -38,8 +38,10 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::python::push_artifact;
-use super::{add_packages, base_plan, binary_runtime, check_runtime_programs, runtime_packages};
+use super::{
+    add_packages, base_plan, binary_runtime, check_runtime_programs, push_artifact, runs_binary,
+    runtime_packages,
+};
 
 /// Where the rust image keeps cargo's home (its ENV CARGO_HOME).
 const CARGO_HOME: &str = "/usr/local/cargo";
@@ -129,12 +131,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 "the image runs {program}, which needs the toolchain"
             )));
         }
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-        let resolved = classify::resolve(full, facts.workdir.as_deref());
-        Ok(binaries.iter().any(|b| {
-            (!full.contains('/') && b.rsplit('/').next() == Some(program))
-                || resolved.as_deref() == Some(b.as_str())
-        }))
+        Ok(runs_binary(facts, &binaries, cmd))
     };
     let mut extra = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     extra.push((
