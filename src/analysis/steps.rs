@@ -84,6 +84,11 @@ pub struct Pip {
     pub requirements: Vec<String>,
     /// Packages named on the command line (and `-e` paths).
     pub packages: Vec<String>,
+    /// Run as `uv pip`, which ignores a virtual environment on PATH when
+    /// told to use the system Python.
+    pub uv: bool,
+    /// `uv pip install --system`: into the image's own Python.
+    pub system: bool,
 }
 
 /// What an npm, yarn or pnpm command does.
@@ -377,6 +382,8 @@ fn python_tool(tool: &str, args: &[String]) -> Step {
                 return Step::Unknown("uv pip".into());
             };
             p.user = false;
+            p.uv = true;
+            p.system = args.iter().any(|a| a == "--system");
             Step::Pip(p)
         }
         (_, Some("--version")) => Step::Harmless,

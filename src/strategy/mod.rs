@@ -57,12 +57,6 @@ const RELEASES: &[&str] = &["trixie", "bookworm", "bullseye", "buster", "stretch
 /// Tag parts: the version, then variants like `slim`, `bookworm`, `alpine3.20`.
 fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
     let line = facts.line(facts.from);
-    if facts.image.digest.is_some() {
-        return Err(Unsure::at(
-            line,
-            "the base image is pinned by digest; its slim variant has another digest dockopt cannot know",
-        ));
-    }
     let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
     let mut parts: Vec<String> = tag.split('-').map(String::from).collect();
     // `golang:alpine`, `python:slim`: no version, only a variant.
@@ -87,7 +81,20 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
     Ok((version, variants))
 }
 
+/// A runtime image other than the builder's cannot keep a digest pin: the
+/// other image's digest is not something dockopt can know.
+fn refuse_digest(facts: &Facts<'_>) -> Result<(), Unsure> {
+    if facts.image.digest.is_some() {
+        return Err(Unsure::at(
+            facts.line(facts.from),
+            "the base image is pinned by digest; its slim variant has another digest dockopt cannot know",
+        ));
+    }
+    Ok(())
+}
+
 /// python and node: the same repository's slim variant of the same release.
+/// A tag that is already slim or Alpine is its own runtime, digest and all.
 pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runtime, Unsure> {
     let (version, variants) = tag_parts(facts)?;
     let repo = &facts.image.repository;
@@ -103,6 +110,7 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
             family,
         });
     }
+    refuse_digest(facts)?;
     let known = variants.iter().all(|v| RELEASES.contains(&v.as_str()));
     if !known {
         return Err(Unsure::at(
@@ -135,6 +143,7 @@ pub fn binary_runtime(
     static_on_bare_alpine: bool,
 ) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
+    refuse_digest(facts)?;
     let (version, variants) = tag_parts(facts)?;
     let repo = &facts.image.repository;
     if let Some(alpine) = variants.iter().find(|v| v.starts_with("alpine")) {

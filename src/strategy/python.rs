@@ -89,6 +89,12 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 }
                 Step::Pip(pip) => {
                     installs += 1;
+                    if pip.uv && (pip.system || truthy(facts.env_value("UV_SYSTEM_PYTHON"))) {
+                        return Err(Unsure::at(
+                            line,
+                            "uv pip installs into the image's own Python (--system), which ignores any virtual environment, so the packages cannot be copied apart from Python itself",
+                        ));
+                    }
                     let dir = pip.prefix.as_ref().or(pip.target.as_ref());
                     if let Some(dir) = dir {
                         let abs = classify::resolve(dir, workdir.as_deref()).ok_or_else(|| {
