@@ -42,6 +42,9 @@ pub struct Facts<'a> {
     pub app_paths: Vec<Artifact>,
     /// The last WORKDIR, if any.
     pub workdir: Option<String>,
+    /// The base image's own WORKDIR (/go for golang) when the file relies
+    /// on it: it never sets an absolute WORKDIR of its own.
+    pub inherited_workdir: Option<String>,
     /// System packages still installed at the end of the build.
     pub packages: Vec<Installed>,
     /// Whether any package install needs the package lists refreshed.
@@ -241,6 +244,7 @@ pub fn facts_with<'a>(
         run_steps: Vec::new(),
         app_paths: Vec::new(),
         workdir: None,
+        inherited_workdir: None,
         packages: Vec::new(),
         uses_apt: false,
         upgrades: false,
@@ -282,6 +286,14 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             .unwrap_or_else(|| "/".into()),
     );
     let mut explicit_workdir = false;
+    let relies_on_base = !df.instructions().any(|(i, ins)| {
+        i > facts.from
+            && ins.kind() == Kind::Workdir
+            && ins.args().first().is_some_and(|d| d.starts_with('/'))
+    });
+    if relies_on_base {
+        facts.inherited_workdir = workdir.clone().filter(|w| w != "/");
+    }
     let mut virtual_groups: Vec<(String, Vec<String>)> = Vec::new();
     let mut last_build: Option<usize> = None;
     let mut user_at: Option<usize> = None;

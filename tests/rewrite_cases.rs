@@ -228,6 +228,26 @@ fn go() {
         "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nHEALTHCHECK CMD curl -fs http://localhost:8080/healthz || exit 1\nCMD [\"/bin/app\"]\n",
     );
     case(
+        "go_build_of_files_names_the_binary_after_the_first",
+        "FROM golang:1.25\nCOPY devflowapp.go .\nRUN go get -d -v ./...\nRUN go build -ldflags \"-s -w\" devflowapp.go\nCMD [\"./devflowapp\"]\n",
+    );
+    case(
+        "go_build_of_a_package_folder",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -tags netgo ./cmd/server\nCMD [\"/src/server\"]\n",
+    );
+    case(
+        "go_install_all_packages_copies_the_folder",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go install ./...\nCMD [\"/go/bin/api\"]\n",
+    );
+    case(
+        "go_install_into_gobin",
+        "FROM golang:1.22\nENV GOBIN=/usr/local/bin\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/api\nCMD [\"api\"]\n",
+    );
+    case(
+        "go_install_cross_compiled",
+        "FROM golang:1.22\nENV GOOS=linux GOARCH=arm64\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/api\nCMD [\"api\"]\n",
+    );
+    case(
         "go_trixie_for_new_versions",
         "FROM golang:1.25\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/app .\nCMD [\"/bin/app\"]\n",
     );

@@ -111,9 +111,12 @@ pub enum NodeAction {
 pub enum GoStep {
     /// mod download, mod tidy, mod verify, get.
     Modules,
-    /// `go build`, with its `-o` output if given.
+    /// `go build`, with its `-o` output if given, its package or file
+    /// arguments, and `-C DIR`.
     Build {
         output: Option<String>,
+        packages: Vec<String>,
+        chdir: Option<String>,
         cgo: Option<bool>,
     },
     /// `go install PKG`.
@@ -442,25 +445,75 @@ fn go(cmd: &Command, args: &[String]) -> Step {
     match args.first().map(String::as_str) {
         Some("mod" | "get" | "env" | "version" | "work") => Step::Go(GoStep::Modules),
         Some("build") => {
-            let mut output = None;
-            let mut it = args[1..].iter();
-            while let Some(a) = it.next() {
-                if a == "-o" {
-                    output = it.next().cloned();
-                } else if let Some(v) = a.strip_prefix("-o=") {
-                    output = Some(v.to_string());
-                }
-            }
-            Step::Go(GoStep::Build { output, cgo })
+            let (flags, packages) = go_flags(&args[1..]);
+            let flag = |name: &str| {
+                flags
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+            };
+            Step::Go(GoStep::Build {
+                output: flag("o"),
+                chdir: flag("C"),
+                packages,
+                cgo,
+            })
         }
         Some("install") => Step::Go(GoStep::Install {
-            packages: positional(&args[1..]),
+            packages: go_flags(&args[1..]).1,
             cgo,
         }),
         Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
         Some(other) => Step::Unknown(format!("go {other}")),
         None => Step::Unknown("go".into()),
     }
+}
+
+/// The build flags of `go build` and `go install` that take a value, so
+/// that the value is not taken for a package.
+const GO_VALUE_FLAGS: &[&str] = &[
+    "o",
+    "C",
+    "p",
+    "asmflags",
+    "buildmode",
+    "compiler",
+    "gccgoflags",
+    "gcflags",
+    "installsuffix",
+    "ldflags",
+    "mod",
+    "modfile",
+    "overlay",
+    "pgo",
+    "pkgdir",
+    "tags",
+    "toolexec",
+    "covermode",
+    "coverpkg",
+];
+
+/// Splits go build arguments into flags (name without dashes, value) and
+/// the packages or files after them.
+fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
+    let mut flags = Vec::new();
+    let mut packages = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let Some(flag) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')) else {
+            packages.push(a.clone());
+            continue;
+        };
+        match flag.split_once('=') {
+            Some((n, v)) => flags.push((n.to_string(), v.to_string())),
+            None if GO_VALUE_FLAGS.contains(&flag) => {
+                flags.push((flag.to_string(), it.next().cloned().unwrap_or_default()))
+            }
+            None => flags.push((flag.to_string(), String::new())),
+        }
+    }
+    (flags, packages)
 }
 
 /// `sh -c SCRIPT`: the steps of the script.
@@ -722,7 +775,18 @@ mod tests {
             steps("CGO_ENABLED=0 go build -ldflags='-s -w' -o /bin/app ./cmd/app")[0],
             Step::Go(GoStep::Build {
                 output: Some("/bin/app".into()),
+                packages: vec!["./cmd/app".into()],
+                chdir: None,
                 cgo: Some(false)
+            })
+        );
+        assert_eq!(
+            steps("go build -tags netgo -ldflags \"-s -w\" -C src main.go util.go")[0],
+            Step::Go(GoStep::Build {
+                output: None,
+                packages: vec!["main.go".into(), "util.go".into()],
+                chdir: Some("src".into()),
+                cgo: None
             })
         );
     }

@@ -38,31 +38,49 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runs_binary,
-    runtime_packages,
+    Runtime, add_packages, base_plan, check_runtime_programs, keep_on_path, push_artifact,
+    runs_binary, runtime_packages,
 };
+
+/// Where go install writes on the golang image (GOPATH=/go).
+const GOPATH_BIN: &str = "/go/bin";
 
 /// Decides the plan for a Go project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = go_runtime(facts)?;
     let mut plan = base_plan(facts, "go", &runtime);
     let mut binaries: Vec<String> = Vec::new();
+    let mut bin_dirs: Vec<String> = Vec::new();
+    // The golang image has /go/bin on PATH; a plain runtime does not.
+    let mut on_path: Vec<String> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         for step in steps {
             match step {
-                Step::Go(GoStep::Build { output, .. }) => {
+                Step::Go(GoStep::Build {
+                    output,
+                    packages,
+                    chdir,
+                    ..
+                }) => {
                     let out = match output {
-                        Some(o) => classify::resolve(o, workdir.as_deref()).ok_or_else(|| {
-                            Unsure::at(line, "go build -o a relative path with no WORKDIR")
-                        })?,
-                        None => {
-                            return Err(Unsure::at(
+                        Some(o) => o.clone(),
+                        None => default_output(packages, chdir.as_deref()).ok_or_else(|| {
+                            Unsure::at(
                                 line,
                                 "go build without -o names the binary after the module in go.mod",
-                            ));
-                        }
+                            )
+                        })?,
                     };
+                    if out.ends_with('/') {
+                        return Err(Unsure::at(
+                            line,
+                            "go build -o into a folder names the binaries after their packages",
+                        ));
+                    }
+                    let out = classify::resolve(&out, workdir.as_deref()).ok_or_else(|| {
+                        Unsure::at(line, "go build writes to a relative path with no WORKDIR")
+                    })?;
                     push_artifact(
                         &mut plan,
                         out.clone(),
@@ -71,6 +89,25 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     binaries.push(out);
                 }
                 Step::Go(GoStep::Install { packages, .. }) => {
+                    let bin = install_dir(facts, line)?;
+                    if packages.iter().any(|p| p.contains("...")) {
+                        // Every main package below: copy the folder whole;
+                        // the names are not known, so CMD cannot be checked
+                        // against them.
+                        push_artifact(
+                            &mut plan,
+                            bin.clone(),
+                            format!("the binaries go install writes (line {line})"),
+                        );
+                        if bin == GOPATH_BIN {
+                            on_path.push(bin.clone());
+                        }
+                        bin_dirs.push(bin);
+                        continue;
+                    }
+                    if bin == GOPATH_BIN {
+                        on_path.push(bin.clone());
+                    }
                     for p in packages {
                         let name = p.split('@').next().unwrap_or(p).trim_end_matches('/');
                         let name = name.rsplit('/').next().unwrap_or(name);
@@ -84,7 +121,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                                 format!("cannot tell the binary name of go install {p}"),
                             ));
                         }
-                        let out = format!("/go/bin/{name}");
+                        let out = format!("{bin}/{name}");
                         push_artifact(
                             &mut plan,
                             out.clone(),
@@ -97,7 +134,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             }
         }
     }
-    if binaries.is_empty() {
+    if binaries.is_empty() && plan.artifacts.iter().all(|a| !bin_dirs.contains(&a.path)) {
         return Err(Unsure::file(
             "no go build or go install: nothing to copy out of a builder",
         ));
@@ -109,7 +146,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 "the image runs the go tool, which needs the SDK",
             ));
         }
-        Ok(runs_binary(facts, &binaries, cmd))
+        // A path into a folder copied whole is there if the build made it.
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let in_copied_dir = full.starts_with('/')
+            && bin_dirs
+                .iter()
+                .any(|d| full.rsplit_once('/').is_some_and(|(parent, _)| parent == d));
+        Ok(in_copied_dir || runs_binary(facts, &binaries, cmd))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     let mut extra = tools;
@@ -128,7 +171,56 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     let packages = runtime_packages(facts, runtime.family, &extra)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
+    keep_on_path(&mut plan, &on_path);
     Ok(plan)
+}
+
+/// The output of `go build` without `-o`: named after the first file for
+/// `.go` files, or after the folder for one relative package folder, in
+/// the current folder. None when it depends on go.mod or names several
+/// packages (then go build writes nothing).
+fn default_output(packages: &[String], chdir: Option<&str>) -> Option<String> {
+    let dir = chdir
+        .map(|d| format!("{}/", d.trim_end_matches('/')))
+        .unwrap_or_default();
+    match packages {
+        [first, ..] if packages.iter().all(|p| p.ends_with(".go")) => {
+            let file = first.rsplit('/').next()?;
+            Some(format!("{dir}{}", file.strip_suffix(".go")?))
+        }
+        [one] if one.starts_with("./") && !one.contains("...") => {
+            let name = one.trim_end_matches('/').rsplit('/').next()?;
+            (!name.is_empty() && name != "." && !name.starts_with('v'))
+                .then(|| format!("{dir}{name}"))
+        }
+        _ => None,
+    }
+}
+
+/// Where go install writes: GOBIN, else the first GOPATH entry's bin, else
+/// /go/bin, the golang image's GOPATH. Cross-compiled installs go to a
+/// subfolder dockopt does not follow.
+fn install_dir(facts: &Facts<'_>, line: usize) -> Result<String, Unsure> {
+    if facts.env_value("GOOS").is_some() || facts.env_value("GOARCH").is_some() {
+        return Err(Unsure::at(
+            line,
+            "go install with GOOS or GOARCH set writes into a per-platform folder",
+        ));
+    }
+    let dir = match (facts.env_value("GOBIN"), facts.env_value("GOPATH")) {
+        (Some(bin), _) if !bin.is_empty() => bin.to_string(),
+        (_, Some(path)) if !path.is_empty() => {
+            format!("{}/bin", path.split(':').next().unwrap_or(path))
+        }
+        _ => GOPATH_BIN.to_string(),
+    };
+    if !dir.starts_with('/') || dir.contains('$') {
+        return Err(Unsure::at(
+            line,
+            format!("go install writes to {dir}, which dockopt cannot place"),
+        ));
+    }
+    Ok(dir.trim_end_matches('/').to_string())
 }
 
 /// debian:<release>-slim for the golang tag's release, or its Alpine

@@ -463,6 +463,16 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
         ),
     }];
     decisions.extend(facts.decisions.iter().cloned());
+    let mut runtime_steps = Vec::new();
+    if let Some(dir) = &facts.inherited_workdir {
+        runtime_steps.push((
+            format!("WORKDIR {dir}"),
+            format!(
+                "{} starts in {dir}, and the file relies on it; {} does not",
+                facts.image_text, runtime.image
+            ),
+        ));
+    }
     Plan {
         strategy: strategy.to_string(),
         builder_image: facts.image_text.clone(),
@@ -471,7 +481,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
         decisions,
         artifacts: facts.app_paths.clone(),
         builder_inserts: Vec::new(),
-        runtime_steps: Vec::new(),
+        runtime_steps,
         artifact_env: Vec::new(),
         link: false,
         runtime_user: None,
@@ -513,6 +523,28 @@ pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
         chown: None,
         reason,
     });
+}
+
+/// The folders a fresh Debian or Alpine image has on PATH.
+const STANDARD_PATH: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// The builder image had its tool folders (/go/bin, /usr/local/cargo/bin)
+/// on PATH; a plain runtime image does not, so programs copied there would
+/// no longer be found by name. Puts each such folder back on PATH.
+pub fn keep_on_path(plan: &mut Plan, dirs: &[String]) {
+    for dir in dirs {
+        let line = format!("ENV PATH=\"{dir}:$PATH\"");
+        if !STANDARD_PATH.contains(&dir.as_str()) && !plan.artifact_env.contains(&line) {
+            plan.artifact_env.push(line);
+        }
+    }
 }
 
 /// True when `cmd` runs one of the `binaries` the build made: by name when

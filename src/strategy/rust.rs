@@ -39,8 +39,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, binary_runtime, check_runtime_programs, push_artifact, runs_binary,
-    runtime_packages,
+    add_packages, base_plan, binary_runtime, check_runtime_programs, keep_on_path, push_artifact,
+    runs_binary, runtime_packages,
 };
 
 /// Where the rust image keeps cargo's home (its ENV CARGO_HOME).
@@ -52,6 +52,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = binary_runtime(facts, &|v| cat.rust_release(v).map(String::from), false)?;
     let mut plan = base_plan(facts, "rust", &runtime);
     let mut binaries: Vec<String> = Vec::new();
+    // cargo install folders the rust image has on PATH.
+    let mut on_path: Vec<String> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         let at = |p: &str| {
@@ -104,6 +106,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                         Some(r) => format!("{}/bin", at(r)?.trim_end_matches('/')),
                         None => format!("{}/bin", home.trim_end_matches('/')),
                     };
+                    if root.is_none() && facts.env_value("CARGO_HOME").is_none() {
+                        on_path.push(bin_dir.clone());
+                    }
                     for n in names {
                         let out = format!("{bin_dir}/{n}");
                         push_artifact(
@@ -124,6 +129,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     lean_app_copy(facts, &mut plan, &binaries);
+    keep_on_path(&mut plan, &on_path);
     let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if matches!(program, "cargo" | "rustc") {
