@@ -18,6 +18,8 @@ pub struct Installed {
     pub manager: Manager,
     pub package: String,
     pub line: usize,
+    /// Installed by a RUN the runtime stage repeats, so it is there already.
+    pub replayed: bool,
 }
 
 /// What a single-stage Dockerfile holds, as the strategies need it.
@@ -55,9 +57,10 @@ pub struct Facts<'a> {
     pub runtime_commands: Vec<(usize, Command)>,
     /// Environment variables set by ENV, with their values as written.
     pub env: Vec<(String, String)>,
-    /// Where `COPY --from=<image>` puts files; the runtime stage repeats
-    /// those copies, so programs there are present.
-    pub external_copies: Vec<String>,
+    /// Paths the runtime stage makes itself: where `COPY --from=<image>`
+    /// puts files and what repeated RUNs write, so programs there are
+    /// present.
+    pub made_in_runtime: Vec<String>,
     /// The build context, when known: scripts that CMD runs are read there.
     pub context: Option<std::path::PathBuf>,
 }
@@ -250,7 +253,7 @@ pub fn facts_with<'a>(
         upgrades: false,
         runtime_commands: Vec::new(),
         env: Vec::new(),
-        external_copies: Vec::new(),
+        made_in_runtime: Vec::new(),
         context: None,
     };
     facts.context = context.map(std::path::Path::to_path_buf);
@@ -340,6 +343,16 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
                 }
                 facts.run_steps.push((i, workdir.clone(), steps));
                 last_build = Some(i);
+                if role == Role::Both {
+                    for p in facts.packages.iter_mut().filter(|p| p.line == line) {
+                        p.replayed = true;
+                    }
+                    let made = facts
+                        .run_steps
+                        .last()
+                        .map(|(_, w, s)| made_files(s, w.as_deref()));
+                    facts.made_in_runtime.extend(made.unwrap_or_default());
+                }
                 match role {
                     Role::Both => decide(
                         Role::Both,
@@ -620,6 +633,7 @@ fn run_role(
 ) -> Result<Role, Unsure> {
     let mut system_change = false;
     let mut build_work = false;
+    let mut packaging = false;
     for s in steps {
         match s {
             Step::Unknown(prog) => {
@@ -659,10 +673,24 @@ fn run_role(
                 }
             }
             Step::Harmless => {}
+            Step::PackageIndex | Step::Cleanup | Step::PackageInstall { .. } => {
+                packaging = true;
+            }
             _ => build_work = true,
         }
     }
-    match (system_change, build_work) {
+    if packaging && !build_work {
+        if !system_change {
+            return Ok(Role::Build);
+        }
+        // Runtime packages and the files made with them (a download with
+        // the wget it installs): the runtime repeats the whole RUN.
+        if let Some(why) = replay_doubt(steps) {
+            return Err(Unsure::at(line, why));
+        }
+        return Ok(Role::Both);
+    }
+    match (system_change, build_work || packaging) {
         (true, true) => Err(Unsure::at(
             line,
             "the same RUN builds and changes system files the runtime may need",
@@ -670,6 +698,60 @@ fn run_role(
         (true, false) => Ok(Role::Both),
         _ => Ok(Role::Build),
     }
+}
+
+/// The absolute paths a RUN's file commands name, which a repeated RUN
+/// makes in the runtime stage too.
+fn made_files(steps: &[Step], workdir: Option<&str>) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Files { paths, .. } => Some(paths),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|p| resolve(p, workdir))
+        .collect()
+}
+
+/// Why a RUN that installs packages and changes system files cannot simply
+/// be repeated in the runtime stage, if it cannot: a build tool among its
+/// packages, or apt without its own `apt-get update` (slim images have no
+/// package lists).
+fn replay_doubt(steps: &[Step]) -> Option<String> {
+    let cat = crate::catalog::catalog();
+    let mut indexed = false;
+    for s in steps {
+        match s {
+            Step::PackageIndex => indexed = true,
+            Step::PackageInstall {
+                manager, packages, ..
+            } => {
+                let family = match manager {
+                    _ if !indexed => {
+                        return Some("installs packages without refreshing the package index in the same RUN, and changes system files".into());
+                    }
+                    Manager::Apt => crate::catalog::Family::Debian,
+                    Manager::Apk => crate::catalog::Family::Alpine,
+                    Manager::Dnf => {
+                        return Some(
+                            "the same RUN installs dnf packages and changes system files".into(),
+                        );
+                    }
+                };
+                if let Some(p) = packages
+                    .iter()
+                    .find(|p| cat.package_role(family, p) != crate::catalog::PackageRole::Runtime)
+                {
+                    return Some(format!(
+                        "the same RUN installs the build package {p} and changes system files the runtime may need"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `COPY --from` gives files to root unless told otherwise, so an owner the
@@ -741,7 +823,7 @@ fn copy_destination(
     if ins.flag("from").is_some() {
         // From another image: repeated in the runtime stage as it is.
         if let Some(abs) = resolve(&expand(dest, &facts.env), workdir) {
-            facts.external_copies.push(abs);
+            facts.made_in_runtime.push(abs);
         }
         return Ok(());
     }
@@ -827,6 +909,7 @@ fn track_packages(
                     manager: *manager,
                     package: p.clone(),
                     line,
+                    replayed: false,
                 });
             }
         }

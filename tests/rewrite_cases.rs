@@ -116,6 +116,14 @@ fn python() {
         "FROM python:3.12\nENV UV_SYSTEM_PYTHON=1\nCOPY --from=ghcr.io/astral-sh/uv:0.5 /uv /bin/uv\nWORKDIR /app\nCOPY . .\nRUN uv pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
     case(
+        "python_runtime_packages_and_a_download_repeated",
+        "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends wget && \\\n  rm -rf /var/lib/apt/lists/* && \\\n  wget -O /bin/curl https://example.com/curl-amd64 && chmod +x /bin/curl\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nHEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_build_package_and_system_files_in_one_run",
+        "FROM python:3.12\nRUN apt-get update && apt-get install -y gcc && mkdir -p /var/run/app\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
         "python_entrypoint_script_without_context",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./entrypoint.sh\"]\n",
     );

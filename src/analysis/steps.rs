@@ -284,9 +284,12 @@ fn package_step(
 fn apk(args: &[String]) -> Step {
     let mut virtual_name = None;
     let mut pos = Vec::new();
+    let mut own_index = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "--virtual" || a == "-t" {
+        if matches!(a.as_str(), "--no-cache" | "--update" | "-U") {
+            own_index = true;
+        } else if a == "--virtual" || a == "-t" {
             virtual_name = it.next().cloned();
         } else if let Some(v) = a.strip_prefix("--virtual=") {
             virtual_name = Some(v.to_string());
@@ -296,7 +299,12 @@ fn apk(args: &[String]) -> Step {
             pos.push(a.clone());
         }
     }
-    package_step(Manager::Apk, "apk", &pos, virtual_name)
+    let step = package_step(Manager::Apk, "apk", &pos, virtual_name);
+    // `apk add --no-cache` fetches the index itself, as `apk update` would.
+    match step {
+        Step::PackageInstall { .. } if own_index => Step::Script(vec![Step::PackageIndex, step]),
+        step => step,
+    }
 }
 
 /// `python -m pip ...`, `python -m venv DIR`, or running a script.
@@ -731,10 +739,21 @@ mod tests {
         );
         assert_eq!(
             steps("apk add --no-cache --virtual .build-deps gcc musl-dev")[0],
+            Step::Script(vec![
+                Step::PackageIndex,
+                Step::PackageInstall {
+                    manager: Manager::Apk,
+                    packages: vec!["gcc".into(), "musl-dev".into()],
+                    virtual_name: Some(".build-deps".into())
+                }
+            ])
+        );
+        assert_eq!(
+            steps("apk add curl")[0],
             Step::PackageInstall {
                 manager: Manager::Apk,
-                packages: vec!["gcc".into(), "musl-dev".into()],
-                virtual_name: Some(".build-deps".into())
+                packages: vec!["curl".into()],
+                virtual_name: None
             }
         );
     }

@@ -194,7 +194,7 @@ pub fn runtime_packages(
             wanted.push((pkg.to_string(), why));
         }
     };
-    for inst in &facts.packages {
+    for inst in facts.packages.iter().filter(|i| !i.replayed) {
         match cat.package_role(family, &inst.package) {
             PackageRole::BuildOnly => {}
             PackageRole::Dev(libs) => {
@@ -311,7 +311,7 @@ pub fn check_runtime_programs(
             let abs = classify::resolve(full, facts.workdir.as_deref());
             if abs.as_deref().is_some_and(|abs| {
                 facts
-                    .external_copies
+                    .made_in_runtime
                     .iter()
                     .any(|c| classify::under(abs, c))
             }) {
@@ -367,6 +367,12 @@ pub fn check_runtime_programs(
             .any(|p| catalog::package_name(&p.package) == program)
         {
             continue; // installed by the build, kept as a runtime package
+        }
+        if STANDARD_PATH
+            .iter()
+            .any(|dir| facts.made_in_runtime.contains(&format!("{dir}/{program}")))
+        {
+            continue; // a RUN the runtime repeats puts it on PATH
         }
         if let Some(pkg) = cat.tool_package(family, program) {
             let why = format!("line {line} runs {program}, which the slim image lacks");
