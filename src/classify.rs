@@ -409,7 +409,12 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             }
             Kind::Shell => decide(Role::Both, "later RUN lines use this shell in both stages"),
             Kind::User => {
-                user_at = Some(line);
+                // Back to root, the default: later build steps run as before.
+                let root = ins.args().first().is_some_and(|u| {
+                    let name = u.split(':').next().unwrap_or(u);
+                    name == "root" || name == "0"
+                });
+                user_at = (!root).then_some(line);
                 decide(Role::Runtime, "the program runs as this user")
             }
             Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck => {

@@ -148,6 +148,10 @@ fn node() {
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"pnpm\", \"start\"]\n",
     );
     case(
+        "node_user_root_before_copy_is_the_default",
+        "FROM node:21-alpine\nENV NODE_ENV production\nWORKDIR /app\nRUN --mount=type=bind,source=package.json,target=package.json \\\n    --mount=type=cache,target=/root/.npm \\\n    npm ci --omit=dev\nUSER root\nCOPY . .\nEXPOSE 8000\nCMD node app.js\n",
+    );
+    case(
         "node_dev_server",
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"run\", \"dev\"]\n",
     );
