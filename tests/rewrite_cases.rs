@@ -372,3 +372,63 @@ fn left_alone() {
         "FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
 }
+
+#[test]
+fn distro() {
+    case(
+        "distro_ubuntu_pip_into_usr_local",
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n    python3 python3-pip python3-dev build-essential libpq-dev \\\n    && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip3 install --no-cache-dir -r requirements.txt\nCOPY . .\nEXPOSE 8000\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
+    );
+    case(
+        "distro_debian_venv",
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y python3 python3-venv gcc libffi-dev && rm -rf /var/lib/apt/lists/*\nRUN python3 -m venv /opt/venv\nENV PATH=\"/opt/venv/bin:$PATH\"\nWORKDIR /srv\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python3\", \"-m\", \"service\"]\n",
+    );
+    case(
+        "distro_alpine_system_pip",
+        "FROM alpine:3.20\nRUN apk add --no-cache python3 py3-pip gcc musl-dev\nWORKDIR /app\nCOPY . .\nRUN pip install --break-system-packages -r requirements.txt\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_alpine_virtual_build_deps_already_removed",
+        "FROM alpine:3.20\nRUN apk add --no-cache python3\nRUN python3 -m venv /venv\nENV PATH=/venv/bin:$PATH\nWORKDIR /app\nCOPY . .\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\\n    && pip install -r requirements.txt \\\n    && apk del .build-deps\nRUN apk add --no-cache libpq\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_ubuntu_go_from_apt",
+        "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y golang-go ca-certificates && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/server ./cmd/server\nCMD [\"server\"]\n",
+    );
+    case(
+        "distro_debian_node_with_native_modules",
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends nodejs npm python3 make g++ && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    );
+    case(
+        "distro_prebuilt_binary_is_no_build",
+        "FROM alpine:3.18\nRUN apk --no-cache add ca-certificates git\nCOPY tool /usr/local/bin/tool\nENTRYPOINT [\"tool\"]\n",
+    );
+    case(
+        "distro_nothing_build_only",
+        "FROM alpine:3.20\nRUN apk add --no-cache python3\nRUN python3 -m venv /venv\nENV PATH=/venv/bin:$PATH\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_release_unknown_for_system_pip",
+        "FROM ubuntu:latest\nRUN apt-get update && apt-get install -y python3 python3-pip build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_cmd_runs_a_build_tool",
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 python3-pip git build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install --break-system-packages -r requirements.txt\nCMD [\"git\", \"daemon\", \"--base-path=/app\"]\n",
+    );
+    case(
+        "distro_cuda_pip",
+        "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN apt-get update && apt-get install -y --no-install-recommends python3-pip python3-dev gcc && rm -rf /var/lib/apt/lists/*\nCOPY serve.py /serve.py\nRUN pip3 install --no-cache-dir vllm-client==0.1 fastapi uvicorn\nCMD [\"uvicorn\", \"serve:app\", \"--app-dir\", \"/\"]\n",
+    );
+    case(
+        "distro_torch_needs_a_compiler_at_runtime",
+        "FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04\nRUN apt-get update && apt-get install -y python3-pip gcc\nCOPY train.py /train.py\nRUN pip3 install torch==2.3.0 transformers\nCMD [\"python3\", \"/train.py\"]\n",
+    );
+    case(
+        "distro_poetry_is_not_followed",
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 python3-poetry build-essential\nWORKDIR /app\nCOPY . .\nRUN poetry install\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_digest_kept",
+        "FROM ubuntu:22.04@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nRUN apt-get update && apt-get install -y python3-pip build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"main.py\"]\n",
+    );
+}

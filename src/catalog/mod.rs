@@ -25,9 +25,44 @@ pub struct Ecosystem {
     pub slim_size_mb: u32,
 }
 
+/// A plain distribution image, which is its own runtime image.
+#[derive(Debug, Deserialize)]
+pub struct Distro {
+    /// `debian`, `ubuntu`, `alpine`.
+    pub name: String,
+    /// Repository names that mean this image.
+    pub repositories: Vec<String>,
+    /// Its package family.
+    pub family: Family,
+    /// Only tags containing this text are this distribution.
+    #[serde(default)]
+    pub tag_has: Option<String>,
+    /// The distribution's python3 version, by the release part of a tag.
+    #[serde(default)]
+    pub python3: BTreeMap<String, String>,
+    /// Compressed size, MB (an estimate's input).
+    pub size_mb: u32,
+}
+
+impl Distro {
+    /// The distribution's python3 version for a tag: by a part of the tag
+    /// (`jammy-20240212`, `12.5-slim`, `12.6.2-runtime-ubuntu22.04`).
+    pub fn python3(&self, tag: &str) -> Option<&str> {
+        tag.split('-').find_map(|part| {
+            let major_minor = |p: &str| p.split('.').take(2).collect::<Vec<_>>().join(".");
+            self.python3
+                .get(part)
+                .or_else(|| self.python3.get(&major_minor(part)))
+                .or_else(|| self.python3.get(part.split('.').next().unwrap_or(part)))
+                .map(String::as_str)
+        })
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Images {
     ecosystem: Vec<Ecosystem>,
+    distro: Vec<Distro>,
     go_default_release: BTreeMap<String, String>,
     rust_default_release: BTreeMap<String, String>,
 }
@@ -35,6 +70,7 @@ struct Images {
 #[derive(Debug, Deserialize)]
 struct Packages {
     build_only: Vec<String>,
+    compiler_at_runtime: Vec<String>,
     dev_without_runtime: Vec<String>,
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     tools: BTreeMap<String, BTreeMap<String, String>>,
@@ -59,7 +95,7 @@ pub fn catalog() -> &'static Catalog {
 }
 
 /// A distribution family, for package names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     Debian,
@@ -99,6 +135,15 @@ impl Catalog {
             .find(|e| e.repositories.iter().any(|r| r == repository))
     }
 
+    /// The plain distribution image `image` is, if dockopt knows it.
+    pub fn distro(&self, image: &ImageRef) -> Option<&Distro> {
+        let tag = image.tag.as_deref().unwrap_or("latest");
+        self.images.distro.iter().find(|d| {
+            d.repositories.iter().any(|r| *r == image.repository)
+                && d.tag_has.as_deref().is_none_or(|t| tag.contains(t))
+        })
+    }
+
     /// The Debian release a golang tag without one is built on.
     pub fn go_release(&self, version: &str) -> Option<&str> {
         release_by_minor(&self.images.go_default_release, version)
@@ -128,6 +173,18 @@ impl Catalog {
             return PackageRole::UnknownDev;
         }
         PackageRole::Runtime
+    }
+
+    /// Whether the Python package `requirement` (`torch==2.3.0`,
+    /// `triton[tests]`) runs a C compiler while the program runs.
+    pub fn compiles_at_runtime(&self, requirement: &str) -> bool {
+        let name: String = requirement
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect::<String>()
+            .to_ascii_lowercase()
+            .replace('_', "-");
+        self.packages.compiler_at_runtime.contains(&name)
     }
 
     /// The package that provides `program` when a slim image lacks it.

@@ -179,7 +179,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 /// `.go` files, or after the folder for one relative package folder, in
 /// the current folder. None when it depends on go.mod or names several
 /// packages (then go build writes nothing).
-fn default_output(packages: &[String], chdir: Option<&str>) -> Option<String> {
+pub(crate) fn default_output(packages: &[String], chdir: Option<&str>) -> Option<String> {
     let dir = chdir
         .map(|d| format!("{}/", d.trim_end_matches('/')))
         .unwrap_or_default();

@@ -5,6 +5,7 @@
 //! A strategy returns a [`Plan`] or an [`Unsure`] saying why the file is
 //! better left alone.
 
+pub mod distro;
 pub mod go;
 pub mod node;
 pub mod python;
@@ -32,6 +33,9 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
 /// Decides a plan for a parsed single-stage file.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let from_line = facts.line(facts.from);
+    if let Some(d) = catalog::catalog().distro(&facts.image) {
+        return distro::plan(facts, d);
+    }
     match ecosystem_of(&facts.image) {
         Some("python") => python::plan(facts),
         Some("node") => node::plan(facts),
@@ -529,6 +533,25 @@ pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
         chown: None,
         reason,
     });
+}
+
+/// A pip install of a package that compiles C code while the program runs
+/// (torch's triton) needs the compiler the builder has and the runtime
+/// lacks.
+pub fn refuse_runtime_compilers(
+    pip: &crate::analysis::steps::Pip,
+    line: usize,
+) -> Result<(), Unsure> {
+    let cat = catalog::catalog();
+    match pip.packages.iter().find(|p| cat.compiles_at_runtime(p)) {
+        Some(p) => Err(Unsure::at(
+            line,
+            format!(
+                "{p} runs the C compiler while the program runs, and a runtime stage would have none"
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The folders a fresh Debian or Alpine image has on PATH.

@@ -44,7 +44,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages, slim_variant,
+    add_packages, base_plan, check_runtime_programs, push_artifact, refuse_runtime_compilers,
+    runtime_packages, slim_variant,
 };
 
 /// Where dockopt puts packages that pip would have put in the system.
@@ -89,6 +90,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 }
                 Step::Pip(pip) => {
                     installs += 1;
+                    refuse_runtime_compilers(pip, line)?;
                     if pip.uv && (pip.system || truthy(facts.env_value("UV_SYSTEM_PYTHON"))) {
                         return Err(Unsure::at(
                             line,

@@ -1,0 +1,296 @@
+//! Plain distribution images: `debian`, `ubuntu`, `alpine` and the Ubuntu
+//! tags of `nvidia/cuda`, with the language installed by the file itself.
+//!
+//! ## What it recognises
+//! Package installs of the distribution, `pip install` (system-wide into
+//! /usr/local on Debian and Ubuntu, `--user`, `--prefix`, `--target`, or a
+//! virtual environment the file makes), npm and yarn projects whose
+//! `node_modules` live in the app, and `go build`.
+//!
+//! ## What it emits
+//! The runtime stage starts from the very same image (same release, same
+//! digest), installs the runtime packages only (compilers, headers, git and
+//! `-dev` packages stay behind; a `-dev` package's runtime library takes its
+//! place), and copies the app, the virtual environments, pip's folders under
+//! /usr/local and the built binaries.
+//!
+//! ## When it leaves the file alone
+//! A build that installs no build-only package (the runtime would be the
+//! same image with the same files); pip installing into Alpine's system
+//! Python or a release whose Python version dockopt does not know; poetry,
+//! pipenv, uv, `go install`, cargo or global npm installs, whose folders on
+//! a distribution image are not fixed; a CMD that runs a program from a
+//! build-only package.
+//!
+//! ## Example
+//! ```text
+//! FROM ubuntu:22.04                          FROM ubuntu:22.04 AS builder
+//! RUN apt-get update && apt-get install -y \  RUN apt-get update && apt-get install -y \
+//!     python3 python3-pip build-essential        python3 python3-pip build-essential
+//! WORKDIR /app                               WORKDIR /app
+//! COPY . .                                   COPY . .
+//! RUN pip3 install -r requirements.txt       RUN pip3 install -r requirements.txt
+//! CMD ["python3", "app.py"]
+//!                                            FROM ubuntu:22.04
+//!                                            RUN apt-get update && apt-get install ... python3 python3-pip
+//!                                            COPY --from=builder /app /app
+//!                                            COPY --from=builder /usr/local/lib/python3.10 ...
+//!                                            COPY --from=builder /usr/local/bin /usr/local/bin
+//!                                            WORKDIR /app
+//!                                            CMD ["python3", "app.py"]
+//! ```
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::{GoStep, NodeAction, Step};
+use crate::catalog::{self, Distro, Family, PackageRole};
+use crate::classify::{self, Facts};
+use crate::plan::{Plan, Unsure};
+
+use super::{
+    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, push_artifact,
+    refuse_runtime_compilers, runs_binary, runtime_packages,
+};
+
+/// Decides the plan for a project built on a plain distribution image.
+pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
+    let runtime = Runtime {
+        image: facts.image.to_string(),
+        family: distro.family,
+    };
+    let mut plan = base_plan(facts, "distro", &runtime);
+    let mut binaries: Vec<String> = Vec::new();
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            artifacts_of(
+                facts,
+                distro,
+                step,
+                workdir.as_deref(),
+                line,
+                &mut plan,
+                &mut binaries,
+            )?;
+        }
+    }
+    let builds = facts.run_steps.iter().flat_map(|(_, _, s)| s).any(|s| {
+        matches!(
+            s,
+            Step::Pip(_)
+                | Step::Go(GoStep::Build { .. })
+                | Step::Node {
+                    action: NodeAction::Install | NodeAction::Build,
+                    ..
+                }
+        )
+    });
+    if !builds {
+        // Packages such as git are build tools only when something builds;
+        // here the image is its own runtime and needs what it installs.
+        return Err(Unsure::file(
+            "no build step: the file installs packages and copies files, but builds nothing a builder stage could keep",
+        ));
+    }
+    let left_behind = build_packages(facts, distro.family);
+    if left_behind.is_empty() {
+        return Err(Unsure::file(format!(
+            "the build installs no build-only package, so a runtime stage from {} would hold the same files",
+            facts.image_text
+        )));
+    }
+    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+        if runs_binary(facts, &binaries, cmd) {
+            return Ok(true);
+        }
+        // The runtime is the same image: only what build-only packages
+        // brought is missing there.
+        let program = cmd.program();
+        let package = catalog::catalog()
+            .tool_package(distro.family, program)
+            .unwrap_or(program);
+        if left_behind.iter().any(|p| p == package) {
+            return Err(Unsure::file(format!(
+                "the image runs {program}, which comes with {package}, a build-only package"
+            )));
+        }
+        Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
+    };
+    let tools = check_runtime_programs(facts, distro.family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, distro.family, &tools)?;
+    add_packages(&mut plan, facts, distro.family, &packages);
+    plan.decisions[0].reason = format!(
+        "the builder keeps {}; the runtime stage starts from the same image without the build-only packages ({})",
+        facts.image_text,
+        left_behind.join(", ")
+    );
+    Ok(plan)
+}
+
+/// The build-only and `-dev` packages the build leaves installed: what the
+/// runtime stage gains by not installing them.
+fn build_packages(facts: &Facts<'_>, family: Family) -> Vec<String> {
+    let cat = catalog::catalog();
+    let mut out: Vec<String> = Vec::new();
+    for inst in facts.packages.iter().filter(|p| !p.replayed) {
+        let name = catalog::package_name(&inst.package).to_string();
+        let build = !matches!(cat.package_role(family, &name), PackageRole::Runtime);
+        if build && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// What one build step leaves that the runtime needs, added to the plan.
+fn artifacts_of(
+    facts: &Facts<'_>,
+    distro: &Distro,
+    step: &Step,
+    workdir: Option<&str>,
+    line: usize,
+    plan: &mut Plan,
+    binaries: &mut Vec<String>,
+) -> Result<(), Unsure> {
+    let at = |path: &str, what: &str| {
+        classify::resolve(path, workdir)
+            .filter(|p| !p.contains('$'))
+            .ok_or_else(|| Unsure::at(line, format!("{what} {path}, which dockopt cannot place")))
+    };
+    match step {
+        Step::Venv { path } => {
+            let dir = at(path, "a virtual environment at")?;
+            push_artifact(
+                plan,
+                dir,
+                format!("the virtual environment made on line {line}"),
+            );
+        }
+        Step::Pip(pip) => {
+            refuse_runtime_compilers(pip, line)?;
+            if let Some(dir) = pip.prefix.as_ref().or(pip.target.as_ref()) {
+                let dir = at(dir, "pip installs into")?;
+                push_artifact(plan, dir, format!("pip installs here (line {line})"));
+            } else if pip.user {
+                push_artifact(
+                    plan,
+                    "/root/.local".into(),
+                    format!("pip --user installs here (line {line})"),
+                );
+            } else if venv_on_path(facts, workdir) {
+                // Into the virtual environment, which is copied whole.
+            } else if !pip.packages.is_empty() || !pip.requirements.is_empty() {
+                system_pip(facts, distro, line, plan)?;
+            }
+        }
+        Step::PythonTool { tool, .. } => {
+            return Err(Unsure::at(
+                line,
+                format!(
+                    "{tool} on a distribution image installs into folders dockopt does not follow"
+                ),
+            ));
+        }
+        Step::NodeGlobal { .. } => {
+            return Err(Unsure::at(
+                line,
+                "a global npm install on a distribution image goes where its npm was configured",
+            ));
+        }
+        Step::Node {
+            action: NodeAction::Install | NodeAction::Build | NodeAction::Prune,
+            ..
+        } if workdir.is_none_or(|w| w == "/") => {
+            return Err(Unsure::at(
+                line,
+                "node_modules would land in /, which the runtime cannot copy apart",
+            ));
+        }
+        Step::Go(GoStep::Build {
+            output,
+            packages,
+            chdir,
+            ..
+        }) => {
+            let out = output
+                .clone()
+                .or_else(|| default_output(packages, chdir.as_deref()))
+                .ok_or_else(|| {
+                    Unsure::at(
+                        line,
+                        "go build without -o names the binary after the module in go.mod",
+                    )
+                })?;
+            let out = at(&out, "go build writes")?;
+            push_artifact(
+                plan,
+                out.clone(),
+                format!("the binary go build writes (line {line})"),
+            );
+            binaries.push(out);
+        }
+        Step::Go(GoStep::Install { .. }) | Step::Cargo(_) => {
+            return Err(Unsure::at(
+                line,
+                "on a distribution image this installs under the toolchain's own home, which dockopt does not follow",
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Whether a virtual environment the file makes is on PATH, so a bare pip
+/// installs into it.
+fn venv_on_path(facts: &Facts<'_>, workdir: Option<&str>) -> bool {
+    let path = facts
+        .env_value("PATH")
+        .unwrap_or("")
+        .replace(['"', '\''], "");
+    facts
+        .run_steps
+        .iter()
+        .flat_map(|(_, _, s)| s)
+        .any(|s| match s {
+            Step::Venv { path: dir } => classify::resolve(dir, workdir)
+                .is_some_and(|abs| path.split(':').any(|p| p == format!("{abs}/bin"))),
+            _ => false,
+        })
+}
+
+/// pip run as root on Debian and Ubuntu writes packages into
+/// /usr/local/lib/python3.X and scripts into /usr/local/bin; Alpine's
+/// Python installs into /usr, mixed with the system's own files.
+fn system_pip(
+    facts: &Facts<'_>,
+    distro: &Distro,
+    line: usize,
+    plan: &mut Plan,
+) -> Result<(), Unsure> {
+    if distro.family == Family::Alpine {
+        return Err(Unsure::at(
+            line,
+            "pip installs into Alpine's system Python under /usr; make a virtual environment so the runtime can copy it",
+        ));
+    }
+    let tag = facts.image.tag.as_deref().unwrap_or("latest");
+    let version = distro.python3(tag).ok_or_else(|| {
+        Unsure::at(
+            line,
+            format!(
+                "pip installs into /usr/local/lib/python3.X, and dockopt does not know the Python version of {}",
+                facts.image_text
+            ),
+        )
+    })?;
+    push_artifact(
+        plan,
+        format!("/usr/local/lib/python{version}"),
+        format!("pip installs the packages here (line {line})"),
+    );
+    push_artifact(
+        plan,
+        "/usr/local/bin".into(),
+        format!("pip installs the packages' commands here (line {line})"),
+    );
+    Ok(())
+}
