@@ -139,7 +139,7 @@ impl Catalog {
     pub fn distro(&self, image: &ImageRef) -> Option<&Distro> {
         let tag = image.tag.as_deref().unwrap_or("latest");
         self.images.distro.iter().find(|d| {
-            d.repositories.iter().any(|r| *r == image.repository)
+            d.repositories.contains(&image.repository)
                 && d.tag_has.as_deref().is_none_or(|t| tag.contains(t))
         })
     }
