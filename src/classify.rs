@@ -535,6 +535,14 @@ fn describe(steps: &[Step]) -> String {
             }
             Step::Go(_) => push("go build".into()),
             Step::Cargo(_) => push("cargo build".into()),
+            Step::Jvm { tool, goals } => push(format!("{tool} {}", goals.join(" "))),
+            Step::Dotnet { verb, .. } => push(format!("dotnet {verb}")),
+            Step::Ruby { tool, args } => push(format!(
+                "{tool} {}",
+                args.first().map(String::as_str).unwrap_or("")
+            )),
+            Step::Composer { .. } => push("composer install".into()),
+            Step::PhpExtension => push("builds a PHP extension".into()),
             Step::User => push("creates a user".into()),
             Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
             Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),

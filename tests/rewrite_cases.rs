@@ -432,3 +432,55 @@ fn distro() {
         "FROM ubuntu:22.04@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nRUN apt-get update && apt-get install -y python3-pip build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"main.py\"]\n",
     );
 }
+
+#[test]
+fn java() {
+    case(
+        "java_maven_package",
+        "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY pom.xml .\nRUN mvn -B dependency:go-offline\nCOPY src ./src\nRUN mvn -B package -DskipTests\nEXPOSE 8080\nCMD [\"java\", \"-jar\", \"target/app-1.0.jar\"]\n",
+    );
+    case(
+        "java_maven_wrapper_on_temurin_jdk",
+        "FROM eclipse-temurin:21-jdk-jammy\nWORKDIR /workspace\nCOPY mvnw pom.xml ./\nCOPY .mvn .mvn\nRUN ./mvnw -B dependency:resolve\nCOPY src src\nRUN ./mvnw -B package -DskipTests\nENTRYPOINT [\"java\", \"-jar\", \"/workspace/target/demo.jar\"]\n",
+    );
+    case(
+        "java_gradle_boot_jar_with_a_glob",
+        "FROM gradle:8.7-jdk21\nWORKDIR /src\nCOPY . .\nRUN gradle bootJar --no-daemon\nEXPOSE 8080\nCMD java -jar build/libs/*.jar\n",
+    );
+    case(
+        "java_gradle_alpine",
+        "FROM gradle:8.7-jdk17-alpine\nWORKDIR /src\nCOPY . .\nRUN gradle build -x test --no-daemon\nCMD [\"java\", \"-jar\", \"build/libs/service.jar\"]\n",
+    );
+    case(
+        "java_gradle_user_missing_from_the_jre",
+        "FROM gradle:8-jdk21\nCOPY --chown=gradle:gradle . .\nRUN gradle shadowJar --no-daemon\nCMD [\"java\", \"-jar\", \"build/libs/app-all.jar\"]\n",
+    );
+    case(
+        "java_openjdk_image_has_no_jre",
+        "FROM maven:3-openjdk-17\nWORKDIR /app\nCOPY . .\nRUN mvn package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n",
+    );
+    case(
+        "java_runs_the_build_tool",
+        "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\nCMD [\"mvn\", \"spring-boot:run\"]\n",
+    );
+    case(
+        "java_graal_variant",
+        "FROM gradle:jdk21-graal\nWORKDIR /app\nCOPY . .\nRUN gradle nativeCompile\nCMD [\"build/native/nativeCompile/app\"]\n",
+    );
+    case(
+        "java_healthcheck_curl_and_runtime_fonts",
+        "FROM maven:3.9-eclipse-temurin-17\nRUN apt-get update && apt-get install -y --no-install-recommends fontconfig && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN mvn -B -q package\nHEALTHCHECK CMD curl -fs http://localhost:8080/actuator/health || exit 1\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n",
+    );
+    case(
+        "java_user_moves_to_runtime",
+        "FROM eclipse-temurin:17-jdk\nWORKDIR /opt/app\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\nRUN useradd --system app\nUSER app\nENTRYPOINT [\"java\", \"-jar\", \"build/libs/app.jar\"]\n",
+    );
+    case(
+        "java_multi_module",
+        "FROM maven:3.9.6-eclipse-temurin-21\nWORKDIR /build\nCOPY . .\nRUN mvn -B -am -pl services/api package -DskipTests\nCMD [\"java\", \"-jar\", \"services/api/target/api.jar\"]\n",
+    );
+    case(
+        "java_digest_pinned",
+        "FROM maven:3.9-eclipse-temurin-17@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /app\nCOPY . .\nRUN mvn package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n",
+    );
+}

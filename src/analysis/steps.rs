@@ -55,6 +55,22 @@ pub enum Step {
     Go(GoStep),
     /// A cargo command.
     Cargo(CargoStep),
+    /// Maven or Gradle (`mvn`, `./mvnw`, `gradle`, `./gradlew`): the tool
+    /// and its goals or tasks.
+    Jvm { tool: String, goals: Vec<String> },
+    /// `dotnet restore`, `build`, `publish -o DIR`...
+    Dotnet {
+        verb: String,
+        output: Option<String>,
+        args: Vec<String>,
+    },
+    /// `gem install` and `bundle install`/`config`: Ruby's packages.
+    Ruby { tool: String, args: Vec<String> },
+    /// `composer install` and the like.
+    Composer { args: Vec<String> },
+    /// `docker-php-ext-install`, `-configure`, `-enable`, `pecl install`:
+    /// PHP extensions built into the PHP installation itself.
+    PhpExtension,
     /// useradd, adduser, groupadd...
     User,
     /// mkdir, chmod, ln, cp... on these paths.
@@ -201,6 +217,27 @@ pub fn step(cmd: &Command) -> Step {
         },
         "tar" | "unzip" => unpack(cmd),
         "go" => go(cmd, args),
+        "mvn" | "mvnw" | "gradle" | "gradlew" => Step::Jvm {
+            tool: program.trim_end_matches('w').to_string(),
+            goals: positional(args),
+        },
+        "dotnet" => dotnet(args),
+        "gem" | "bundle" | "bundler" => match args.first().map(String::as_str) {
+            Some("--version" | "-v" | "env" | "list" | "check") => Step::Harmless,
+            Some(_) => Step::Ruby {
+                tool: if program == "gem" { "gem" } else { "bundle" }.to_string(),
+                args: args.to_vec(),
+            },
+            None => Step::Unknown(program.into()),
+        },
+        "composer" | "composer.phar" => Step::Composer {
+            args: args.to_vec(),
+        },
+        "docker-php-ext-install"
+        | "docker-php-ext-configure"
+        | "docker-php-ext-enable"
+        | "docker-php-source" => Step::PhpExtension,
+        "pecl" if args.first().is_some_and(|a| a == "install") => Step::PhpExtension,
         "cargo" => cargo(args),
         "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
         "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
@@ -522,6 +559,31 @@ fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
         }
     }
     (flags, packages)
+}
+
+/// dotnet's verb, its `-o`/`--output` folder and its other words.
+fn dotnet(args: &[String]) -> Step {
+    let Some((verb, rest)) = args.split_first() else {
+        return Step::Unknown("dotnet".into());
+    };
+    if verb.starts_with('-') || verb.ends_with(".dll") {
+        // `dotnet --info`, or running an app, which builds nothing.
+        return Step::Harmless;
+    }
+    let mut output = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        match a.split_once('=') {
+            Some(("-o" | "--output", v)) => output = Some(v.to_string()),
+            _ if a == "-o" || a == "--output" => output = it.next().cloned(),
+            _ => {}
+        }
+    }
+    Step::Dotnet {
+        verb: verb.clone(),
+        output,
+        args: rest.to_vec(),
+    }
 }
 
 /// `sh -c SCRIPT`: the steps of the script.

@@ -7,6 +7,7 @@
 
 pub mod distro;
 pub mod go;
+pub mod java;
 pub mod node;
 pub mod python;
 pub mod rust;
@@ -25,6 +26,10 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
             "node" => "node",
             "go" => "go",
             "rust" => "rust",
+            "java" => "java",
+            "dotnet" => "dotnet",
+            "ruby" => "ruby",
+            "php" => "php",
             _ => "",
         })
         .filter(|n| !n.is_empty())
@@ -36,11 +41,79 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     if let Some(d) = catalog::catalog().distro(&facts.image) {
         return distro::plan(facts, d);
     }
+    let plan = by_ecosystem(facts, from_line)?;
+    check_owners(facts, &plan)?;
+    Ok(plan)
+}
+
+/// Users every Debian, Ubuntu and Alpine image has.
+const SYSTEM_USERS: &[&str] = &["root", "daemon", "bin", "sys", "nobody", "nogroup"];
+
+/// A runtime image from another repository (golang → debian, maven →
+/// eclipse-temurin) lacks the users its builder image made (`gradle`), so
+/// a USER or `--chown` naming one would fail, unless a RUN the runtime
+/// repeats creates users.
+fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+    let runtime = catalog::ImageRef::parse(&plan.runtime_image);
+    if runtime.repository == facts.image.repository {
+        return Ok(());
+    }
+    let creates_users = facts.run_steps.iter().any(|(node, _, steps)| {
+        steps
+            .iter()
+            .any(|s| matches!(s, crate::analysis::steps::Step::User))
+            && plan
+                .decisions
+                .iter()
+                .any(|d| d.node == *node && d.role == crate::plan::Role::Both)
+    });
+    if creates_users {
+        return Ok(());
+    }
+    let unknown = |owner: &str| {
+        owner
+            .split(':')
+            .find(|n| {
+                !n.is_empty() && !n.chars().all(|c| c.is_ascii_digit()) && !SYSTEM_USERS.contains(n)
+            })
+            .map(String::from)
+    };
+    let df = facts.df;
+    for d in &plan.decisions {
+        let Some(ins) = df.nodes()[d.node].instruction() else {
+            continue;
+        };
+        if d.role != crate::plan::Role::Build && ins.kind() == crate::syntax::Kind::User {
+            if let Some(name) = ins.args().first().and_then(|u| unknown(u)) {
+                return Err(Unsure::at(
+                    d.lines.0,
+                    format!(
+                        "the user {name} comes with {}, and {} has no such user",
+                        facts.image_text, plan.runtime_image
+                    ),
+                ));
+            }
+        }
+    }
+    for a in &plan.artifacts {
+        if let Some(name) = a.chown.as_deref().and_then(unknown) {
+            return Err(Unsure::file(format!(
+                "{} is owned by {name}, a user {} has and {} does not",
+                a.path, facts.image_text, plan.runtime_image
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The plan of the ecosystem strategy for the base image.
+fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
     match ecosystem_of(&facts.image) {
         Some("python") => python::plan(facts),
         Some("node") => node::plan(facts),
         Some("go") => go::plan(facts),
         Some("rust") => rust::plan(facts),
+        Some("java") => java::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),
