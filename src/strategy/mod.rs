@@ -83,16 +83,17 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
         let Some(ins) = df.nodes()[d.node].instruction() else {
             continue;
         };
-        if d.role != crate::plan::Role::Build && ins.kind() == crate::syntax::Kind::User {
-            if let Some(name) = ins.args().first().and_then(|u| unknown(u)) {
-                return Err(Unsure::at(
-                    d.lines.0,
-                    format!(
-                        "the user {name} comes with {}, and {} has no such user",
-                        facts.image_text, plan.runtime_image
-                    ),
-                ));
-            }
+        if d.role != crate::plan::Role::Build
+            && ins.kind() == crate::syntax::Kind::User
+            && let Some(name) = ins.args().first().and_then(|u| unknown(u))
+        {
+            return Err(Unsure::at(
+                d.lines.0,
+                format!(
+                    "the user {name} comes with {}, and {} has no such user",
+                    facts.image_text, plan.runtime_image
+                ),
+            ));
         }
     }
     for a in &plan.artifacts {
