@@ -480,6 +480,7 @@ fn unreachable_from(line: usize) -> Result<Decision, Unsure> {
 /// Configuration that comes after the last build step moves to the runtime
 /// stage instead of being repeated there.
 fn settle_late_configuration(facts: &mut Facts<'_>) {
+    drop_replaced_workdirs(facts);
     let last_build = facts
         .decisions
         .iter()
@@ -501,6 +502,40 @@ fn settle_late_configuration(facts: &mut Facts<'_>) {
             d.role = Role::Runtime;
             d.reason = "set after the last build step, so only the runtime needs it".into();
         }
+    }
+}
+
+/// A WORKDIR that a later absolute WORKDIR replaces before anything in the
+/// runtime stage uses it need not be repeated there.
+fn drop_replaced_workdirs(facts: &mut Facts<'_>) {
+    let df = facts.df;
+    let absolute_workdir = |node: usize| {
+        df.nodes()[node].instruction().is_some_and(|i| {
+            i.kind() == Kind::Workdir && i.args().first().is_some_and(|d| d.starts_with('/'))
+        })
+    };
+    let uses_cwd = |d: &Decision| {
+        d.role != Role::Build
+            && matches!(
+                d.keyword.to_ascii_uppercase().as_str(),
+                "RUN" | "COPY" | "ADD" | "WORKDIR"
+            )
+    };
+    let replaced: Vec<usize> = (0..facts.decisions.len())
+        .filter(|&i| {
+            let d = &facts.decisions[i];
+            d.role == Role::Both
+                && d.keyword.eq_ignore_ascii_case("WORKDIR")
+                && facts.decisions[i + 1..]
+                    .iter()
+                    .find(|n| uses_cwd(n))
+                    .is_some_and(|n| absolute_workdir(n.node))
+        })
+        .collect();
+    for i in replaced {
+        let d = &mut facts.decisions[i];
+        d.role = Role::Build;
+        d.reason = "a later WORKDIR replaces it before the runtime stage needs it".into();
     }
 }
 

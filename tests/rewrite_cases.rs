@@ -484,3 +484,55 @@ fn java() {
         "FROM maven:3.9-eclipse-temurin-17@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /app\nCOPY . .\nRUN mvn package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n",
     );
 }
+
+#[test]
+fn dotnet() {
+    case(
+        "dotnet_publish_to_a_folder",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY *.csproj .\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /app --no-restore\nWORKDIR /app\nEXPOSE 8080\nENTRYPOINT [\"dotnet\", \"Web.dll\"]\n",
+    );
+    case(
+        "dotnet_publish_without_output",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release\nENTRYPOINT [\"dotnet\", \"bin/Release/net8.0/publish/Api.dll\"]\n",
+    );
+    case(
+        "dotnet_alpine_tag_kept",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0-alpine\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /out\nENTRYPOINT [\"dotnet\", \"/out/Api.dll\"]\n",
+    );
+    case(
+        "dotnet_ubuntu_tag_and_app_user",
+        "FROM mcr.microsoft.com/dotnet/sdk:9.0-noble\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nWORKDIR /app\nUSER $APP_UID\nENTRYPOINT [\"dotnet\", \"Svc.dll\"]\n",
+    );
+    case(
+        "dotnet_apphost_executable",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -r linux-x64 --self-contained false -o /app\nWORKDIR /app\nENTRYPOINT [\"./Worker\"]\n",
+    );
+    case(
+        "dotnet_run_needs_the_sdk",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet restore\nCMD [\"dotnet\", \"run\", \"--urls\", \"http://0.0.0.0:8080\"]\n",
+    );
+    case(
+        "dotnet_feature_band_tag",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0.204\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /app\nENTRYPOINT [\"dotnet\", \"/app/Web.dll\"]\n",
+    );
+    case(
+        "dotnet_windows_tag",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -o /app\nENTRYPOINT [\"dotnet\", \"/app/Web.dll\"]\n",
+    );
+    case(
+        "dotnet_healthcheck_curl",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nHEALTHCHECK CMD curl -f http://localhost:8080/health || exit 1\nENTRYPOINT [\"dotnet\", \"/app/Web.dll\"]\n",
+    );
+    case(
+        "dotnet_runtime_library_from_dev_package",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nRUN apt-get update && apt-get install -y --no-install-recommends libgdiplus libkrb5-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Reports.dll\"]\n",
+    );
+    case(
+        "dotnet_ef_tool_in_cmd",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet tool install --global dotnet-ef && dotnet publish -o /app\nCMD dotnet ef database update && dotnet /app/Web.dll\n",
+    );
+    case(
+        "dotnet_old_core_registry",
+        "FROM mcr.microsoft.com/dotnet/core/sdk:3.1\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Legacy.dll\"]\n",
+    );
+}

@@ -19,6 +19,10 @@ pub struct Ecosystem {
     /// The image's WORKDIR, where relative paths start.
     #[serde(default)]
     pub workdir: Option<String>,
+    /// Users (or the variables naming them) that the runtime image has as
+    /// well as the builder image.
+    #[serde(default)]
+    pub shared_users: Vec<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.

@@ -6,6 +6,7 @@
 //! better left alone.
 
 pub mod distro;
+pub mod dotnet;
 pub mod go;
 pub mod java;
 pub mod node;
@@ -70,11 +71,17 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
     if creates_users {
         return Ok(());
     }
+    let shared: &[String] = catalog::catalog()
+        .ecosystem(&facts.image.repository)
+        .map_or(&[], |e| &e.shared_users);
     let unknown = |owner: &str| {
         owner
             .split(':')
             .find(|n| {
-                !n.is_empty() && !n.chars().all(|c| c.is_ascii_digit()) && !SYSTEM_USERS.contains(n)
+                !n.is_empty()
+                    && !n.chars().all(|c| c.is_ascii_digit())
+                    && !SYSTEM_USERS.contains(n)
+                    && !shared.iter().any(|s| s == n)
             })
             .map(String::from)
     };
@@ -115,6 +122,7 @@ fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
         Some("go") => go::plan(facts),
         Some("rust") => rust::plan(facts),
         Some("java") => java::plan(facts),
+        Some("dotnet") => dotnet::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),

@@ -1,0 +1,219 @@
+//! .NET: `dotnet restore`, `build` and `publish` on the
+//! `mcr.microsoft.com/dotnet/sdk` image.
+//!
+//! ## What it recognises
+//! Any `dotnet` build verb; `dotnet publish -o DIR` (the folder is copied)
+//! or without `-o` (the output stays in the project, inside the app
+//! folders). The project file in the build context decides the runtime:
+//! `Microsoft.NET.Sdk.Web` (or a reference to `Microsoft.AspNetCore.App`)
+//! needs ASP.NET Core, other SDKs need only .NET.
+//!
+//! ## What it emits
+//! The runtime stage is `mcr.microsoft.com/dotnet/aspnet` with the SDK's tag
+//! (same .NET version and OS: `sdk:8.0-alpine` → `aspnet:8.0-alpine`), or
+//! `dotnet/runtime` for a project that is not a web app. Without the project
+//! file the choice is aspnet, which holds the .NET runtime too.
+//!
+//! ## When it leaves the file alone
+//! A CMD that needs the SDK (`dotnet run`, `dotnet watch`), an SDK tag with a
+//! feature-band version (`8.0.204`, whose runtime patch is another number),
+//! Windows or CBL-Mariner tags.
+//!
+//! ## Example
+//! ```text
+//! FROM mcr.microsoft.com/dotnet/sdk:8.0       FROM mcr.microsoft.com/dotnet/sdk:8.0 AS builder
+//! WORKDIR /src                                WORKDIR /src
+//! COPY . .                                    COPY . .
+//! RUN dotnet publish -c Release -o /app       RUN dotnet publish -c Release -o /app
+//! WORKDIR /app                                WORKDIR /app
+//! ENTRYPOINT ["dotnet", "Web.dll"]
+//!                                             FROM mcr.microsoft.com/dotnet/aspnet:8.0
+//!                                             COPY --from=builder /src /src
+//!                                             COPY --from=builder /app /app
+//!                                             WORKDIR /src
+//!                                             WORKDIR /app
+//!                                             ENTRYPOINT ["dotnet", "Web.dll"]
+//! ```
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::Step;
+use crate::catalog::Family;
+use crate::classify::{self, Facts};
+use crate::plan::{Plan, Unsure};
+
+use super::{
+    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages,
+};
+
+/// dotnet verbs that need the SDK when the image runs them.
+const SDK_VERBS: &[&str] = &[
+    "run", "watch", "test", "build", "publish", "restore", "ef", "tool", "new", "pack",
+];
+
+/// Decides the plan for a .NET project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let (tag, family) = runtime_tag(facts)?;
+    let flavour = match web_project(facts) {
+        Some(false) => "runtime",
+        _ => "aspnet",
+    };
+    let registry = facts
+        .image
+        .repository
+        .rsplit_once('/')
+        .map_or("mcr.microsoft.com/dotnet", |(r, _)| r);
+    let runtime = Runtime {
+        image: format!("{registry}/{flavour}:{tag}"),
+        family,
+    };
+    let mut plan = base_plan(facts, "dotnet", &runtime);
+    let mut outputs: Vec<String> = Vec::new();
+    let mut builds = false;
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            let Step::Dotnet { verb, output, .. } = step else {
+                continue;
+            };
+            builds = true;
+            if let (Some(out), "publish" | "build") = (output, verb.as_str()) {
+                let dir = classify::resolve(out, workdir.as_deref())
+                    .filter(|d| !d.contains('$'))
+                    .ok_or_else(|| {
+                        Unsure::at(
+                            line,
+                            format!("dotnet {verb} -o {out}, which dockopt cannot place"),
+                        )
+                    })?;
+                push_artifact(
+                    &mut plan,
+                    dir.clone(),
+                    format!("dotnet {verb} writes the app here (line {line})"),
+                );
+                outputs.push(dir);
+            }
+        }
+    }
+    if !builds {
+        return Err(Unsure::file(
+            "no dotnet build or publish: nothing for a builder stage to keep",
+        ));
+    }
+    lean_copy(facts, &mut plan, &outputs);
+    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+        if cmd.program() == "dotnet" {
+            let first = cmd.args().first().map(String::as_str).unwrap_or("");
+            if SDK_VERBS.contains(&first) || !first.ends_with(".dll") {
+                return Err(Unsure::file(format!(
+                    "the image runs dotnet {first}, which needs the SDK"
+                )));
+            }
+            return Ok(true);
+        }
+        // The app's own executable (apphost) in a published folder.
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let resolved = classify::resolve(full, facts.workdir.as_deref());
+        Ok(full.contains('/')
+            && resolved.is_some_and(|p| outputs.iter().any(|o| classify::under(&p, o))))
+    };
+    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, runtime.family, &tools)?;
+    add_packages(&mut plan, facts, runtime.family, &packages);
+    Ok(plan)
+}
+
+/// When the image runs only what `dotnet publish -o` wrote, the published
+/// folder is the whole app (content files are published with it), so the
+/// sources and their `obj`/`bin` folders stay in the builder.
+fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
+    let in_output = |p: &str| outputs.iter().any(|o| classify::under(p, o));
+    let runs_published = !facts.runtime_commands.is_empty()
+        && facts.runtime_commands.iter().all(|(_, cmd)| {
+            let target = if cmd.program() == "dotnet" {
+                cmd.args().first()
+            } else {
+                cmd.argv.first()
+            };
+            target
+                .and_then(|t| classify::resolve(t, facts.workdir.as_deref()))
+                .is_some_and(|p| in_output(&p))
+        });
+    if runs_published {
+        plan.artifacts.retain(|a| in_output(&a.path));
+    }
+}
+
+/// The runtime image's tag: the SDK's own (`8.0`, `8.0-alpine`,
+/// `9.0-noble`) and its package family.
+fn runtime_tag(facts: &Facts<'_>) -> Result<(String, Family), Unsure> {
+    let line = facts.line(facts.from);
+    if facts.image.digest.is_some() {
+        return Err(Unsure::at(
+            line,
+            "the base image is pinned by digest; the runtime image has another digest dockopt cannot know",
+        ));
+    }
+    let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
+    let (version, variant) = tag.split_once('-').unwrap_or((tag.as_str(), ""));
+    if version.split('.').count() > 2 || version == "latest" {
+        return Err(Unsure::at(
+            line,
+            format!(
+                "the SDK tag {tag} names an SDK release; the runtime's own tag for it is another number"
+            ),
+        ));
+    }
+    let family = match variant {
+        "" | "bookworm-slim" | "bullseye-slim" | "trixie-slim" => Family::Debian,
+        "jammy" | "noble" | "focal" | "jammy-chiseled" | "noble-chiseled" => Family::Ubuntu,
+        v if v.starts_with("alpine") => Family::Alpine,
+        v => {
+            return Err(Unsure::at(
+                line,
+                format!("the SDK tag variant {v} has no runtime image dockopt knows"),
+            ));
+        }
+    };
+    Ok((tag.clone(), family))
+}
+
+/// Whether the project in the build context is a web app: Some(true) for
+/// the Web SDK or an ASP.NET Core reference, Some(false) for another SDK,
+/// None without exactly one project file to read.
+fn web_project(facts: &Facts<'_>) -> Option<bool> {
+    let context = facts.context.as_ref()?;
+    let mut projects = Vec::new();
+    collect_projects(context, 3, &mut projects);
+    let mut web = None;
+    for p in projects {
+        let text = std::fs::read_to_string(&p).ok()?;
+        let this = text.contains("Microsoft.NET.Sdk.Web")
+            || text.contains("Microsoft.NET.Sdk.BlazorWebAssembly")
+            || text.contains("Microsoft.NET.Sdk.Razor")
+            || text.contains("Microsoft.AspNetCore.App");
+        web = Some(web.unwrap_or(false) || this);
+    }
+    web
+}
+
+/// Project files (`*.csproj`, `*.fsproj`, `*.vbproj`) up to `depth`
+/// folders below `dir`, skipping build output.
+fn collect_projects(dir: &std::path::Path, depth: usize, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            if depth > 0 && !matches!(name.as_str(), "bin" | "obj" | ".git" | "node_modules") {
+                collect_projects(&path, depth - 1, out);
+            }
+        } else if name.ends_with(".csproj")
+            || name.ends_with(".fsproj")
+            || name.ends_with(".vbproj")
+        {
+            out.push(path);
+        }
+    }
+}
