@@ -536,3 +536,51 @@ fn dotnet() {
         "FROM mcr.microsoft.com/dotnet/core/sdk:3.1\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Legacy.dll\"]\n",
     );
 }
+
+#[test]
+fn ruby() {
+    case(
+        "ruby_bundle_install",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nEXPOSE 4567\nCMD [\"ruby\", \"app.rb\"]\n",
+    );
+    case(
+        "ruby_rails_assets_and_pg",
+        "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev nodejs && rm -rf /var/lib/apt/lists/*\nWORKDIR /rails\nENV RAILS_ENV=production BUNDLE_WITHOUT=development:test\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install --jobs 4\nCOPY . .\nRUN bundle exec rake assets:precompile\nEXPOSE 3000\nCMD [\"bin/rails\", \"server\", \"-b\", \"0.0.0.0\"]\n",
+    );
+    case(
+        "ruby_gem_install_command",
+        "FROM ruby\nRUN gem install fluentd\nCOPY fluent.conf /fluent.conf\nCMD [\"fluentd\", \"-c\", \"/fluent.conf\"]\n",
+    );
+    case(
+        "ruby_alpine_build_base_dropped",
+        "FROM ruby:3.3-alpine\nWORKDIR /app\nRUN apk add --no-cache build-base curl\nRUN gem install sinatra thin\nCOPY hasher.rb .\nCMD [\"ruby\", \"hasher.rb\"]\n",
+    );
+    case(
+        "ruby_vendor_bundle_path",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle config set --local path vendor/bundle && bundle config set --local without 'development test' && bundle install\nCMD [\"bundle\", \"exec\", \"puma\", \"-C\", \"config/puma.rb\"]\n",
+    );
+    case(
+        "ruby_bundle_path_env",
+        "FROM ruby:3.3\nENV BUNDLE_PATH=/gems\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"bundle\", \"exec\", \"rackup\", \"-o\", \"0.0.0.0\"]\n",
+    );
+    case(
+        "ruby_user_install",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN gem install --user-install rack\nCMD [\"ruby\", \"app.rb\"]\n",
+    );
+    case(
+        "ruby_no_install",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nCMD [\"ruby\", \"app.rb\"]\n",
+    );
+    case(
+        "ruby_release_suffix_kept",
+        "FROM ruby:3.2-bullseye\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n",
+    );
+    case(
+        "ruby_healthcheck_wget",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nHEALTHCHECK CMD wget -qO- http://localhost:4567/ || exit 1\nCMD [\"ruby\", \"app.rb\"]\n",
+    );
+    case(
+        "ruby_freetds_runtime_library",
+        "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get --assume-yes install freetds-dev freetds-bin\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nENV BUNDLE_FROZEN=true\nRUN bundle install\nCOPY . ./\nCMD bundle exec rackup --port 8080 -o 0.0.0.0\n",
+    );
+}

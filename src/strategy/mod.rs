@@ -11,6 +11,7 @@ pub mod go;
 pub mod java;
 pub mod node;
 pub mod python;
+pub mod ruby;
 pub mod rust;
 
 use crate::analysis::shell::Command;
@@ -123,6 +124,7 @@ fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
         Some("rust") => rust::plan(facts),
         Some("java") => java::plan(facts),
         Some("dotnet") => dotnet::plan(facts),
+        Some("ruby") => ruby::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),

@@ -1,0 +1,163 @@
+//! Ruby: `bundle install` and `gem install` on the official `ruby` image.
+//!
+//! ## What it recognises
+//! `gem install` (into `GEM_HOME`, /usr/local/bundle on the ruby image, or
+//! `--install-dir`), `bundle install` (into `BUNDLE_PATH`, a configured
+//! `path`, or `GEM_HOME`), `bundle config`, and `bundle exec` build tasks
+//! such as `rake assets:precompile`, whose output stays in the app.
+//!
+//! ## What it emits
+//! The runtime stage is the same tag's `-slim` variant (same Debian release;
+//! Alpine tags keep their image). It copies /usr/local/bundle (gems, their
+//! commands and bundler's global config), any other gem folder, and the app
+//! folders. Runtime libraries of `-dev` packages are installed the lean way.
+//!
+//! ## When it leaves the file alone
+//! `gem install --user-install`, a gem or bundle path with a variable, or a
+//! CMD running a program that neither Ruby, the gems nor the app provide.
+//!
+//! ## Example
+//! ```text
+//! FROM ruby:3.3                    FROM ruby:3.3 AS builder
+//! WORKDIR /app                     WORKDIR /app
+//! COPY Gemfile Gemfile.lock ./     COPY Gemfile Gemfile.lock ./
+//! RUN bundle install               RUN bundle install
+//! COPY . .                         COPY . .
+//! CMD ["ruby", "app.rb"]
+//!                                  FROM ruby:3.3-slim
+//!                                  COPY --from=builder /app /app
+//!                                  COPY --from=builder /usr/local/bundle /usr/local/bundle
+//!                                  WORKDIR /app
+//!                                  CMD ["ruby", "app.rb"]
+//! ```
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::Step;
+use crate::classify::{self, Facts};
+use crate::plan::{Plan, Unsure};
+
+use super::{
+    add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages, slim_variant,
+};
+
+/// Where the ruby image keeps gems (its GEM_HOME and BUNDLE_APP_CONFIG).
+const GEM_HOME: &str = "/usr/local/bundle";
+
+/// Programs the ruby image has in every variant.
+const RUBY_PROGRAMS: &[&str] = &[
+    "ruby", "gem", "bundle", "bundler", "irb", "erb", "rake", "rdoc", "ri",
+];
+
+/// Decides the plan for a Ruby project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let runtime = slim_variant(facts, false)?;
+    let mut plan = base_plan(facts, "ruby", &runtime);
+    let gem_home = facts.env_value("GEM_HOME").unwrap_or(GEM_HOME).to_string();
+    let mut installs = 0;
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            let Step::Ruby { tool, args } = step else {
+                continue;
+            };
+            let at = |dir: &str| {
+                classify::resolve(dir, workdir.as_deref())
+                    .filter(|d| !d.contains('$'))
+                    .ok_or_else(|| {
+                        Unsure::at(
+                            line,
+                            format!("gems go to {dir}, which dockopt cannot place"),
+                        )
+                    })
+            };
+            let sub = args.first().map(String::as_str).unwrap_or("");
+            match (tool.as_str(), sub) {
+                ("gem", "install") => {
+                    installs += 1;
+                    if args.iter().any(|a| a == "--user-install") {
+                        return Err(Unsure::at(
+                            line,
+                            "gem install --user-install puts gems in the user's home",
+                        ));
+                    }
+                    let dir = flag_value(args, &["-i", "--install-dir"]).unwrap_or(&gem_home);
+                    push_artifact(
+                        &mut plan,
+                        at(dir)?,
+                        format!("gem install puts gems here (line {line})"),
+                    );
+                }
+                ("bundle", "install") => {
+                    installs += 1;
+                    push_artifact(
+                        &mut plan,
+                        at(&gem_home)?,
+                        format!("bundle install puts gems and their commands here (line {line})"),
+                    );
+                    let path = flag_value(args, &["--path"]).or(facts.env_value("BUNDLE_PATH"));
+                    if let Some(p) = path {
+                        push_artifact(
+                            &mut plan,
+                            at(p)?,
+                            format!("bundle install puts gems here (line {line})"),
+                        );
+                    }
+                }
+                ("bundle", "config") => {
+                    // `bundle config [set] [--local|--global] path DIR`
+                    let words: Vec<&str> = args[1..]
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|a| *a != "set" && !a.starts_with("--"))
+                        .collect();
+                    if let ["path", dir] = words.as_slice() {
+                        // A relative path is the app's (`vendor/bundle`).
+                        push_artifact(
+                            &mut plan,
+                            at(dir)?,
+                            format!("bundler installs gems here (line {line})"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if installs == 0 {
+        return Err(Unsure::file(
+            "no gem or bundle install: nothing for a builder stage to keep",
+        ));
+    }
+    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+        let program = cmd.program();
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        if RUBY_PROGRAMS.contains(&program) {
+            return Ok(true);
+        }
+        // A gem's command (puma, rails, fluentd) on the image's PATH.
+        Ok(!full.contains('/')
+            && crate::catalog::catalog()
+                .tool_package(runtime.family, program)
+                .is_none())
+    };
+    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, runtime.family, &tools)?;
+    add_packages(&mut plan, facts, runtime.family, &packages);
+    Ok(plan)
+}
+
+/// The value of the first of `names` in `args` (`-i DIR`, `--path=DIR`).
+fn flag_value<'a>(args: &'a [String], names: &[&str]) -> Option<&'a str> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if names.contains(&a.as_str()) {
+            return it.next().map(String::as_str);
+        }
+        if let Some((n, v)) = a.split_once('=')
+            && names.contains(&n)
+        {
+            return Some(v);
+        }
+    }
+    None
+}
