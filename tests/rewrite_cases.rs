@@ -25,6 +25,67 @@ fn case(name: &str, src: &str) {
     });
 }
 
+/// Like [`case`], with a build context holding `files` beside the
+/// Dockerfile, as `dockopt rewrite` sees it on disk.
+fn case_in(name: &str, src: &str, files: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dirs");
+        std::fs::write(p, text).expect("write");
+    }
+    let df = dockopt::syntax::parse(src).expect("parses");
+    let shown = match rewrite::rewrite_in(&df, Some(dir.path())).expect("rewrite") {
+        Outcome::Rewritten { text, .. } => dockopt::diff::unified("Dockerfile", src, &text),
+        Outcome::Unchanged(why) => format!("unchanged: {why}\n"),
+    };
+    let files: Vec<String> = files.iter().map(|(p, t)| format!("{p}:\n{t}")).collect();
+    insta::with_settings!({ description => format!("{src}\n{}", files.join("\n")), omit_expression => true }, {
+        insta::assert_snapshot!(name, shown);
+    });
+}
+
+#[test]
+fn native_libraries_from_manifests() {
+    case(
+        "python_psycopg2_named_gets_libpq",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install psycopg2==2.9.9 flask\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case_in(
+        "python_requirements_in_context_get_their_libraries",
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+        &[
+            ("requirements.txt", "flask==3.0.0\n-r requirements-db.txt\n"),
+            (
+                "requirements-db.txt",
+                "mysqlclient>=2.2  # MySQL\npsycopg2-binary\n",
+            ),
+        ],
+    );
+    case_in(
+        "ruby_gemfile_lock_pg",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD [\"bundle\", \"exec\", \"puma\"]\n",
+        &[
+            (
+                "Gemfile",
+                "source 'https://rubygems.org'\ngem 'pg', '~> 1.5'\ngem 'puma'\n",
+            ),
+            (
+                "Gemfile.lock",
+                "GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.7.0)\n    pg (1.5.4)\n    puma (6.4.2)\n      nio4r (~> 2.0)\n\nPLATFORMS\n  ruby\n",
+            ),
+        ],
+    );
+    case_in(
+        "ruby_gemfile_without_lock_mysql2_on_alpine",
+        "FROM ruby:3.3-alpine\nRUN apk add --no-cache build-base mariadb-dev\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n",
+        &[(
+            "Gemfile",
+            "source \"https://rubygems.org\"\ngem \"mysql2\"\n",
+        )],
+    );
+}
+
 #[test]
 fn python() {
     case(

@@ -78,6 +78,7 @@ struct Packages {
     dev_without_runtime: Vec<String>,
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     tools: BTreeMap<String, BTreeMap<String, String>>,
+    native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// The whole catalog, read once.
@@ -179,16 +180,22 @@ impl Catalog {
         PackageRole::Runtime
     }
 
+    /// The system libraries a PyPI project or gem built from source loads
+    /// at runtime, for a distribution family.
+    pub fn native_libraries(&self, family: Family, name: &str) -> &[String] {
+        self.packages
+            .native_libraries
+            .get(family.key())
+            .and_then(|m| m.get(&normalize(name)))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Whether the Python package `requirement` (`torch==2.3.0`,
     /// `triton[tests]`) runs a C compiler while the program runs.
     pub fn compiles_at_runtime(&self, requirement: &str) -> bool {
-        let name: String = requirement
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect::<String>()
-            .to_ascii_lowercase()
-            .replace('_', "-");
-        self.packages.compiler_at_runtime.contains(&name)
+        self.packages
+            .compiler_at_runtime
+            .contains(&normalize(requirement))
     }
 
     /// The package that provides `program` when a slim image lacks it.
@@ -199,6 +206,18 @@ impl Catalog {
             .and_then(|t| t.get(program))
             .map(String::as_str)
     }
+}
+
+/// A requirement's project name, lower case with `-` for `_`
+/// (`Psycopg2==2.9` → `psycopg2`, `tiny_tds` → `tiny-tds`).
+pub fn normalize(requirement: &str) -> String {
+    requirement
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+        .replace('_', "-")
 }
 
 /// The table's entry for a version's `major.minor`.

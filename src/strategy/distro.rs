@@ -47,8 +47,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, push_artifact,
-    refuse_runtime_compilers, runs_binary, runtime_packages,
+    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, manifests,
+    push_artifact, refuse_runtime_compilers, runs_binary, runtime_packages,
 };
 
 /// Decides the plan for a project built on a plain distribution image.
@@ -115,7 +115,11 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
         Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
     };
-    let tools = check_runtime_programs(facts, distro.family, &plan.artifacts, &provided)?;
+    let mut tools = check_runtime_programs(facts, distro.family, &plan.artifacts, &provided)?;
+    tools.extend(manifests::native_libraries(
+        distro.family,
+        &manifests::python_packages(facts),
+    ));
     let packages = runtime_packages(facts, distro.family, &tools)?;
     add_packages(&mut plan, facts, distro.family, &packages);
     plan.decisions[0].reason = format!(

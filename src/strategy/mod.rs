@@ -9,6 +9,7 @@ pub mod distro;
 pub mod dotnet;
 pub mod go;
 pub mod java;
+pub mod manifests;
 pub mod node;
 pub mod python;
 pub mod ruby;

@@ -44,8 +44,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, check_runtime_programs, push_artifact, refuse_runtime_compilers,
-    runtime_packages, slim_variant,
+    add_packages, base_plan, check_runtime_programs, manifests, push_artifact,
+    refuse_runtime_compilers, runtime_packages, slim_variant,
 };
 
 /// Where dockopt puts packages that pip would have put in the system.
@@ -227,7 +227,11 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 .tool_package(runtime.family, program)
                 .is_none())
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let mut tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    tools.extend(manifests::native_libraries(
+        runtime.family,
+        &manifests::python_packages(facts),
+    ));
     let packages = runtime_packages(facts, runtime.family, &tools)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     Ok(plan)

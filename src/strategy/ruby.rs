@@ -37,7 +37,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages, slim_variant,
+    add_packages, base_plan, check_runtime_programs, manifests, push_artifact, runtime_packages,
+    slim_variant,
 };
 
 /// Where the ruby image keeps gems (its GEM_HOME and BUNDLE_APP_CONFIG).
@@ -140,7 +141,11 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 .tool_package(runtime.family, program)
                 .is_none())
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let mut tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    tools.extend(manifests::native_libraries(
+        runtime.family,
+        &manifests::gems(facts),
+    ));
     let packages = runtime_packages(facts, runtime.family, &tools)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     Ok(plan)
