@@ -83,7 +83,7 @@ pub fn gems(facts: &Facts<'_>) -> Vec<String> {
             out.extend(
                 lock.lines()
                     .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
-                    .map(|l| catalog::normalize(l)),
+                    .map(catalog::normalize),
             );
         } else if let Some(gemfile) = context_file(facts, "Gemfile") {
             out.extend(gemfile.lines().filter_map(|l| {
