@@ -257,6 +257,11 @@ pub fn facts_with<'a>(
         context: None,
     };
     facts.context = context.map(std::path::Path::to_path_buf);
+    if let Some(eco) = crate::catalog::catalog().ecosystem(&facts.image.repository) {
+        facts
+            .env
+            .extend(eco.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
     if let Some((i, _)) = df
         .instructions()
         .last()
@@ -690,7 +695,8 @@ fn run_role(
                     format!("RUN calls `{prog}`, which dockopt does not know"),
                 ));
             }
-            Step::User => system_change = true,
+            // Built into PHP's own folders: the runtime repeats the RUN.
+            Step::User | Step::PhpExtension => system_change = true,
             Step::Files { program, paths }
             | Step::Chown {
                 owner: program,
@@ -698,6 +704,7 @@ fn run_role(
                 ..
             } => {
                 for p in paths {
+                    let p = &expand(p, &facts.env);
                     let Some(abs) = resolve(p, workdir) else {
                         return Err(Unsure::at(
                             line,
@@ -721,7 +728,10 @@ fn run_role(
                 }
             }
             Step::Harmless => {}
-            Step::PackageIndex | Step::Cleanup | Step::PackageInstall { .. } => {
+            Step::PackageIndex
+            | Step::Cleanup
+            | Step::PackageInstall { .. }
+            | Step::PackageRemove { .. } => {
                 packaging = true;
             }
             _ => build_work = true,
@@ -769,9 +779,27 @@ fn made_files(steps: &[Step], workdir: Option<&str>) -> Vec<String> {
 fn replay_doubt(steps: &[Step]) -> Option<String> {
     let cat = crate::catalog::catalog();
     let mut indexed = false;
+    // Packages the same RUN removes again never reach either image.
+    let removed: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::PackageRemove { packages, .. } => Some(packages),
+            _ => None,
+        })
+        .flatten()
+        .map(|p| crate::catalog::package_name(p))
+        .collect();
     for s in steps {
         match s {
             Step::PackageIndex => indexed = true,
+            Step::PackageInstall {
+                virtual_name: Some(v),
+                ..
+            } if removed.contains(&v.as_str()) => {
+                if !indexed {
+                    return Some("installs packages without refreshing the package index in the same RUN, and changes system files".into());
+                }
+            }
             Step::PackageInstall {
                 manager, packages, ..
             } => {
@@ -787,12 +815,12 @@ fn replay_doubt(steps: &[Step]) -> Option<String> {
                         );
                     }
                 };
-                if let Some(p) = packages
-                    .iter()
-                    .find(|p| cat.package_role(family, p) != crate::catalog::PackageRole::Runtime)
-                {
+                if let Some(p) = packages.iter().find(|p| {
+                    cat.package_role(family, p) != crate::catalog::PackageRole::Runtime
+                        && !removed.contains(&crate::catalog::package_name(p))
+                }) {
                     return Some(format!(
-                        "the same RUN installs the build package {p} and changes system files the runtime may need"
+                        "the same RUN installs the build package {p} and changes system files the runtime may need; remove it in that RUN so the runtime can repeat it"
                     ));
                 }
             }

@@ -645,3 +645,51 @@ fn ruby() {
         "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get --assume-yes install freetds-dev freetds-bin\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nENV BUNDLE_FROZEN=true\nRUN bundle install\nCOPY . ./\nCMD bundle exec rackup --port 8080 -o 0.0.0.0\n",
     );
 }
+
+#[test]
+fn php() {
+    case(
+        "php_composer_install_apache",
+        "FROM php:8.3-apache\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nRUN apt-get update && apt-get install -y --no-install-recommends git unzip && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN composer install --no-dev --optimize-autoloader\n",
+    );
+    case(
+        "php_fpm_alpine_with_workdir",
+        "FROM php:8.2-fpm-alpine\nWORKDIR /srv/app\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nCOPY composer.json composer.lock ./\nRUN composer install --no-dev --no-scripts\nCOPY . .\nRUN composer dump-autoload --optimize\nCMD [\"php-fpm\"]\n",
+    );
+    case(
+        "php_extension_self_contained",
+        "FROM php:8.3-apache\nRUN apt-get update && apt-get install -y --no-install-recommends libpng-dev \\\n    && docker-php-ext-install gd \\\n    && apt-get purge -y --auto-remove libpng-dev \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nCOPY . .\nRUN composer install --no-dev\n",
+    );
+    case(
+        "php_extension_keeps_its_build_packages",
+        "FROM php:8.3-apache\nRUN apt-get update && apt-get install -y libzip-dev && docker-php-ext-install zip\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nCOPY . .\nRUN composer install --no-dev\n",
+    );
+    case(
+        "php_extension_needs_an_earlier_run",
+        "FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y libpq-dev\nRUN docker-php-ext-install pdo_pgsql\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nCOPY . .\nRUN composer install\nCMD [\"php-fpm\"]\n",
+    );
+    case(
+        "php_extension_without_packages",
+        "FROM php:8.4-apache\nRUN docker-php-ext-install -j \"$(nproc)\" opcache\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nWORKDIR /var/www/html\nCOPY . ./\nRUN composer install --no-dev\nRUN mv \"$PHP_INI_DIR/php.ini-production\" \"$PHP_INI_DIR/php.ini\"\n",
+    );
+    case(
+        "php_alpine_virtual_build_deps_pecl",
+        "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache --virtual .build-deps $PHPIZE_DEPS \\\n    && pecl install redis \\\n    && docker-php-ext-enable redis \\\n    && apk del .build-deps\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nCOPY . /var/www/html\nRUN composer install --no-dev\nCMD [\"php-fpm\"]\n",
+    );
+    case(
+        "php_no_composer",
+        "FROM php:8.3-apache\nCOPY index.php /var/www/html/\nRUN sed -i 's/80/${PORT}/g' /etc/apache2/sites-available/000-default.conf /etc/apache2/ports.conf\n",
+    );
+    case(
+        "php_cmd_runs_composer",
+        "FROM php:8.3-cli\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nWORKDIR /app\nCOPY . .\nRUN composer install\nCMD [\"composer\", \"run\", \"serve\"]\n",
+    );
+    case(
+        "php_cli_script",
+        "FROM php:8.3-cli\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nWORKDIR /app\nCOPY . .\nRUN composer install --no-dev\nCMD [\"php\", \"worker.php\"]\n",
+    );
+    case(
+        "php_healthcheck_curl_from_the_image",
+        "FROM php:8.3-apache\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN composer install --no-dev\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n",
+    );
+}

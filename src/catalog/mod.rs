@@ -23,6 +23,10 @@ pub struct Ecosystem {
     /// well as the builder image.
     #[serde(default)]
     pub shared_users: Vec<String>,
+    /// Environment the image sets that Dockerfiles use in paths
+    /// (`$PHP_INI_DIR`).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.

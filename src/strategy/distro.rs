@@ -42,13 +42,14 @@
 
 use crate::analysis::shell::Command;
 use crate::analysis::steps::{GoStep, NodeAction, Step};
-use crate::catalog::{self, Distro, Family, PackageRole};
+use crate::catalog::{Distro, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, manifests,
-    push_artifact, refuse_runtime_compilers, runs_binary, runtime_packages,
+    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, left_behind,
+    manifests, push_artifact, refuse_runtime_compilers, runs_binary, runtime_packages,
+    same_image_has,
 };
 
 /// Decides the plan for a project built on a plain distribution image.
@@ -91,7 +92,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
             "no build step: the file installs packages and copies files, but builds nothing a builder stage could keep",
         ));
     }
-    let left_behind = build_packages(facts, distro.family);
+    let left_behind = left_behind(facts, distro.family);
     if left_behind.is_empty() {
         return Err(Unsure::file(format!(
             "the build installs no build-only package, so a runtime stage from {} would hold the same files",
@@ -102,18 +103,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         if runs_binary(facts, &binaries, cmd) {
             return Ok(true);
         }
-        // The runtime is the same image: only what build-only packages
-        // brought is missing there.
-        let program = cmd.program();
-        let package = catalog::catalog()
-            .tool_package(distro.family, program)
-            .unwrap_or(program);
-        if left_behind.iter().any(|p| p == package) {
-            return Err(Unsure::file(format!(
-                "the image runs {program}, which comes with {package}, a build-only package"
-            )));
-        }
-        Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
+        same_image_has(distro.family, &left_behind, cmd)
     };
     let mut tools = check_runtime_programs(facts, distro.family, &plan.artifacts, &provided)?;
     tools.extend(manifests::native_libraries(
@@ -128,21 +118,6 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         left_behind.join(", ")
     );
     Ok(plan)
-}
-
-/// The build-only and `-dev` packages the build leaves installed: what the
-/// runtime stage gains by not installing them.
-fn build_packages(facts: &Facts<'_>, family: Family) -> Vec<String> {
-    let cat = catalog::catalog();
-    let mut out: Vec<String> = Vec::new();
-    for inst in facts.packages.iter().filter(|p| !p.replayed) {
-        let name = catalog::package_name(&inst.package).to_string();
-        let build = !matches!(cat.package_role(family, &name), PackageRole::Runtime);
-        if build && !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    out
 }
 
 /// What one build step leaves that the runtime needs, added to the plan.

@@ -11,6 +11,7 @@ pub mod go;
 pub mod java;
 pub mod manifests;
 pub mod node;
+pub mod php;
 pub mod python;
 pub mod ruby;
 pub mod rust;
@@ -126,6 +127,7 @@ fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
         Some("java") => java::plan(facts),
         Some("dotnet") => dotnet::plan(facts),
         Some("ruby") => ruby::plan(facts),
+        Some("php") => php::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),
@@ -559,7 +561,12 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
     }];
     decisions.extend(facts.decisions.iter().cloned());
     let mut runtime_steps = Vec::new();
-    if let Some(dir) = &facts.inherited_workdir {
+    let same_repository = ImageRef::parse(&runtime.image).repository == facts.image.repository;
+    if let Some(dir) = facts
+        .inherited_workdir
+        .as_ref()
+        .filter(|_| !same_repository)
+    {
         runtime_steps.push((
             format!("WORKDIR {dir}"),
             format!(
@@ -637,6 +644,41 @@ pub fn refuse_runtime_compilers(
         )),
         None => Ok(()),
     }
+}
+
+/// The build-only and `-dev` packages the build leaves installed: what a
+/// runtime stage from the same image gains by not installing them.
+pub fn left_behind(facts: &Facts<'_>, family: Family) -> Vec<String> {
+    let cat = catalog::catalog();
+    let mut out: Vec<String> = Vec::new();
+    for inst in facts.packages.iter().filter(|p| !p.replayed) {
+        let name = catalog::package_name(&inst.package).to_string();
+        let build = !matches!(cat.package_role(family, &name), PackageRole::Runtime);
+        if build && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// For a runtime stage from the builder's own image: a program called by
+/// name is there unless it came with a build-only package the runtime
+/// leaves out.
+pub fn same_image_has(
+    family: Family,
+    left_behind: &[String],
+    cmd: &Command,
+) -> Result<bool, Unsure> {
+    let program = cmd.program();
+    let package = catalog::catalog()
+        .tool_package(family, program)
+        .unwrap_or(program);
+    if left_behind.iter().any(|p| p == package) {
+        return Err(Unsure::file(format!(
+            "the image runs {program}, which comes with {package}, a build-only package"
+        )));
+    }
+    Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
 }
 
 /// The folders a fresh Debian or Alpine image has on PATH.

@@ -1,0 +1,129 @@
+//! PHP: composer projects on the official `php` image.
+//!
+//! ## What it recognises
+//! `composer install`, `update`, `require` and `dump-autoload` (`vendor/`
+//! is written in the project, inside the app folders), composer itself
+//! copied from the `composer` image, and PHP extensions built with
+//! `docker-php-ext-install`, `docker-php-ext-enable` or `pecl install`.
+//!
+//! ## What it emits
+//! The runtime stage starts from the same php image: there is no slimmer
+//! one that has the same PHP. It leaves behind composer, its cache and the
+//! build-only packages, and copies the app with its `vendor/`. A RUN that
+//! builds extensions is repeated there as written; it must remove its build
+//! packages in the same RUN, or the file is left alone.
+//!
+//! ## When it leaves the file alone
+//! No composer step (nothing to leave behind), extensions built against
+//! packages that stay installed or come from another RUN, or a CMD that runs
+//! composer.
+//!
+//! ## Example
+//! ```text
+//! FROM php:8.3-apache                             FROM php:8.3-apache AS builder
+//! COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
+//!                                                 COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
+//! COPY . .                                        COPY . .
+//! RUN composer install --no-dev                   RUN composer install --no-dev
+//!
+//!                                                 FROM php:8.3-apache
+//!                                                 COPY --from=builder /var/www/html /var/www/html
+//! ```
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::Step;
+use crate::catalog::{Family, PackageRole};
+use crate::classify::Facts;
+use crate::plan::{Plan, Role, Unsure};
+
+use super::{
+    Runtime, add_packages, base_plan, check_runtime_programs, left_behind, runtime_packages,
+    same_image_has,
+};
+
+/// Decides the plan for a composer project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let runtime = Runtime {
+        image: facts.image.to_string(),
+        family: Family::Debian,
+    };
+    let mut plan = base_plan(facts, "php", &runtime);
+    let family = family_of(&plan);
+    let composes = facts
+        .run_steps
+        .iter()
+        .flat_map(|(_, _, s)| s)
+        .any(|s| matches!(s, Step::Composer { .. }));
+    if !composes {
+        return Err(Unsure::file(
+            "no composer install: the runtime would be the same php image with the same files",
+        ));
+    }
+    extensions_are_self_contained(facts, &plan)?;
+    leave_composer_behind(facts, &mut plan);
+    let left = left_behind(facts, family);
+    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+        if matches!(cmd.program(), "composer" | "composer.phar") {
+            return Err(Unsure::file(
+                "the image runs composer, a build tool the runtime leaves out",
+            ));
+        }
+        same_image_has(family, &left, cmd)
+    };
+    let tools = check_runtime_programs(facts, family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, family, &tools)?;
+    add_packages(&mut plan, facts, family, &packages);
+    Ok(plan)
+}
+
+/// An extension build the runtime repeats must find its headers in the same
+/// RUN: packages an earlier RUN installed stay in the builder.
+fn extensions_are_self_contained(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+    for (node, _, steps) in &facts.run_steps {
+        if !steps.iter().any(|s| matches!(s, Step::PhpExtension)) {
+            continue;
+        }
+        let line = facts.line(*node);
+        let replayed = plan
+            .decisions
+            .iter()
+            .any(|d| d.node == *node && d.role == Role::Both);
+        let cat = crate::catalog::catalog();
+        let earlier_build_packages = facts.packages.iter().any(|p| {
+            p.line < line
+                && !p.replayed
+                && cat.package_role(family_of(plan), &p.package) != PackageRole::Runtime
+        });
+        if !replayed || earlier_build_packages {
+            return Err(Unsure::at(
+                line,
+                "builds a PHP extension the runtime needs; install and remove its build packages in that same RUN so the runtime stage can repeat it",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The package family of the plan's runtime image.
+fn family_of(plan: &Plan) -> Family {
+    if plan.runtime_image.contains("alpine") {
+        Family::Alpine
+    } else {
+        Family::Debian
+    }
+}
+
+/// composer copied from its image is a build tool: the copy stays in the
+/// builder.
+fn leave_composer_behind(facts: &Facts<'_>, plan: &mut Plan) {
+    for d in &mut plan.decisions {
+        let Some(ins) = facts.df.nodes()[d.node].instruction() else {
+            continue;
+        };
+        let from = ins.flag("from").flatten().unwrap_or("");
+        if d.role == Role::Both && from.starts_with("composer") {
+            d.role = Role::Build;
+            d.reason = "copies composer, a build tool the runtime does not need".into();
+        }
+    }
+}
