@@ -795,11 +795,7 @@ fn replay_doubt(steps: &[Step]) -> Option<String> {
             Step::PackageInstall {
                 virtual_name: Some(v),
                 ..
-            } if removed.contains(&v.as_str()) => {
-                if !indexed {
-                    return Some("installs packages without refreshing the package index in the same RUN, and changes system files".into());
-                }
-            }
+            } if indexed && removed.contains(&v.as_str()) => {}
             Step::PackageInstall {
                 manager, packages, ..
             } => {
