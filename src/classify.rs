@@ -583,6 +583,11 @@ fn describe(steps: &[Step]) -> String {
             )),
             Step::Composer { .. } => push("composer install".into()),
             Step::PhpExtension => push("builds a PHP extension".into()),
+            Step::Native { tool, install, .. } => push(if *install {
+                format!("{tool} install")
+            } else {
+                format!("{tool} build")
+            }),
             Step::User => push("creates a user".into()),
             Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
             Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),

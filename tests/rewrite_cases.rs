@@ -418,7 +418,11 @@ fn left_alone() {
     );
     case(
         "unknown_program_in_run",
-        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN ./configure && pip install .\nCMD [\"python\", \"app.py\"]\n",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN ./bootstrap && pip install .\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_make_install_into_usr_local",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN cd vendor/libfoo && ./configure && make && make install\nRUN pip install .\nCMD [\"python\", \"app.py\"]\n",
     );
     case(
         "run_builds_and_changes_system",
@@ -691,5 +695,65 @@ fn php() {
     case(
         "php_healthcheck_curl_from_the_image",
         "FROM php:8.3-apache\nCOPY --from=composer:2 /usr/bin/composer /usr/bin/composer\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN composer install --no-dev\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n",
+    );
+}
+
+#[test]
+fn c_and_cpp() {
+    case(
+        "c_gcc12_make_with_output",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/hello hello.c\nCMD [\"hello\"]\n",
+    );
+    case(
+        "c_gcc13_needs_its_libstdcxx",
+        "FROM gcc:13\nWORKDIR /src\nCOPY . .\nRUN g++ -O2 -o /app main.cpp\nCMD [\"/app\"]\n",
+    );
+    case(
+        "c_gcc_install_into_usr_local",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN ./configure && make && make install\nCMD [\"server\"]\n",
+    );
+    case(
+        "c_gcc_install_prefix",
+        "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY . .\nRUN ./configure --prefix=/opt/app && make -j4 && make install\nCMD [\"/opt/app/bin/server\"]\n",
+    );
+    case(
+        "c_gcc_cmake_prefix",
+        "FROM gcc:11\nRUN apt-get update && apt-get install -y cmake libssl-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/opt/svc && cmake --build build && cmake --install build\nENTRYPOINT [\"/opt/svc/bin/svc\"]\n",
+    );
+    case(
+        "c_runs_make",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make\nCMD [\"make\", \"run\"]\n",
+    );
+    case(
+        "c_destdir",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make && make install DESTDIR=/pkg\nCMD [\"/pkg/usr/local/bin/app\"]\n",
+    );
+    case(
+        "c_binary_in_app_without_context",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make\nCMD [\"./server\"]\n",
+    );
+    case(
+        "c_distro_build_essential_make_install",
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake libcurl4-openssl-dev ca-certificates && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN cmake -S . -B build && cmake --build build && cmake --install build\nCMD [\"fetcher\"]\n",
+    );
+    case(
+        "c_distro_alpine_make",
+        "FROM alpine:3.20\nRUN apk add --no-cache build-base\nWORKDIR /src\nCOPY . .\nRUN make PREFIX=/opt/tool install\nENTRYPOINT [\"/opt/tool/bin/tool\"]\n",
+    );
+    case(
+        "c_cuda_install_into_usr_local",
+        "FROM nvidia/cuda:12.4.1-devel-ubuntu22.04\nRUN apt-get update && apt-get install -y cmake\nWORKDIR /src\nCOPY . .\nRUN cmake -B build && cmake --build build && cmake --install build\nCMD [\"bench\"]\n",
+    );
+    case(
+        "c_digest_pinned",
+        "FROM gcc:12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nWORKDIR /src\nCOPY . .\nRUN gcc -o /hello hello.c\nCMD [\"/hello\"]\n",
+    );
+    case_in(
+        "c_binary_in_app_with_context",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make\nCMD [\"./server\"]\n",
+        &[
+            ("Makefile", "server: server.c\n\tcc -o server server.c\n"),
+            ("server.c", "int main(void) { return 0; }\n"),
+        ],
     );
 }

@@ -68,6 +68,15 @@ pub enum Step {
     Ruby { tool: String, args: Vec<String> },
     /// `composer install` and the like.
     Composer { args: Vec<String> },
+    /// A C or C++ build: make, cmake, meson, ninja, configure, or a
+    /// compiler run directly. `install` when it installs, the `prefix` it
+    /// configures or installs to, the `output` of `-o`.
+    Native {
+        tool: String,
+        install: bool,
+        prefix: Option<String>,
+        output: Option<String>,
+    },
     /// `docker-php-ext-install`, `-configure`, `-enable`, `pecl install`:
     /// PHP extensions built into the PHP installation itself.
     PhpExtension,
@@ -222,6 +231,8 @@ pub fn step(cmd: &Command) -> Step {
             goals: positional(args),
         },
         "dotnet" => dotnet(args),
+        "make" | "gmake" | "cmake" | "meson" | "ninja" | "configure" | "gcc" | "g++" | "cc"
+        | "c++" | "clang" | "clang++" => native(program, args),
         "gem" | "bundle" | "bundler" => match args.first().map(String::as_str) {
             Some("--version" | "-v" | "env" | "list" | "check") => Step::Harmless,
             Some(_) => Step::Ruby {
@@ -559,6 +570,46 @@ fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
         }
     }
     (flags, packages)
+}
+
+/// A C or C++ build command: whether it installs, and where.
+fn native(tool: &str, args: &[String]) -> Step {
+    let mut install = false;
+    let mut prefix = None;
+    let mut output = None;
+    let mut it = args.iter().peekable();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        match (tool, name) {
+            ("make" | "gmake" | "ninja" | "meson", "install") => install = true,
+            ("cmake", "--install") => {
+                install = true;
+                it.next();
+            }
+            ("make" | "gmake", "PREFIX" | "prefix") => prefix = inline,
+            // DESTDIR moves every file somewhere dockopt does not follow.
+            ("make" | "gmake" | "ninja" | "meson", "DESTDIR") => {
+                return Step::Unknown(format!("{tool} with DESTDIR"));
+            }
+            ("cmake", "-DCMAKE_INSTALL_PREFIX" | "-DCMAKE_INSTALL_PREFIX:PATH") => prefix = inline,
+            ("cmake" | "meson" | "configure", "--prefix") => {
+                prefix = inline.or_else(|| it.next().cloned());
+            }
+            ("gcc" | "g++" | "cc" | "c++" | "clang" | "clang++", "-o") => {
+                output = it.next().cloned()
+            }
+            _ => {}
+        }
+    }
+    Step::Native {
+        tool: tool.to_string(),
+        install,
+        prefix,
+        output,
+    }
 }
 
 /// dotnet's verb, its `-o`/`--output` folder and its other words.

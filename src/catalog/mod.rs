@@ -50,6 +50,9 @@ pub struct Distro {
     pub python3: BTreeMap<String, String>,
     /// Compressed size, MB (an estimate's input).
     pub size_mb: u32,
+    /// The image itself keeps software in /usr/local.
+    #[serde(default)]
+    pub busy_usr_local: bool,
 }
 
 impl Distro {
@@ -73,6 +76,7 @@ struct Images {
     distro: Vec<Distro>,
     go_default_release: BTreeMap<String, String>,
     rust_default_release: BTreeMap<String, String>,
+    gcc_release: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +160,13 @@ impl Catalog {
     /// The Debian release a golang tag without one is built on.
     pub fn go_release(&self, version: &str) -> Option<&str> {
         release_by_minor(&self.images.go_default_release, version)
+    }
+
+    /// The Debian release a gcc tag is built on, for the GCC versions whose
+    /// binaries that release's libstdc++ runs.
+    pub fn gcc_release(&self, version: &str) -> Option<&str> {
+        let major = version.split('.').next().unwrap_or(version);
+        self.images.gcc_release.get(major).map(String::as_str)
     }
 
     /// The Debian release a rust tag without one is built on.

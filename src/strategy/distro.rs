@@ -47,7 +47,7 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, go::default_output, left_behind,
+    Runtime, add_packages, base_plan, check_runtime_programs, cpp, go::default_output, left_behind,
     manifests, push_artifact, refuse_runtime_compilers, runs_binary, runtime_packages,
     same_image_has,
 };
@@ -74,10 +74,12 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
             )?;
         }
     }
+    let built = cpp::install_artifacts(facts, &mut plan, distro.busy_usr_local)?;
     let builds = facts.run_steps.iter().flat_map(|(_, _, s)| s).any(|s| {
         matches!(
             s,
             Step::Pip(_)
+                | Step::Native { .. }
                 | Step::Go(GoStep::Build { .. })
                 | Step::Node {
                     action: NodeAction::Install | NodeAction::Build,
@@ -100,7 +102,10 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         )));
     }
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
-        if runs_binary(facts, &binaries, cmd) {
+        if runs_binary(facts, &binaries, cmd)
+            || built.runs(facts, cmd)
+            || cpp::built_in_app(facts, cmd)
+        {
             return Ok(true);
         }
         same_image_has(distro.family, &left_behind, cmd)

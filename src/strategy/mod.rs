@@ -5,6 +5,7 @@
 //! A strategy returns a [`Plan`] or an [`Unsure`] saying why the file is
 //! better left alone.
 
+pub mod cpp;
 pub mod distro;
 pub mod dotnet;
 pub mod go;
@@ -34,6 +35,7 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
             "dotnet" => "dotnet",
             "ruby" => "ruby",
             "php" => "php",
+            "c" => "c",
             _ => "",
         })
         .filter(|n| !n.is_empty())
@@ -45,7 +47,12 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     if let Some(d) = catalog::catalog().distro(&facts.image) {
         return distro::plan(facts, d);
     }
-    let plan = by_ecosystem(facts, from_line)?;
+    let mut plan = by_ecosystem(facts, from_line)?;
+    if plan.strategy != "c" {
+        // Language images keep their own runtime in /usr/local, so only an
+        // install to a prefix of its own can be copied.
+        cpp::install_artifacts(facts, &mut plan, true)?;
+    }
     check_owners(facts, &plan)?;
     Ok(plan)
 }
@@ -128,6 +135,7 @@ fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
         Some("dotnet") => dotnet::plan(facts),
         Some("ruby") => ruby::plan(facts),
         Some("php") => php::plan(facts),
+        Some("c") => cpp::plan(facts),
         _ => Err(Unsure::at(
             from_line,
             format!("no known ecosystem for the base image {}", facts.image_text),

@@ -1,0 +1,225 @@
+//! C and C++: make, cmake, meson, ninja, `./configure` and direct compiler
+//! runs, on the official `gcc` image (distribution images go through the
+//! distro strategy, which uses [`install_artifacts`] from here).
+//!
+//! ## What it recognises
+//! Builds that leave their output in the app folders (`make`, `cmake
+//! --build`), `gcc -o OUT`, and installs (`make install`, `cmake --install`,
+//! `meson install`) into a prefix set by `--prefix`, `PREFIX=` or
+//! `-DCMAKE_INSTALL_PREFIX`.
+//!
+//! ## What it emits
+//! The runtime stage is `debian:<release>-slim` of the gcc tag's Debian
+//! release, for the GCC versions whose C++ library that release has
+//! (gcc:12 on bookworm). It copies the app folders, the `-o` outputs and the
+//! install prefix, and installs the runtime libraries of the `-dev` packages.
+//!
+//! ## When it leaves the file alone
+//! A GCC newer than the release's own (binaries need its libstdc++), an
+//! install into /usr/local on the gcc image (GCC itself lives there), a
+//! `DESTDIR` install, or a CMD that runs the compiler or make.
+//!
+//! ## Example
+//! ```text
+//! FROM gcc:12                    FROM gcc:12 AS builder
+//! WORKDIR /src                   WORKDIR /src
+//! COPY . .                       COPY . .
+//! RUN make                       RUN make
+//! CMD ["./server"]
+//!                                FROM debian:bookworm-slim
+//!                                COPY --from=builder /src /src
+//!                                WORKDIR /src
+//!                                CMD ["./server"]
+//! ```
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::Step;
+use crate::catalog::{self, Family};
+use crate::classify::{self, Facts};
+use crate::plan::{Plan, Unsure};
+
+use super::{
+    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runs_binary,
+    runtime_packages,
+};
+
+/// Programs only the build image has.
+const TOOLCHAIN: &[&str] = &[
+    "gcc", "g++", "cc", "c++", "make", "cmake", "ninja", "meson", "ld", "as",
+];
+
+/// Decides the plan for a C or C++ project on the gcc image.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let runtime = gcc_runtime(facts)?;
+    let mut plan = base_plan(facts, "c", &runtime);
+    let built = install_artifacts(facts, &mut plan, true)?;
+    let builds = facts
+        .run_steps
+        .iter()
+        .flat_map(|(_, _, s)| s)
+        .any(|s| matches!(s, Step::Native { .. }));
+    if !builds {
+        return Err(Unsure::file(
+            "no make, cmake or compiler run: nothing for a builder stage to keep",
+        ));
+    }
+    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+        let program = cmd.program();
+        if TOOLCHAIN.contains(&program) {
+            return Err(Unsure::file(format!(
+                "the image runs {program}, which only the build image has"
+            )));
+        }
+        Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
+    };
+    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
+    let packages = runtime_packages(facts, runtime.family, &tools)?;
+    add_packages(&mut plan, facts, runtime.family, &packages);
+    Ok(plan)
+}
+
+/// debian:<release>-slim for a gcc tag whose GCC the release's libstdc++
+/// can run.
+fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
+    let line = facts.line(facts.from);
+    if facts.image.digest.is_some() {
+        return Err(Unsure::at(
+            line,
+            "the base image is pinned by digest; its runtime image has another digest dockopt cannot know",
+        ));
+    }
+    let tag = facts.image.tag.as_deref().unwrap_or("latest");
+    let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
+    let release = catalog::catalog().gcc_release(version).ok_or_else(|| {
+        Unsure::at(
+            line,
+            format!(
+                "binaries from gcc:{version} need its own libstdc++, newer than the Debian release's; dockopt knows gcc:11 and gcc:12"
+            ),
+        )
+    })?;
+    if !variant.is_empty() && variant != release {
+        return Err(Unsure::at(
+            line,
+            format!("unknown gcc tag variant {variant}"),
+        ));
+    }
+    Ok(Runtime {
+        image: format!("debian:{release}-slim"),
+        family: Family::Debian,
+    })
+}
+
+/// Adds the `-o` outputs and install prefixes of the C and C++ steps to
+/// the plan, and returns them. `toolchain_in_usr_local` says that
+/// /usr/local holds the compiler (gcc image, CUDA), so installs there
+/// cannot be copied apart.
+pub fn install_artifacts(
+    facts: &Facts<'_>,
+    plan: &mut Plan,
+    toolchain_in_usr_local: bool,
+) -> Result<Built, Unsure> {
+    let mut built = Built::default();
+    let mut prefix: Option<String> = None;
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            let Step::Native {
+                tool,
+                install,
+                prefix: p,
+                output,
+            } = step
+            else {
+                continue;
+            };
+            if let Some(p) = p {
+                prefix = Some(p.clone());
+            }
+            if let Some(out) = output {
+                let abs = classify::resolve(out, workdir.as_deref())
+                    .filter(|o| !o.contains('$'))
+                    .ok_or_else(|| {
+                        Unsure::at(line, format!("{tool} -o {out}, which dockopt cannot place"))
+                    })?;
+                push_artifact(plan, abs.clone(), format!("{tool} writes it (line {line})"));
+                built.outputs.push(abs);
+            }
+            if *install {
+                let dir = prefix.clone().unwrap_or_else(|| "/usr/local".into());
+                let dir = classify::resolve(&dir, workdir.as_deref())
+                    .filter(|d| !d.contains('$'))
+                    .ok_or_else(|| {
+                        Unsure::at(
+                            line,
+                            format!("{tool} installs into {dir}, which dockopt cannot place"),
+                        )
+                    })?;
+                let shared = dir == "/usr"
+                    || dir == "/"
+                    || (toolchain_in_usr_local && classify::under(&dir, "/usr/local"));
+                if shared {
+                    return Err(Unsure::at(
+                        line,
+                        format!(
+                            "{tool} installs into {dir}, mixed with files of the image itself; install to a prefix of its own (--prefix=/opt/app)"
+                        ),
+                    ));
+                }
+                push_artifact(
+                    plan,
+                    dir.clone(),
+                    format!("{tool} installs here (line {line})"),
+                );
+                built.prefixes.push(dir);
+            }
+        }
+    }
+    Ok(built)
+}
+
+/// What C and C++ steps leave for the runtime.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Files written with `-o`.
+    pub outputs: Vec<String>,
+    /// Install prefixes, copied whole.
+    pub prefixes: Vec<String>,
+}
+
+impl Built {
+    /// Whether `cmd` runs a file the build wrote or installed.
+    pub fn runs(&self, facts: &Facts<'_>, cmd: &Command) -> bool {
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let installed =
+            full.starts_with('/') && self.prefixes.iter().any(|p| classify::under(full, p));
+        installed || runs_binary(facts, &self.outputs, cmd)
+    }
+}
+
+/// A path into the app folders that is not a file of the build context:
+/// something the build made, such as make's binary.
+pub(crate) fn built_in_app(facts: &Facts<'_>, cmd: &Command) -> bool {
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    let Some(context) = &facts.context else {
+        return false;
+    };
+    let Some(abs) = classify::resolve(full, facts.workdir.as_deref()) else {
+        return false;
+    };
+    let in_app = facts
+        .app_paths
+        .iter()
+        .any(|a| classify::under(&abs, &a.path));
+    let name = full
+        .trim_start_matches("./")
+        .rsplit('/')
+        .next()
+        .unwrap_or(full);
+    in_app
+        && full.contains('/')
+        && !context
+            .join(full.trim_start_matches("./").trim_start_matches('/'))
+            .exists()
+        && !context.join(name).exists()
+}
