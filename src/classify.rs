@@ -20,6 +20,8 @@ pub struct Installed {
     pub line: usize,
     /// Installed by a RUN the runtime stage repeats, so it is there already.
     pub replayed: bool,
+    /// Installed with a command whose version pins hadolint checks.
+    pub pin_linted: bool,
 }
 
 /// What a single-stage Dockerfile holds, as the strategies need it.
@@ -974,6 +976,7 @@ fn track_packages(
             manager,
             packages,
             virtual_name,
+            pin_linted,
         } => {
             if *manager == Manager::Apt {
                 facts.uses_apt = true;
@@ -987,6 +990,7 @@ fn track_packages(
                     package: p.clone(),
                     line,
                     replayed: false,
+                    pin_linted: *pin_linted,
                 });
             }
         }

@@ -31,6 +31,9 @@ pub enum Step {
         packages: Vec<String>,
         /// apk's `--virtual NAME`.
         virtual_name: Option<String>,
+        /// Installed with `apt-get`, `apk`, `yum` or `dnf`, whose version
+        /// pins hadolint checks (it flags `apt` itself instead).
+        pin_linted: bool,
     },
     /// Removes system packages.
     PackageRemove {
@@ -182,7 +185,7 @@ pub fn step(cmd: &Command) -> Step {
     let program = cmd.program();
     let args = cmd.args();
     match program {
-        "apt-get" | "apt" => package_step(Manager::Apt, "apt-get", &positional(args), None),
+        "apt-get" | "apt" => package_step(Manager::Apt, program, &positional(args), None),
         "apk" => apk(args),
         "yum" | "dnf" | "microdnf" => package_step(Manager::Dnf, program, &positional(args), None),
         "pip" | "pip3" => pip(args),
@@ -321,6 +324,7 @@ fn package_step(
             manager,
             packages,
             virtual_name,
+            pin_linted: program != "apt",
         },
         Some(Verb::Remove) => Step::PackageRemove { manager, packages },
         Some(Verb::Clean) => Step::Cleanup,
@@ -845,7 +849,8 @@ mod tests {
                 Step::PackageInstall {
                     manager: Manager::Apt,
                     packages: vec!["libpq-dev".into(), "gcc".into()],
-                    virtual_name: None
+                    virtual_name: None,
+                    pin_linted: true
                 },
                 Step::Cleanup,
             ]
@@ -857,7 +862,8 @@ mod tests {
                 Step::PackageInstall {
                     manager: Manager::Apk,
                     packages: vec!["gcc".into(), "musl-dev".into()],
-                    virtual_name: Some(".build-deps".into())
+                    virtual_name: Some(".build-deps".into()),
+                    pin_linted: true
                 }
             ])
         );
@@ -866,7 +872,8 @@ mod tests {
             Step::PackageInstall {
                 manager: Manager::Apk,
                 packages: vec!["curl".into()],
-                virtual_name: None
+                virtual_name: None,
+                pin_linted: true
             }
         );
     }

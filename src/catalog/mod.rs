@@ -77,6 +77,7 @@ struct Images {
     go_default_release: BTreeMap<String, String>,
     rust_default_release: BTreeMap<String, String>,
     gcc_release: BTreeMap<String, String>,
+    static_alpine: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,6 +168,12 @@ impl Catalog {
     pub fn gcc_release(&self, version: &str) -> Option<&str> {
         let major = version.split('.').next().unwrap_or(version);
         self.images.gcc_release.get(major).map(String::as_str)
+    }
+
+    /// The Alpine release a static binary goes to when its builder's tag
+    /// names none.
+    pub fn static_alpine(&self) -> &str {
+        &self.images.static_alpine
     }
 
     /// The Debian release a rust tag without one is built on.

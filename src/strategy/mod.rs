@@ -255,7 +255,7 @@ pub fn binary_runtime(
         }
         if static_on_bare_alpine {
             return Ok(Runtime {
-                image: "alpine:latest".into(),
+                image: format!("alpine:{}", catalog::catalog().static_alpine()),
                 family: Family::Alpine,
             });
         }
@@ -605,7 +605,25 @@ pub fn add_packages(
     family: Family,
     packages: &[(String, String)],
 ) {
-    if let Some(line) = install_line(family, packages, facts.upgrades) {
+    if let Some(mut line) = install_line(family, packages, facts.upgrades) {
+        // hadolint asks for pinned versions (DL3008, DL3018). A file that
+        // passed that rule would fail it on this line, whose versions can
+        // only follow the image's release; say so where it is written.
+        let input_pins = facts
+            .packages
+            .iter()
+            .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
+        if input_pins && !packages.is_empty() {
+            let rule = if family == Family::Alpine {
+                "DL3018"
+            } else {
+                "DL3008"
+            };
+            line = format!(
+                "# hadolint ignore={rule}
+{line}"
+            );
+        }
         let mut why = packages
             .iter()
             .map(|(p, w)| format!("{p}: {w}"))
