@@ -686,7 +686,7 @@ fn runtime_commands(ins: &Instruction) -> Vec<Command> {
 
 /// Whether a RUN is build work or also changes what the runtime needs.
 fn run_role(
-    facts: &Facts<'_>,
+    facts: &mut Facts<'_>,
     steps: &[Step],
     workdir: Option<&str>,
     line: usize,
@@ -695,6 +695,17 @@ fn run_role(
     let mut build_work = false;
     let mut packaging = false;
     for s in steps {
+        if let Some(dest) = moved_out_of_app(facts, s, workdir) {
+            // Build output the RUN puts beside the app (`mv node_modules
+            // /node_modules`): copied like the app itself.
+            facts.app_paths.push(Artifact {
+                path: dest,
+                chown: None,
+                reason: format!("the build moves its output here (line {line})"),
+            });
+            build_work = true;
+            continue;
+        }
         match s {
             Step::Unknown(prog) => {
                 return Err(Unsure::at(
@@ -777,6 +788,34 @@ fn made_files(steps: &[Step], workdir: Option<&str>) -> Vec<String> {
         .flatten()
         .filter_map(|p| resolve(p, workdir))
         .collect()
+}
+
+/// The destination of an `mv` or `cp` that takes files from the app to a
+/// new top-level folder or one under /opt, which no image has of its own.
+fn moved_out_of_app(facts: &Facts<'_>, step: &Step, workdir: Option<&str>) -> Option<String> {
+    let Step::Files { program, paths } = step else {
+        return None;
+    };
+    let (dest, sources) = paths.split_last()?;
+    if !matches!(program.as_str(), "mv" | "cp") || sources.is_empty() || dest.ends_with('/') {
+        return None;
+    }
+    let in_app =
+        |abs: &str| workdir.is_some_and(|w| w != "/" && under(abs, w)) || facts.in_app(abs);
+    let all_from_app = sources.iter().all(|p| {
+        !p.contains('$') && !p.contains('*') && resolve(p, workdir).is_some_and(|a| in_app(&a))
+    });
+    let dest = resolve(dest, workdir).filter(|d| !d.contains('$'))?;
+    let parent = dest.rsplit_once('/').map_or("", |(p, _)| p);
+    // Folders every Linux image has at the top.
+    const SYSTEM: &[&str] = &[
+        "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
+        "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
+    ];
+    let fresh = (parent.is_empty() && !SYSTEM.contains(&dest.as_str()))
+        || parent == "/opt"
+        || parent.starts_with("/opt/");
+    (all_from_app && fresh && !in_app(&dest)).then_some(dest)
 }
 
 /// Why a RUN that installs packages and changes system files cannot simply

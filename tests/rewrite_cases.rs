@@ -213,6 +213,14 @@ fn node() {
         "FROM node:21-alpine\nENV NODE_ENV production\nWORKDIR /app\nRUN --mount=type=bind,source=package.json,target=package.json \\\n    --mount=type=cache,target=/root/.npm \\\n    npm ci --omit=dev\nUSER root\nCOPY . .\nEXPOSE 8000\nCMD node app.js\n",
     );
     case(
+        "node_modules_moved_beside_the_app",
+        "FROM node:18\nWORKDIR /usr/local/app\nCOPY package*.json ./\nRUN npm ci && npm cache clean --force && mv /usr/local/app/node_modules /node_modules\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    );
+    case(
+        "node_modules_moved_into_a_system_folder",
+        "FROM node:18\nWORKDIR /usr/local/app\nCOPY . .\nRUN npm ci && mv /usr/local/app/node_modules /usr/lib/node_modules_app\nCMD [\"node\", \"server.js\"]\n",
+    );
+    case(
         "node_dev_server",
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"npm\", \"run\", \"dev\"]\n",
     );
@@ -315,6 +323,10 @@ fn go() {
     case(
         "go_install_into_gobin",
         "FROM golang:1.22\nENV GOBIN=/usr/local/bin\nWORKDIR /src\nCOPY . .\nRUN go install ./cmd/api\nCMD [\"api\"]\n",
+    );
+    case(
+        "go_install_all_packages_run_by_name",
+        "FROM golang:1.25-alpine\nWORKDIR /go/src\nCOPY . .\nRUN go install ./...\nCMD [\"hotapp\"]\n",
     );
     case(
         "go_install_cross_compiled",

@@ -152,7 +152,16 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             && bin_dirs
                 .iter()
                 .any(|d| full.rsplit_once('/').is_some_and(|(parent, _)| parent == d));
-        Ok(in_copied_dir || runs_binary(facts, &binaries, cmd))
+        // A bare name after `go install ./...`: /go/bin comes first on the
+        // golang image's PATH and is copied whole and kept on PATH, so the
+        // program resolves the same, unless it is a tool of the image.
+        let from_gopath_bin = !full.contains('/')
+            && bin_dirs.iter().any(|d| d == GOPATH_BIN)
+            && program != "gofmt"
+            && catalog::catalog()
+                .tool_package(runtime.family, program)
+                .is_none();
+        Ok(in_copied_dir || from_gopath_bin || runs_binary(facts, &binaries, cmd))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
     let mut extra = tools;
