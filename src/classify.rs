@@ -63,6 +63,9 @@ pub struct Facts<'a> {
     /// puts files and what repeated RUNs write, so programs there are
     /// present.
     pub made_in_runtime: Vec<String>,
+    /// Folders of the build context and where COPY put them in the image
+    /// (image folder, context folder; "" is the context's root).
+    pub context_copies: Vec<(String, String)>,
     /// The build context, when known: scripts that CMD runs are read there.
     pub context: Option<std::path::PathBuf>,
 }
@@ -86,6 +89,20 @@ impl Facts<'_> {
     /// True when `path` lies inside a path the build puts the app in.
     pub fn in_app(&self, path: &str) -> bool {
         self.app_paths.iter().any(|a| under(path, &a.path))
+    }
+
+    /// The text of the context file that a COPY put at `image_path`, when
+    /// the context is known and the file was copied with its folder.
+    pub fn context_file_at(&self, image_path: &str) -> Option<String> {
+        let context = self.context.as_ref()?;
+        self.context_copies.iter().rev().find_map(|(at, src)| {
+            let rest = image_path.strip_prefix(at.as_str())?;
+            if !rest.is_empty() && !rest.starts_with('/') {
+                return None;
+            }
+            let rel = format!("{src}/{}", rest.trim_start_matches('/'));
+            std::fs::read_to_string(context.join(rel.trim_start_matches('/'))).ok()
+        })
     }
 
     /// The value of ENV `name` as written, if the file sets it.
@@ -256,6 +273,7 @@ pub fn facts_with<'a>(
         runtime_commands: Vec::new(),
         env: Vec::new(),
         made_in_runtime: Vec::new(),
+        context_copies: Vec::new(),
         context: None,
     };
     facts.context = context.map(std::path::Path::to_path_buf);
@@ -986,7 +1004,18 @@ fn copy_destination(
             paths.push(format!("{}/{name}", abs.trim_end_matches('/')));
         }
     } else {
-        paths.push(abs);
+        paths.push(abs.clone());
+    }
+    // Where folders of the context land, to find their files again: COPY
+    // puts a folder's contents at the destination.
+    if let Some(context) = facts.context.clone() {
+        for src in sources {
+            let src = src.trim_start_matches("./").trim_end_matches('/');
+            let src = if src == "." { "" } else { src };
+            if !src.contains(['*', '?', '[', '$']) && context.join(src).is_dir() {
+                facts.context_copies.push((abs.clone(), src.to_string()));
+            }
+        }
     }
     let chown = ins.flag("chown").flatten().map(String::from);
     for p in paths {

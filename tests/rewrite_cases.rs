@@ -46,6 +46,31 @@ fn case_in(name: &str, src: &str, files: &[(&str, &str)]) {
 }
 
 #[test]
+fn manifests_in_the_build_context() {
+    case_in(
+        "go_build_names_the_binary_after_go_mod",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build\nCMD [\"./server\"]\n",
+        &[
+            ("go.mod", "module example.com/tools/server/v2\n\ngo 1.22\n"),
+            ("main.go", "package main\n\nfunc main() {}\n"),
+        ],
+    );
+    case_in(
+        "go_build_in_a_copied_subfolder",
+        "FROM golang:1.22\nWORKDIR /build\nCOPY service/ ./svc/\nWORKDIR /build/svc\nRUN go build .\nCMD [\"/build/svc/api\"]\n",
+        &[("service/go.mod", "module github.com/acme/api\n\ngo 1.22\n")],
+    );
+    case_in(
+        "dotnet_console_project_gets_the_runtime_image",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish -c Release -o /app\nENTRYPOINT [\"dotnet\", \"/app/Worker.dll\"]\n",
+        &[(
+            "Worker.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk.Worker\">\n  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>\n</Project>\n",
+        )],
+    );
+}
+
+#[test]
 fn native_libraries_from_manifests() {
     case(
         "python_psycopg2_named_gets_libpq",

@@ -65,12 +65,16 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 }) => {
                     let out = match output {
                         Some(o) => o.clone(),
-                        None => default_output(packages, chdir.as_deref()).ok_or_else(|| {
-                            Unsure::at(
-                                line,
-                                "go build without -o names the binary after the module in go.mod",
-                            )
-                        })?,
+                        None => default_output(packages, chdir.as_deref())
+                            .or_else(|| {
+                                module_output(facts, packages, chdir.as_deref(), workdir.as_deref())
+                            })
+                            .ok_or_else(|| {
+                                Unsure::at(
+                                    line,
+                                    "go build without -o names the binary after the module in go.mod, which is not in the build context",
+                                )
+                            })?,
                     };
                     if out.ends_with('/') {
                         return Err(Unsure::at(
@@ -204,6 +208,35 @@ pub(crate) fn default_output(packages: &[String], chdir: Option<&str>) -> Option
         }
         _ => None,
     }
+}
+
+/// `go build` (or `go build .`) in a module's root names the binary after
+/// the last element of the module path in go.mod, read from the build
+/// context (`example.com/tools/server/v2` → `server`).
+fn module_output(
+    facts: &Facts<'_>,
+    packages: &[String],
+    chdir: Option<&str>,
+    workdir: Option<&str>,
+) -> Option<String> {
+    if packages.len() > 1 || packages.first().is_some_and(|p| p != "." && p != "./") {
+        return None;
+    }
+    let dir = classify::resolve(chdir.unwrap_or("."), workdir)?;
+    let dir = dir.trim_end_matches('/');
+    let go_mod = facts.context_file_at(&format!("{dir}/go.mod"))?;
+    let module = go_mod
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("module "))?
+        .trim()
+        .trim_matches('"');
+    let mut parts = module.rsplit('/');
+    let last = parts.next()?;
+    let major = last
+        .strip_prefix('v')
+        .is_some_and(|n| n.parse::<u32>().is_ok_and(|n| n >= 2));
+    let name = if major { parts.next()? } else { last };
+    (!name.is_empty()).then(|| format!("{dir}/{name}"))
 }
 
 /// Where go install writes: GOBIN, else the first GOPATH entry's bin, else
