@@ -86,6 +86,11 @@ impl Facts<'_> {
         self.decisions.iter_mut().find(|d| d.node == i)
     }
 
+    /// Whether any RUN has a step that `pred` picks.
+    pub fn runs_step(&self, pred: impl Fn(&Step) -> bool) -> bool {
+        self.run_steps.iter().flat_map(|(_, _, s)| s).any(pred)
+    }
+
     /// True when `path` lies inside a path the build puts the app in.
     pub fn in_app(&self, path: &str) -> bool {
         self.app_paths.iter().any(|a| under(path, &a.path))

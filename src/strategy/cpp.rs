@@ -38,10 +38,7 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runs_binary,
-    runtime_packages,
-};
+use super::{Runtime, base_plan, install_runtime_needs, push_artifact, runs_binary};
 
 /// Programs only the build image has.
 const TOOLCHAIN: &[&str] = &[
@@ -53,12 +50,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = gcc_runtime(facts)?;
     let mut plan = base_plan(facts, "c", &runtime);
     let built = install_artifacts(facts, &mut plan, true)?;
-    let builds = facts
-        .run_steps
-        .iter()
-        .flat_map(|(_, _, s)| s)
-        .any(|s| matches!(s, Step::Native { .. }));
-    if !builds {
+    if !facts.runs_step(|s| matches!(s, Step::Native { .. })) {
         return Err(Unsure::file(
             "no make, cmake or compiler run: nothing for a builder stage to keep",
         ));
@@ -72,9 +64,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
     Ok(plan)
 }
 

@@ -47,9 +47,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, cpp, go::default_output, left_behind,
-    manifests, push_artifact, refuse_runtime_compilers, runs_binary, runtime_packages,
-    same_image_has,
+    Runtime, base_plan, cpp, go::default_output, install_runtime_needs, left_behind, manifests,
+    push_artifact, refuse_runtime_compilers, runs_binary, same_image_has,
 };
 
 /// Decides the plan for a project built on a plain distribution image.
@@ -110,13 +109,8 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
         same_image_has(distro.family, &left_behind, cmd)
     };
-    let mut tools = check_runtime_programs(facts, distro.family, &plan.artifacts, &provided)?;
-    tools.extend(manifests::native_libraries(
-        distro.family,
-        &manifests::python_packages(facts),
-    ));
-    let packages = runtime_packages(facts, distro.family, &tools)?;
-    add_packages(&mut plan, facts, distro.family, &packages);
+    let libraries = manifests::native_libraries(distro.family, &manifests::python_packages(facts));
+    install_runtime_needs(&mut plan, facts, distro.family, &provided, libraries)?;
     plan.decisions[0].reason = format!(
         "the builder keeps {}; the runtime stage starts from the same image without the build-only packages ({})",
         facts.image_text,

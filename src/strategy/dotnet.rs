@@ -41,9 +41,7 @@ use crate::catalog::Family;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, push_artifact, runtime_packages,
-};
+use super::{Runtime, base_plan, install_runtime_needs, push_artifact};
 
 /// dotnet verbs that need the SDK when the image runs them.
 const SDK_VERBS: &[&str] = &[
@@ -116,9 +114,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Ok(full.contains('/')
             && resolved.is_some_and(|p| outputs.iter().any(|o| classify::under(&p, o))))
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
     Ok(plan)
 }
 

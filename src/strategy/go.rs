@@ -37,10 +37,7 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, keep_on_path, push_artifact,
-    runs_binary, runtime_packages,
-};
+use super::{Runtime, base_plan, install_runtime_needs, keep_on_path, push_artifact, runs_binary};
 
 /// Where go install writes on the golang image (GOPATH=/go).
 const GOPATH_BIN: &str = "/go/bin";
@@ -167,8 +164,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 .is_none();
         Ok(in_copied_dir || from_gopath_bin || runs_binary(facts, &binaries, cmd))
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    let mut extra = tools;
+    let mut extra = Vec::new();
     if runtime.family == Family::Debian {
         for p in ["ca-certificates", "tzdata"] {
             extra.push((
@@ -182,8 +178,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "Go reads it for TLS".to_string(),
         ));
     }
-    let packages = runtime_packages(facts, runtime.family, &extra)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     keep_on_path(&mut plan, &on_path);
     Ok(plan)
 }

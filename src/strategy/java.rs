@@ -39,7 +39,7 @@ use crate::catalog::Family;
 use crate::classify::Facts;
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, add_packages, base_plan, check_runtime_programs, runtime_packages};
+use super::{Runtime, base_plan, install_runtime_needs};
 
 /// Programs only a JDK or a build tool has.
 const JDK_ONLY: &[&str] = &[
@@ -53,12 +53,7 @@ const VARIANTS: &[&str] = &["alpine", "focal", "jammy", "noble"];
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = jre_runtime(facts)?;
     let mut plan = base_plan(facts, "java", &runtime);
-    let builds = facts
-        .run_steps
-        .iter()
-        .flat_map(|(_, _, s)| s)
-        .any(|s| matches!(s, Step::Jvm { .. }));
-    if !builds {
+    if !facts.runs_step(|s| matches!(s, Step::Jvm { .. })) {
         return Err(Unsure::file(
             "no Maven or Gradle build: nothing for a builder stage to keep",
         ));
@@ -72,9 +67,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(program == "java")
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
     Ok(plan)
 }
 

@@ -672,6 +672,35 @@ pub fn refuse_runtime_compilers(
     }
 }
 
+/// Completes a plan's runtime stage: checks every program CMD, ENTRYPOINT
+/// and HEALTHCHECK call (`provided` says which the strategy vouches for),
+/// and installs the tools missing, the runtime libraries of what the build
+/// installed, and `extra` packages the strategy asks for.
+pub fn install_runtime_needs(
+    plan: &mut Plan,
+    facts: &Facts<'_>,
+    family: Family,
+    provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
+    extra: Vec<(String, String)>,
+) -> Result<(), Unsure> {
+    let mut wanted = check_runtime_programs(facts, family, &plan.artifacts, provided)?;
+    wanted.extend(extra);
+    let packages = runtime_packages(facts, family, &wanted)?;
+    add_packages(plan, facts, family, &packages);
+    Ok(())
+}
+
+/// A program a package installed for the app put on PATH (a pip console
+/// script, a gem's command), rather than a tool the image may lack.
+pub fn package_command(family: Family, cmd: &Command) -> bool {
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    !full.contains('/')
+        && !full.starts_with('.')
+        && catalog::catalog()
+            .tool_package(family, cmd.program())
+            .is_none()
+}
+
 /// The build-only and `-dev` packages the build leaves installed: what a
 /// runtime stage from the same image gains by not installing them.
 pub fn left_behind(facts: &Facts<'_>, family: Family) -> Vec<String> {

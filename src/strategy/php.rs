@@ -36,10 +36,7 @@ use crate::catalog::{Family, PackageRole};
 use crate::classify::Facts;
 use crate::plan::{Plan, Role, Unsure};
 
-use super::{
-    Runtime, add_packages, base_plan, check_runtime_programs, left_behind, runtime_packages,
-    same_image_has,
-};
+use super::{Runtime, base_plan, install_runtime_needs, left_behind, same_image_has};
 
 /// Decides the plan for a composer project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
@@ -49,12 +46,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     };
     let mut plan = base_plan(facts, "php", &runtime);
     let family = family_of(&plan);
-    let composes = facts
-        .run_steps
-        .iter()
-        .flat_map(|(_, _, s)| s)
-        .any(|s| matches!(s, Step::Composer { .. }));
-    if !composes {
+    if !facts.runs_step(|s| matches!(s, Step::Composer { .. })) {
         return Err(Unsure::file(
             "no composer install: the runtime would be the same php image with the same files",
         ));
@@ -70,9 +62,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         same_image_has(family, &left, cmd)
     };
-    let tools = check_runtime_programs(facts, family, &plan.artifacts, &provided)?;
-    let packages = runtime_packages(facts, family, &tools)?;
-    add_packages(&mut plan, facts, family, &packages);
+    install_runtime_needs(&mut plan, facts, family, &provided, Vec::new())?;
     Ok(plan)
 }
 

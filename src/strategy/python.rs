@@ -44,8 +44,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, check_runtime_programs, manifests, push_artifact,
-    refuse_runtime_compilers, runtime_packages, slim_variant,
+    base_plan, install_runtime_needs, manifests, package_command, push_artifact,
+    refuse_runtime_compilers, slim_variant,
 };
 
 /// Where dockopt puts packages that pip would have put in the system.
@@ -221,18 +221,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             )));
         }
         // A console script that pip installed (gunicorn, uvicorn...).
-        Ok(!full.contains('/')
-            && !full.starts_with('.')
-            && crate::catalog::catalog()
-                .tool_package(runtime.family, program)
-                .is_none())
+        Ok(package_command(runtime.family, cmd))
     };
-    let mut tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    tools.extend(manifests::native_libraries(
-        runtime.family,
-        &manifests::python_packages(facts),
-    ));
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    let libraries = manifests::native_libraries(runtime.family, &manifests::python_packages(facts));
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
     Ok(plan)
 }

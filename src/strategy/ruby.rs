@@ -37,8 +37,7 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, check_runtime_programs, manifests, push_artifact, runtime_packages,
-    slim_variant,
+    base_plan, install_runtime_needs, manifests, package_command, push_artifact, slim_variant,
 };
 
 /// Where the ruby image keeps gems (its GEM_HOME and BUNDLE_APP_CONFIG).
@@ -131,23 +130,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         if RUBY_PROGRAMS.contains(&program) {
             return Ok(true);
         }
         // A gem's command (puma, rails, fluentd) on the image's PATH.
-        Ok(!full.contains('/')
-            && crate::catalog::catalog()
-                .tool_package(runtime.family, program)
-                .is_none())
+        Ok(package_command(runtime.family, cmd))
     };
-    let mut tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    tools.extend(manifests::native_libraries(
-        runtime.family,
-        &manifests::gems(facts),
-    ));
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    let libraries = manifests::native_libraries(runtime.family, &manifests::gems(facts));
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
     Ok(plan)
 }
 

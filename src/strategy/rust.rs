@@ -39,8 +39,7 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    add_packages, base_plan, binary_runtime, check_runtime_programs, keep_on_path, push_artifact,
-    runs_binary, runtime_packages,
+    base_plan, binary_runtime, install_runtime_needs, keep_on_path, push_artifact, runs_binary,
 };
 
 /// Where the rust image keeps cargo's home (its ENV CARGO_HOME).
@@ -139,19 +138,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(runs_binary(facts, &binaries, cmd))
     };
-    let mut extra = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    extra.push((
+    let mut extra = vec![(
         "ca-certificates".into(),
         "the rust image has it; TLS clients read it".into(),
-    ));
+    )];
     if runtime.family == Family::Debian {
         extra.push((
             "tzdata".into(),
             "the rust image has it; time zone lookups read it".into(),
         ));
     }
-    let packages = runtime_packages(facts, runtime.family, &extra)?;
-    add_packages(&mut plan, facts, runtime.family, &packages);
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     Ok(plan)
 }
 
