@@ -3,7 +3,7 @@
 # rewrite with buildah, on the local stand-ins for the official images that
 # ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c debian)
 #
 # Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
 # set up here. Fails (exit 1) when a rewrite behaves differently or does not
@@ -26,8 +26,8 @@ if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep -q 'python:
 fi
 cargo build --release --quiet || exit 1
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c)
-declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080)
+[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c debian)
+declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000)
 status=0
 for ex in "${examples[@]}"; do
     echo "== $ex"
