@@ -82,12 +82,15 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     })?;
     for name in &config.disable {
-        if !matches!(name.as_str(), "python" | "node" | "go") {
+        if !crate::strategy::STRATEGIES.contains(&name.as_str()) {
             return Err(ConfigError {
                 path: shown,
                 line: 1,
                 column: 1,
-                message: format!("unknown strategy `{name}` in disable (known: python, node, go)"),
+                message: format!(
+                    "unknown strategy `{name}` in disable (known: {})",
+                    crate::strategy::STRATEGIES.join(", ")
+                ),
             });
         }
     }

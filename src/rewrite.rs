@@ -117,7 +117,7 @@ fn plan_with(
     inline: &inline::Inline,
     config: Option<&Config>,
 ) -> Result<Plan, Unsure> {
-    let eco = strategy::ecosystem_of(&facts.image);
+    let eco = strategy::strategy_for(&facts.image);
     if let (Some(config), Some(eco)) = (config, eco)
         && config.disable.iter().any(|d| d == eco)
     {

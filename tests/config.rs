@@ -126,3 +126,45 @@ fn a_mistake_in_the_config_is_an_error_with_its_place() {
             .contains("/no/such/file.toml:1:1: cannot read")
     );
 }
+
+#[test]
+fn every_strategy_can_be_turned_off_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join(".dockopt.toml"),
+        "disable = [\"distro\", \"java\"]\n",
+    )
+    .unwrap();
+    let distro = tmp.path().join("distro.Dockerfile");
+    fs::write(
+        &distro,
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3-pip build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"app.py\"]\n",
+    )
+    .unwrap();
+    let java = tmp.path().join("java.Dockerfile");
+    fs::write(
+        &java,
+        "FROM maven:3.9-eclipse-temurin-17\nWORKDIR /app\nCOPY . .\nRUN mvn package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n",
+    )
+    .unwrap();
+    let out = dockopt(&["rewrite", "--check", tmp.path().to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("the distro strategy is turned off in"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the java strategy is turned off in"),
+        "{stderr}"
+    );
+
+    fs::write(tmp.path().join(".dockopt.toml"), "disable = [\"cobol\"]\n").unwrap();
+    let out = dockopt(&["rewrite", "--check", java.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("unknown strategy `cobol` in disable (known: python, node, go, rust, java, dotnet, ruby, php, c, distro)"),
+        "{stderr}"
+    );
+}

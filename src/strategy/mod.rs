@@ -22,6 +22,19 @@ use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
 use crate::plan::{Artifact, Plan, Unsure};
 
+/// Every strategy's name, as `.dockopt.toml`'s `disable` and `explain` use it.
+pub const STRATEGIES: &[&str] = &[
+    "python", "node", "go", "rust", "java", "dotnet", "ruby", "php", "c", "distro",
+];
+
+/// The strategy that decides for a base image, if any.
+pub fn strategy_for(image: &ImageRef) -> Option<&'static str> {
+    if catalog::catalog().distro(image).is_some() {
+        return Some("distro");
+    }
+    ecosystem_of(image)
+}
+
 /// The ecosystem a base image belongs to, if dockopt has a strategy for it.
 pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
     catalog::catalog()
