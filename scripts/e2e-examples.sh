@@ -17,7 +17,9 @@ if [ ! -f "$E2E/env.sh" ]; then
     exit 0
 fi
 . "$E2E/env.sh"
-if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep -q 'python:3.11-slim'; then
+# grep reads all of the list: with -q it would stop early, and under
+# pipefail buildah's broken pipe would read as "missing".
+if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep 'python:3.11-slim' > /dev/null; then
     echo "e2e: setting up the stand-in images (a few minutes)"
     if ! "$E2E/scripts/setup-all.sh" > /tmp/dockopt-e2e-setup.log 2>&1; then
         echo "e2e: setup failed (see /tmp/dockopt-e2e-setup.log); skipped"
