@@ -365,53 +365,86 @@ fn go() {
 
 #[test]
 fn rust() {
-    case(
+    /// A lock file whose crates link no system library.
+    const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n";
+    case_in(
         "rust_build_release_bin",
         "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --locked --bin server\nEXPOSE 8080\nCMD [\"./target/release/server\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
     case(
         "rust_binary_name_needs_the_manifest",
         "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD [\"./target/release/app\"]\n",
     );
-    case(
+    case_in(
         "rust_musl_target",
         "FROM rust:1.80-alpine3.20\nRUN apk add --no-cache musl-dev\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --target x86_64-unknown-linux-musl --bin tool\nENTRYPOINT [\"/src/target/x86_64-unknown-linux-musl/release/tool\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_cargo_target_dir",
         "FROM rust:1.79-bookworm\nENV CARGO_TARGET_DIR=/build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --bin api\nCMD [\"/build/release/api\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_cargo_install_path",
         "FROM rust:1.79\nWORKDIR /src\nCOPY . .\nRUN cargo install --path . --locked --bin daemon\nCMD [\"daemon\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_cargo_install_root",
         "FROM rust:1.79\nWORKDIR /src\nCOPY . .\nRUN cargo install --path . --root /usr/local --bin cli\nENTRYPOINT [\"cli\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_slim_builder_same_release",
         "FROM rust:1.82-slim-bookworm\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin web\nCMD [\"/app/target/release/web\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_latest_release_unknown",
         "FROM rust:latest\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin web\nCMD [\"/app/target/release/web\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_cargo_run_needs_the_toolchain",
         "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo fetch\nCMD [\"cargo\", \"run\", \"--release\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_openssl_runtime_library",
         "FROM rust:1.79\nRUN apt-get update && apt-get install -y pkg-config libssl-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin fetcher\nCMD [\"./target/release/fetcher\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_debug_build",
         "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --bin dev\nCMD [\"./target/debug/dev\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
     );
-    case(
+    case_in(
         "rust_build_writes_into_the_app",
         "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin site && cp -r static /app/public\nCMD [\"./target/release/site\"]\n",
+        &[("Cargo.lock", CARGO_LOCK)],
+    );
+    case(
+        "rust_without_cargo_lock",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin server\nCMD [\"./target/release/server\"]\n",
+    );
+    case_in(
+        "rust_openssl_sys_in_the_lock_gets_libssl",
+        "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release --bin fetcher\nCMD [\"./target/release/fetcher\"]\n",
+        &[(
+            "Cargo.lock",
+            "version = 3\n\n[[package]]\nname = \"fetcher\"\nversion = \"0.1.0\"\n\n[[package]]\nname = \"openssl-sys\"\nversion = \"0.9.103\"\n",
+        )],
+    );
+    case_in(
+        "rust_pq_sys_on_alpine",
+        "FROM rust:1.80-alpine3.20\nRUN apk add --no-cache musl-dev postgresql-dev\nWORKDIR /src\nCOPY . .\nRUN cargo build --release --bin api\nCMD [\"/src/target/release/api\"]\n",
+        &[(
+            "Cargo.lock",
+            "version = 3\n\n[[package]]\nname = \"pq-sys\"\nversion = \"0.6.1\"\n",
+        )],
     );
 }
 

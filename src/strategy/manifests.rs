@@ -95,6 +95,18 @@ pub fn gems(facts: &Facts<'_>) -> Vec<String> {
     out
 }
 
+/// Crates in the context's Cargo.lock (next to `manifest`, or at the top),
+/// or None without one: then what the build links is not known.
+pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {
+    let lock = context_file(facts, &format!("{manifest_dir}/Cargo.lock"))?;
+    Some(
+        lock.lines()
+            .filter_map(|l| l.trim().strip_prefix("name = "))
+            .map(|n| catalog::normalize(n.trim_matches('"')))
+            .collect(),
+    )
+}
+
 /// Runtime packages for the libraries these projects load, with why.
 pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String)> {
     let cat = catalog::catalog();

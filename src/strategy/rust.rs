@@ -39,7 +39,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    base_plan, binary_runtime, install_runtime_needs, keep_on_path, push_artifact, runs_binary,
+    base_plan, binary_runtime, install_runtime_needs, keep_on_path, manifests, push_artifact,
+    runs_binary,
 };
 
 /// Where the rust image keeps cargo's home (its ENV CARGO_HOME).
@@ -148,6 +149,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "the rust image has it; time zone lookups read it".into(),
         ));
     }
+    // The rust image is built on buildpack-deps, whose -dev packages let
+    // -sys crates link system libraries the runtime image lacks.
+    let crates = manifests::crates(facts, ".").ok_or_else(|| {
+        Unsure::file(
+            "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
+        )
+    })?;
+    extra.extend(manifests::native_libraries(runtime.family, &crates));
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     Ok(plan)
 }
