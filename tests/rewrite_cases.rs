@@ -782,13 +782,41 @@ fn c_and_cpp() {
         "c_gcc_install_into_usr_local",
         "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN ./configure && make && make install\nCMD [\"server\"]\n",
     );
-    case(
+    case_in(
         "c_gcc_install_prefix",
         "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY . .\nRUN ./configure --prefix=/opt/app && make -j4 && make install\nCMD [\"/opt/app/bin/server\"]\n",
+        &[(
+            "configure.ac",
+            "AC_INIT([server], [1.0])\nAC_PROG_CC\nAC_CHECK_LIB([pq], [PQconnectdb])\nAC_CHECK_LIB([z], [deflate])\nAC_OUTPUT\n",
+        )],
+    );
+    case_in(
+        "c_makefile_links_a_library_from_the_image",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make\nCMD [\"./fetch\"]\n",
+        &[
+            (
+                "Makefile",
+                "LDLIBS = -lcurl -lssl -lcrypto\nfetch: fetch.c\n\t$(CC) -o $@ $< $(LDLIBS)\n",
+            ),
+            ("fetch.c", "int main(void) { return 0; }\n"),
+        ],
+    );
+    case_in(
+        "c_unknown_library",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make\nCMD [\"./game\"]\n",
+        &[("Makefile", "game: game.c\n\t$(CC) -o $@ $< -lSDL2\n")],
     );
     case(
+        "c_compiler_run_links_a_library",
+        "FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN gcc -O2 -o /usr/local/bin/db db.c -lsqlite3 -lm\nCMD [\"db\"]\n",
+    );
+    case_in(
         "c_gcc_cmake_prefix",
         "FROM gcc:11\nRUN apt-get update && apt-get install -y cmake libssl-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /src\nCOPY . .\nRUN cmake -S . -B build -DCMAKE_INSTALL_PREFIX=/opt/svc && cmake --build build && cmake --install build\nENTRYPOINT [\"/opt/svc/bin/svc\"]\n",
+        &[(
+            "CMakeLists.txt",
+            "cmake_minimum_required(VERSION 3.20)\nproject(svc C)\nfind_package(OpenSSL REQUIRED)\nfind_package(PkgConfig REQUIRED)\npkg_check_modules(CURL REQUIRED libcurl>=7.80)\nadd_library(util STATIC util.c)\nadd_executable(svc main.c)\ntarget_link_libraries(svc PRIVATE util OpenSSL::SSL ${CURL_LIBRARIES} m)\ninstall(TARGETS svc)\n",
+        )],
     );
     case(
         "c_runs_make",

@@ -79,6 +79,8 @@ pub enum Step {
         install: bool,
         prefix: Option<String>,
         output: Option<String>,
+        /// `-lNAME` libraries a compiler run links.
+        libs: Vec<String>,
     },
     /// `docker-php-ext-install`, `-configure`, `-enable`, `pecl install`:
     /// PHP extensions built into the PHP installation itself.
@@ -581,6 +583,8 @@ fn native(tool: &str, args: &[String]) -> Step {
     let mut install = false;
     let mut prefix = None;
     let mut output = None;
+    let mut libs = Vec::new();
+    let compiler = matches!(tool, "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++");
     let mut it = args.iter().peekable();
     while let Some(a) = it.next() {
         let (name, inline) = match a.split_once('=') {
@@ -605,6 +609,8 @@ fn native(tool: &str, args: &[String]) -> Step {
             ("gcc" | "g++" | "cc" | "c++" | "clang" | "clang++", "-o") => {
                 output = it.next().cloned()
             }
+            (_, "-l") if compiler => libs.extend(it.next().cloned()),
+            (_, l) if compiler && l.starts_with("-l") => libs.push(l[2..].to_string()),
             _ => {}
         }
     }
@@ -613,6 +619,7 @@ fn native(tool: &str, args: &[String]) -> Step {
         install,
         prefix,
         output,
+        libs,
     }
 }
 

@@ -88,6 +88,8 @@ struct Packages {
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     tools: BTreeMap<String, BTreeMap<String, String>>,
     native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    link_names: BTreeMap<String, String>,
 }
 
 /// The whole catalog, read once.
@@ -210,6 +212,21 @@ impl Catalog {
             .get(family.key())
             .and_then(|m| m.get(&normalize(name)))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The runtime packages of a library a C or C++ build links, by its
+    /// `-l` name, CMake package or pkg-config module; None when unknown.
+    pub fn link_library(&self, family: Family, name: &str) -> Option<&[String]> {
+        let name = self
+            .packages
+            .link_names
+            .get(name)
+            .map_or(name, String::as_str);
+        self.packages
+            .link_libraries
+            .get(family.key())
+            .and_then(|m| m.get(name))
+            .map(Vec::as_slice)
     }
 
     /// Whether the Python package `requirement` (`torch==2.3.0`,

@@ -38,7 +38,7 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, base_plan, install_runtime_needs, push_artifact, runs_binary};
+use super::{Runtime, base_plan, install_runtime_needs, manifests, push_artifact, runs_binary};
 
 /// Programs only the build image has.
 const TOOLCHAIN: &[&str] = &[
@@ -64,8 +64,60 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
     };
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
+    // What CMD runs is the first doubt to report; what the build links, the
+    // next.
+    let libraries = linked_libraries(facts, runtime.family);
+    let extra = libraries.clone().unwrap_or_default();
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
+    libraries?;
     Ok(plan)
+}
+
+/// The runtime packages of the libraries the build links. The gcc image
+/// has buildpack-deps' headers, so a build can link libssl or libpq without
+/// installing anything; the runtime image needs those libraries. They are
+/// read from compiler runs and from the build files in the build context;
+/// a build whose files cannot be read, or that links a library dockopt
+/// does not know, is left alone.
+fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String)>, Unsure> {
+    let cat = catalog::catalog();
+    let mut names: Vec<(String, usize)> = Vec::new();
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            let Step::Native { tool, libs, .. } = step else {
+                continue;
+            };
+            names.extend(libs.iter().map(|l| (l.clone(), line)));
+            if matches!(
+                tool.as_str(),
+                "make" | "gmake" | "cmake" | "meson" | "ninja" | "configure"
+            ) {
+                let found = manifests::build_file_links(facts, workdir.as_deref()).ok_or_else(|| {
+                    Unsure::at(
+                        line,
+                        format!("{tool} links what its build files say, and they are not in the build context"),
+                    )
+                })?;
+                names.extend(found.into_iter().map(|l| (l, line)));
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, line) in names {
+        let packages = cat.link_library(family, &name).ok_or_else(|| {
+            Unsure::at(
+                line,
+                format!("the build links {name}, whose runtime package dockopt does not know"),
+            )
+        })?;
+        for p in packages {
+            if !out.iter().any(|(o, _)| o == p) {
+                out.push((p.clone(), format!("the build links {name} (line {line})")));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// debian:<release>-slim for a gcc tag whose GCC the release's libstdc++
@@ -119,6 +171,7 @@ pub fn install_artifacts(
                 install,
                 prefix: p,
                 output,
+                ..
             } = step
             else {
                 continue;

@@ -107,6 +107,116 @@ pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {
     )
 }
 
+/// The libraries a C or C++ build's files in the context link: `-lNAME`
+/// in a Makefile, `find_package`, `pkg_check_modules` and
+/// `target_link_libraries` in CMakeLists.txt, `dependency()` in
+/// meson.build, `AC_CHECK_LIB` and `PKG_CHECK_MODULES` in configure.ac.
+/// None when none of those files is found for `workdir`.
+pub fn build_file_links(facts: &Facts<'_>, workdir: Option<&str>) -> Option<Vec<String>> {
+    const FILES: &[&str] = &[
+        "Makefile",
+        "makefile",
+        "GNUmakefile",
+        "CMakeLists.txt",
+        "meson.build",
+        "configure.ac",
+        "configure.in",
+    ];
+    let dir = workdir.unwrap_or("/").trim_end_matches('/');
+    let texts: Vec<String> = FILES
+        .iter()
+        .filter_map(|f| {
+            facts
+                .context_file_at(&format!("{dir}/{f}"))
+                .or_else(|| context_file(facts, f))
+        })
+        .collect();
+    if texts.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for text in &texts {
+        link_names_in(text, &mut out);
+    }
+    // The project's own libraries (`add_library(util ...)`) are built, not
+    // installed.
+    let own: Vec<String> = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("add_library(")?;
+            rest.split(|c: char| c.is_whitespace() || c == ')')
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    out.retain(|n| !own.contains(n));
+    Some(out)
+}
+
+/// Library names a build file mentions.
+fn link_names_in(text: &str, out: &mut Vec<String>) {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | '\'' | '"')
+        })
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+    };
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        for w in words(line) {
+            if let Some(lib) = w.strip_prefix("-l").filter(|l| {
+                !l.is_empty()
+                    && l.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.'))
+            }) {
+                out.push(lib.to_string());
+            }
+        }
+        let call = |name: &str| -> Option<Vec<String>> {
+            let at = line.find(&format!("{name}("))?;
+            Some(words(&line[at + name.len()..]))
+        };
+        if let Some(w) = call("find_package") {
+            out.extend(w.into_iter().take(1));
+        }
+        if let Some(w) = call("target_link_libraries") {
+            // After the target: plain library names; `Pkg::Target` comes
+            // from a find_package already read, `${VAR}` from one too.
+            out.extend(w.into_iter().skip(1).filter(|n| {
+                !matches!(n.as_str(), "PRIVATE" | "PUBLIC" | "INTERFACE")
+                    && !n.contains("::")
+                    && !n.contains('$')
+            }));
+        }
+        if let Some(w) = call("dependency") {
+            out.extend(w.into_iter().take(1));
+        }
+        if let Some(w) = call("AC_CHECK_LIB") {
+            out.extend(w.into_iter().take(1));
+        }
+        for f in [
+            "pkg_check_modules",
+            "pkg_search_module",
+            "PKG_CHECK_MODULES",
+        ] {
+            if let Some(w) = call(f) {
+                // The prefix first, then modules among keywords and versions.
+                out.extend(
+                    w.into_iter()
+                        .skip(1)
+                        .filter(|m| !m.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                        .filter(|m| m.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+                        .map(|m| m.split(['<', '>', '=']).next().unwrap_or("").to_string())
+                        .filter(|m| !m.is_empty()),
+                );
+            }
+        }
+    }
+}
+
 /// Runtime packages for the libraries these projects load, with why.
 pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String)> {
     let cat = catalog::catalog();
