@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::dockopt;
 
-const PY: &str = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+const PY: &str = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install flask gunicorn\nCMD [\"python\", \"app.py\"]\n";
 const NODE: &str =
     "FROM node:20\r\nWORKDIR /app\r\nCOPY . .\r\nRUN npm ci\r\nCMD [\"node\", \"server.js\"]\r\n";
 const MULTI: &str = "FROM golang:1.22 AS build\nRUN go build -o /app .\nFROM debian:bookworm-slim\nCOPY --from=build /app /app\n";

@@ -4,7 +4,7 @@ mod common;
 
 use common::dockopt;
 
-const PY: &str = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+const PY: &str = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install flask gunicorn\nCMD [\"python\", \"app.py\"]\n";
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")

@@ -7,7 +7,7 @@ use std::fs;
 
 use common::dockopt;
 
-const PY: &str = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
+const PY: &str = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install flask gunicorn\nCMD [\"python\", \"app.py\"]\n";
 const NODE: &str =
     "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n";
 const GO: &str =

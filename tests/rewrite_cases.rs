@@ -4,22 +4,12 @@
 
 use dockopt::rewrite::{self, Outcome};
 
-/// Rewrites `src` and snapshots the diff or the reason.
+/// Rewrites `src` with no build context (as from standard input) and
+/// snapshots the diff or the reason.
 fn case(name: &str, src: &str) {
-    let shown = match rewrite::rewrite(src).unwrap_or_else(|e| panic!("{name}: {e}")) {
-        Outcome::Rewritten { text, .. } => {
-            dockopt::syntax::parse(&text)
-                .unwrap_or_else(|e| panic!("{name}: output does not parse: {e}"));
-            match rewrite::rewrite(&text).expect("output rewrites") {
-                Outcome::Unchanged(why) => assert_eq!(why.reason, "already multi-stage", "{name}"),
-                Outcome::Rewritten { .. } => {
-                    panic!("{name}: rewriting the output changed it again")
-                }
-            }
-            dockopt::diff::unified("Dockerfile", src, &text)
-        }
-        Outcome::Unchanged(why) => format!("unchanged: {why}\n"),
-    };
+    let df = dockopt::syntax::parse(src).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = rewrite::rewrite_in(&df, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let shown = show(name, src, outcome);
     insta::with_settings!({ description => src, omit_expression => true }, {
         insta::assert_snapshot!(name, shown);
     });
@@ -35,14 +25,66 @@ fn case_in(name: &str, src: &str, files: &[(&str, &str)]) {
         std::fs::write(p, text).expect("write");
     }
     let df = dockopt::syntax::parse(src).expect("parses");
-    let shown = match rewrite::rewrite_in(&df, Some(dir.path())).expect("rewrite") {
-        Outcome::Rewritten { text, .. } => dockopt::diff::unified("Dockerfile", src, &text),
-        Outcome::Unchanged(why) => format!("unchanged: {why}\n"),
-    };
+    let outcome = rewrite::rewrite_in(&df, Some(dir.path())).expect("rewrite");
+    let shown = show(name, src, outcome);
     let files: Vec<String> = files.iter().map(|(p, t)| format!("{p}:\n{t}")).collect();
     insta::with_settings!({ description => format!("{src}\n{}", files.join("\n")), omit_expression => true }, {
         insta::assert_snapshot!(name, shown);
     });
+}
+
+/// Manifests of a project whose packages are pure Python or Ruby, for
+/// cases about something else than what the packages link.
+const MANIFESTS: &[(&str, &str)] = &[
+    ("requirements.txt", "flask==3.0.3\ngunicorn==22.0.0\n"),
+    (
+        "pyproject.toml",
+        "[project]\nname = \"app\"\ndependencies = [\n  \"flask>=3\",\n]\n",
+    ),
+    (
+        "poetry.lock",
+        "[[package]]\nname = \"flask\"\nversion = \"3.0.3\"\n",
+    ),
+    (
+        "Pipfile.lock",
+        "{\n  \"default\": {\n    \"flask\": {\n      \"version\": \"==3.0.3\"\n    }\n  }\n}\n",
+    ),
+    (
+        "uv.lock",
+        "[[package]]\nname = \"flask\"\nversion = \"3.0.3\"\n",
+    ),
+    (
+        "Gemfile",
+        "source \"https://rubygems.org\"\ngem \"sinatra\"\n",
+    ),
+    (
+        "Gemfile.lock",
+        "GEM\n  remote: https://rubygems.org/\n  specs:\n    sinatra (4.0.0)\n\nPLATFORMS\n  ruby\n",
+    ),
+];
+
+/// [`case_in`] with [`MANIFESTS`].
+fn with_manifests(name: &str, src: &str) {
+    case_in(name, src, MANIFESTS);
+}
+
+/// The diff of a rewrite, checked to parse and to stay as it is when
+/// rewritten again; or the reason the file was left alone.
+fn show(name: &str, src: &str, outcome: Outcome) -> String {
+    match outcome {
+        Outcome::Rewritten { text, .. } => {
+            dockopt::syntax::parse(&text)
+                .unwrap_or_else(|e| panic!("{name}: output does not parse: {e}"));
+            match rewrite::rewrite(&text).expect("output rewrites") {
+                Outcome::Unchanged(why) => assert_eq!(why.reason, "already multi-stage", "{name}"),
+                Outcome::Rewritten { .. } => {
+                    panic!("{name}: rewriting the output changed it again")
+                }
+            }
+            dockopt::diff::unified("Dockerfile", src, &text)
+        }
+        Outcome::Unchanged(why) => format!("unchanged: {why}\n"),
+    }
 }
 
 #[test]
@@ -113,7 +155,7 @@ fn native_libraries_from_manifests() {
 
 #[test]
 fn python() {
-    case(
+    with_manifests(
         "python_chown_of_the_app_is_repeated",
         "FROM python:3.11\nRUN useradd --create-home app\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && chown -R app:app /app\nUSER app\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -121,19 +163,19 @@ fn python() {
         "python_chown_of_part_of_the_app",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN chown -R nobody /app/data\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_pip_requirements_goes_to_a_venv",
         "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:8000\", \"app:app\"]\n",
     );
-    case(
+    with_manifests(
         "python_pip_user_copies_root_local",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --user -r requirements.txt\nENV PATH=/root/.local/bin:$PATH\nCMD [\"python\", \"main.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_pip_prefix",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install --prefix=/install -r requirements.txt\nENV PYTHONPATH=/install/lib/python3.11/site-packages\nCMD [\"python\", \"main.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_existing_venv_on_path",
         "FROM python:3.12\nRUN python -m venv /venv\nENV PATH=\"/venv/bin:$PATH\"\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"myapp\"]\n",
     );
@@ -141,7 +183,7 @@ fn python() {
         "python_venv_not_on_path",
         "FROM python:3.12\nRUN python -m venv /venv\nWORKDIR /srv\nCOPY . .\nRUN pip install .\nCMD [\"python\", \"-m\", \"myapp\"]\n",
     );
-    case(
+    with_manifests(
         "python_poetry_into_the_environment",
         "FROM python:3.12\nENV POETRY_VIRTUALENVS_CREATE=false\nWORKDIR /app\nRUN pip install poetry==1.8.3\nCOPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root --only main\nCOPY . .\nCMD [\"python\", \"-m\", \"app\"]\n",
     );
@@ -149,19 +191,19 @@ fn python() {
         "python_poetry_own_cache",
         "FROM python:3.12\nWORKDIR /app\nRUN pip install poetry\nCOPY . .\nRUN poetry install\nCMD [\"poetry\", \"run\", \"app\"]\n",
     );
-    case(
+    with_manifests(
         "python_pipenv_system",
         "FROM python:3.10\nWORKDIR /app\nRUN pip install pipenv\nCOPY Pipfile Pipfile.lock ./\nRUN pipenv install --system --deploy\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_uv_sync_project_venv",
         "FROM python:3.12-bookworm\nCOPY --from=ghcr.io/astral-sh/uv:0.4 /uv /bin/uv\nWORKDIR /app\nCOPY . .\nRUN uv sync --frozen\nENV PATH=\"/app/.venv/bin:$PATH\"\nCMD [\"python\", \"-m\", \"app\"]\n",
     );
-    case(
+    with_manifests(
         "python_dev_packages_become_runtime_libraries",
         "FROM python:3.11\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev libjpeg-dev zlib1g-dev curl && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nHEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_arg_templated_tag",
         "ARG PY=3.12\nFROM python:${PY}\nARG APP_ENV=prod\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENV APP_ENV=${APP_ENV}\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -173,7 +215,7 @@ fn python() {
         "python_alpine_virtual_build_deps",
         "FROM python:3.12-alpine\nWORKDIR /app\nCOPY requirements.txt .\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev postgresql-dev \\\n    && pip install -r requirements.txt \\\n    && apk del .build-deps\nRUN apk add --no-cache libpq\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_healthcheck_tool_installed",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nHEALTHCHECK --interval=30s CMD wget -qO- http://localhost:8000/health || exit 1\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -181,11 +223,11 @@ fn python() {
         "python_absolute_console_script",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install gunicorn\nCMD [\"/usr/local/bin/gunicorn\", \"app:app\"]\n",
     );
-    case(
+    with_manifests(
         "python_user_moves_to_runtime",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nRUN useradd --create-home app\nUSER app\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_comments_and_crlf_kept",
         "# syntax=docker/dockerfile:1\r\nFROM python:3.11\r\n\r\n# the app\r\nWORKDIR /app\r\nCOPY . .\r\n\r\n# dependencies\r\nRUN pip install \\\r\n    -r requirements.txt\r\n\r\n# how it runs\r\nEXPOSE 8000\r\nCMD [\"python\", \"app.py\"]\r\n",
     );
@@ -211,7 +253,7 @@ fn python() {
     );
     case(
         "python_entrypoint_script_without_context",
-        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nENTRYPOINT [\"./entrypoint.sh\"]\n",
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install flask\nENTRYPOINT [\"./entrypoint.sh\"]\n",
     );
 }
 
@@ -454,15 +496,15 @@ fn inline_directives() {
         "inline_ignore",
         "# dockopt: ignore\nFROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "inline_build_on_an_unknown_step",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\n# dockopt: build\nRUN ./generate-assets.sh\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "inline_runtime_moves_a_step",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n# dockopt: runtime\nRUN mkdir -p /var/lib/app && chown nobody /var/lib/app\nUSER nobody\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "inline_keep_base",
         "# dockopt: keep-base\nFROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -490,7 +532,7 @@ fn left_alone() {
         "unknown_program_in_run",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN ./bootstrap && pip install .\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "python_make_install_into_usr_local",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN cd vendor/libfoo && ./configure && make && make install\nRUN pip install .\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -498,7 +540,7 @@ fn left_alone() {
         "run_builds_and_changes_system",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && mkdir -p /data\nCMD [\"python\", \"app.py\"]\n",
     );
-    case(
+    with_manifests(
         "unknown_dev_package",
         "FROM python:3.11\nRUN apt-get update && apt-get install -y libexotic-dev\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
@@ -674,13 +716,23 @@ fn dotnet() {
 
 #[test]
 fn ruby() {
-    case(
+    with_manifests(
         "ruby_bundle_install",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nEXPOSE 4567\nCMD [\"ruby\", \"app.rb\"]\n",
     );
-    case(
+    case_in(
         "ruby_rails_assets_and_pg",
-        "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev nodejs && rm -rf /var/lib/apt/lists/*\nWORKDIR /rails\nENV RAILS_ENV=production BUNDLE_WITHOUT=development:test\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install --jobs 4\nCOPY . .\nRUN bundle exec rake assets:precompile\nEXPOSE 3000\nCMD [\"bin/rails\", \"server\", \"-b\", \"0.0.0.0\"]\n",
+        "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential nodejs && rm -rf /var/lib/apt/lists/*\nWORKDIR /rails\nENV RAILS_ENV=production BUNDLE_WITHOUT=development:test\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install --jobs 4\nCOPY . .\nRUN bundle exec rake assets:precompile\nEXPOSE 3000\nCMD [\"bin/rails\", \"server\", \"-b\", \"0.0.0.0\"]\n",
+        &[
+            (
+                "Gemfile.lock",
+                "GEM\n  remote: https://rubygems.org/\n  specs:\n    pg (1.5.6)\n    rails (7.1.3)\n\nPLATFORMS\n  ruby\n",
+            ),
+            (
+                "bin/rails",
+                "#!/usr/bin/env ruby\nAPP_PATH = File.expand_path(\"../config/application\", __dir__)\nrequire \"rails/commands\"\n",
+            ),
+        ],
     );
     case(
         "ruby_gem_install_command",
@@ -690,11 +742,11 @@ fn ruby() {
         "ruby_alpine_build_base_dropped",
         "FROM ruby:3.3-alpine\nWORKDIR /app\nRUN apk add --no-cache build-base curl\nRUN gem install sinatra thin\nCOPY hasher.rb .\nCMD [\"ruby\", \"hasher.rb\"]\n",
     );
-    case(
+    with_manifests(
         "ruby_vendor_bundle_path",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle config set --local path vendor/bundle && bundle config set --local without 'development test' && bundle install\nCMD [\"bundle\", \"exec\", \"puma\", \"-C\", \"config/puma.rb\"]\n",
     );
-    case(
+    with_manifests(
         "ruby_bundle_path_env",
         "FROM ruby:3.3\nENV BUNDLE_PATH=/gems\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"bundle\", \"exec\", \"rackup\", \"-o\", \"0.0.0.0\"]\n",
     );
@@ -706,15 +758,15 @@ fn ruby() {
         "ruby_no_install",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nCMD [\"ruby\", \"app.rb\"]\n",
     );
-    case(
+    with_manifests(
         "ruby_release_suffix_kept",
         "FROM ruby:3.2-bullseye\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n",
     );
-    case(
+    with_manifests(
         "ruby_healthcheck_wget",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nHEALTHCHECK CMD wget -qO- http://localhost:4567/ || exit 1\nCMD [\"ruby\", \"app.rb\"]\n",
     );
-    case(
+    with_manifests(
         "ruby_freetds_runtime_library",
         "FROM ruby:3.2-bookworm\nRUN apt-get update && apt-get --assume-yes install freetds-dev freetds-bin\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nENV BUNDLE_FROZEN=true\nRUN bundle install\nCOPY . ./\nCMD bundle exec rackup --port 8080 -o 0.0.0.0\n",
     );
@@ -853,5 +905,21 @@ fn c_and_cpp() {
             ("Makefile", "server: server.c\n\tcc -o server server.c\n"),
             ("server.c", "int main(void) { return 0; }\n"),
         ],
+    );
+}
+
+#[test]
+fn unreadable_manifests_on_full_images() {
+    case(
+        "python_requirements_not_in_the_context",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "python_slim_builder_needs_no_manifest",
+        "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
+    );
+    case(
+        "ruby_gemfile_not_in_the_context",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD [\"ruby\", \"app.rb\"]\n",
     );
 }

@@ -109,7 +109,10 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
         same_image_has(distro.family, &left_behind, cmd)
     };
-    let libraries = manifests::native_libraries(distro.family, &manifests::python_packages(facts));
+    // The file installs every -dev package a source build uses here, so
+    // what it could not read does not hide a library.
+    let libraries =
+        manifests::native_libraries(distro.family, &manifests::python_packages(facts).names);
     install_runtime_needs(&mut plan, facts, distro.family, &provided, libraries)?;
     plan.decisions[0].reason = format!(
         "the builder keeps {}; the runtime stage starts from the same image without the build-only packages ({})",

@@ -37,18 +37,92 @@ fn requirement_names(facts: &Facts<'_>, text: &str, nested: bool, out: &mut Vec<
     }
 }
 
-/// PyPI projects the build installs: named on pip lines, and listed in
-/// the requirements files the context holds.
-pub fn python_packages(facts: &Facts<'_>) -> Vec<String> {
-    let mut out = Vec::new();
+/// What the build installs from the language's package index, and the
+/// manifests that named more but could not be read.
+#[derive(Debug, Default)]
+pub struct Installs {
+    /// Project names (lower case, `-` for `_`).
+    pub names: Vec<String>,
+    /// Files the build installs from that are not in the build context.
+    pub unread: Vec<String>,
+}
+
+impl Installs {
+    /// Reads `file` from the context with `read`, or notes it as unread.
+    fn from_file(&mut self, facts: &Facts<'_>, file: &str, read: impl Fn(&str, &mut Vec<String>)) {
+        match context_file(facts, file) {
+            Some(text) => read(&text, &mut self.names),
+            None => {
+                if !self.unread.iter().any(|u| u == file) {
+                    self.unread.push(file.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// Names in a lock file's `name = "..."` lines (poetry.lock, uv.lock,
+/// Cargo.lock).
+fn lock_names(text: &str, out: &mut Vec<String>) {
+    out.extend(
+        text.lines()
+            .filter_map(|l| l.trim().strip_prefix("name = "))
+            .map(|n| catalog::normalize(n.trim_matches('"'))),
+    );
+}
+
+/// PyPI projects the build installs: named on pip lines, listed in the
+/// requirements files and lock files the context holds (poetry.lock,
+/// Pipfile.lock, uv.lock, pyproject.toml for `pip install .`).
+pub fn python_packages(facts: &Facts<'_>) -> Installs {
+    let mut out = Installs::default();
     for (_, _, steps) in &facts.run_steps {
         for s in steps {
-            let Step::Pip(pip) = s else { continue };
-            out.extend(pip.packages.iter().map(|p| catalog::normalize(p)));
-            for r in &pip.requirements {
-                if let Some(text) = context_file(facts, r) {
-                    requirement_names(facts, &text, false, &mut out);
+            match s {
+                Step::Pip(pip) => {
+                    for p in &pip.packages {
+                        if p == "." || p.starts_with("./") || p.starts_with('/') {
+                            out.from_file(
+                                facts,
+                                &format!("{}/pyproject.toml", p.trim_end_matches('/')),
+                                |t, o| {
+                                    o.extend(t.lines().filter_map(|l| {
+                                        let l = l.trim().trim_start_matches('[').trim();
+                                        l.starts_with('"')
+                                            .then(|| catalog::normalize(l.trim_matches(['"', ','])))
+                                    }))
+                                },
+                            );
+                        } else {
+                            out.names.push(catalog::normalize(p));
+                        }
+                    }
+                    for r in &pip.requirements {
+                        out.from_file(facts, r, |t, o| requirement_names(facts, t, false, o));
+                    }
                 }
+                Step::PythonTool { tool, args } => {
+                    let sub = args.first().map(String::as_str).unwrap_or("");
+                    match (tool.as_str(), sub) {
+                        ("poetry", "install" | "sync") => {
+                            out.from_file(facts, "poetry.lock", lock_names)
+                        }
+                        ("uv", "sync") => out.from_file(facts, "uv.lock", lock_names),
+                        ("pipenv", "install" | "sync") => {
+                            out.from_file(facts, "Pipfile.lock", |t, o| {
+                                // JSON keys one level into "default": `"name": {`.
+                                o.extend(t.lines().filter_map(|l| {
+                                    let l = l.trim();
+                                    l.ends_with('{')
+                                        .then(|| l.split('"').nth(1).map(catalog::normalize))
+                                        .flatten()
+                                }))
+                            })
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -57,8 +131,8 @@ pub fn python_packages(facts: &Facts<'_>) -> Vec<String> {
 
 /// Gems the build installs: named on `gem install` lines, and in the
 /// context's Gemfile.lock (or Gemfile) when `bundle install` runs.
-pub fn gems(facts: &Facts<'_>) -> Vec<String> {
-    let mut out = Vec::new();
+pub fn gems(facts: &Facts<'_>) -> Installs {
+    let mut out = Installs::default();
     let mut bundles = false;
     for (_, _, steps) in &facts.run_steps {
         for s in steps {
@@ -66,7 +140,7 @@ pub fn gems(facts: &Facts<'_>) -> Vec<String> {
                 continue;
             };
             match (tool.as_str(), args.first().map(String::as_str)) {
-                ("gem", Some("install")) => out.extend(
+                ("gem", Some("install")) => out.names.extend(
                     args[1..]
                         .iter()
                         .filter(|a| !a.starts_with('-'))
@@ -80,16 +154,18 @@ pub fn gems(facts: &Facts<'_>) -> Vec<String> {
     if bundles {
         if let Some(lock) = context_file(facts, "Gemfile.lock") {
             // Specs are indented four spaces: `    pg (1.5.4)`.
-            out.extend(
+            out.names.extend(
                 lock.lines()
                     .filter(|l| l.starts_with("    ") && !l.starts_with("     "))
                     .map(catalog::normalize),
             );
-        } else if let Some(gemfile) = context_file(facts, "Gemfile") {
-            out.extend(gemfile.lines().filter_map(|l| {
-                let rest = l.trim().strip_prefix("gem ")?;
-                Some(catalog::normalize(rest.trim().trim_matches(['"', '\''])))
-            }));
+        } else {
+            out.from_file(facts, "Gemfile", |gemfile, o| {
+                o.extend(gemfile.lines().filter_map(|l| {
+                    let rest = l.trim().strip_prefix("gem ")?;
+                    Some(catalog::normalize(rest.trim().trim_matches(['"', '\''])))
+                }))
+            });
         }
     }
     out
@@ -99,12 +175,9 @@ pub fn gems(facts: &Facts<'_>) -> Vec<String> {
 /// or None without one: then what the build links is not known.
 pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {
     let lock = context_file(facts, &format!("{manifest_dir}/Cargo.lock"))?;
-    Some(
-        lock.lines()
-            .filter_map(|l| l.trim().strip_prefix("name = "))
-            .map(|n| catalog::normalize(n.trim_matches('"')))
-            .collect(),
-    )
+    let mut out = Vec::new();
+    lock_names(&lock, &mut out);
+    Some(out)
 }
 
 /// The libraries a C or C++ build's files in the context link: `-lNAME`

@@ -703,6 +703,28 @@ pub fn install_runtime_needs(
     Ok(())
 }
 
+/// Runtime libraries for what the build installs from a package index.
+/// A full official image (python:3.12, ruby:3.3) is built on
+/// buildpack-deps, whose headers let packages build from source against
+/// libraries its slim variant lacks; when the build installs from a
+/// manifest dockopt cannot read, it cannot tell which, and leaves the file
+/// alone.
+pub fn source_built_libraries(
+    facts: &Facts<'_>,
+    plan: &Plan,
+    family: Family,
+    installs: manifests::Installs,
+) -> Result<Vec<(String, String)>, Unsure> {
+    let full_builder = plan.runtime_image != facts.image.to_string();
+    if let Some(file) = installs.unread.first().filter(|_| full_builder) {
+        return Err(Unsure::file(format!(
+            "installs from {file}, which is not in the build context: packages built from source on {} can link libraries {} lacks, and dockopt cannot see which",
+            facts.image_text, plan.runtime_image
+        )));
+    }
+    Ok(manifests::native_libraries(family, &installs.names))
+}
+
 /// A program a package installed for the app put on PATH (a pip console
 /// script, a gem's command), rather than a tool the image may lack.
 pub fn package_command(family: Family, cmd: &Command) -> bool {

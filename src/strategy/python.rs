@@ -45,7 +45,7 @@ use crate::plan::{Plan, Unsure};
 
 use super::{
     base_plan, install_runtime_needs, manifests, package_command, push_artifact,
-    refuse_runtime_compilers, slim_variant,
+    refuse_runtime_compilers, slim_variant, source_built_libraries,
 };
 
 /// Where dockopt puts packages that pip would have put in the system.
@@ -223,7 +223,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         // A console script that pip installed (gunicorn, uvicorn...).
         Ok(package_command(runtime.family, cmd))
     };
-    let libraries = manifests::native_libraries(runtime.family, &manifests::python_packages(facts));
+    let installs = manifests::python_packages(facts);
+    let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
     Ok(plan)
 }

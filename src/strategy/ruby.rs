@@ -38,6 +38,7 @@ use crate::plan::{Plan, Unsure};
 
 use super::{
     base_plan, install_runtime_needs, manifests, package_command, push_artifact, slim_variant,
+    source_built_libraries,
 };
 
 /// Where the ruby image keeps gems (its GEM_HOME and BUNDLE_APP_CONFIG).
@@ -136,7 +137,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         // A gem's command (puma, rails, fluentd) on the image's PATH.
         Ok(package_command(runtime.family, cmd))
     };
-    let libraries = manifests::native_libraries(runtime.family, &manifests::gems(facts));
+    let installs = manifests::gems(facts);
+    let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
     Ok(plan)
 }
