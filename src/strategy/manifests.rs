@@ -49,7 +49,7 @@ pub struct Installs {
 
 impl Installs {
     /// Reads `file` from the context with `read`, or notes it as unread.
-    fn from_file(&mut self, facts: &Facts<'_>, file: &str, read: impl Fn(&str, &mut Vec<String>)) {
+    fn read_file(&mut self, facts: &Facts<'_>, file: &str, read: impl Fn(&str, &mut Vec<String>)) {
         match context_file(facts, file) {
             Some(text) => read(&text, &mut self.names),
             None => {
@@ -82,7 +82,7 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                 Step::Pip(pip) => {
                     for p in &pip.packages {
                         if p == "." || p.starts_with("./") || p.starts_with('/') {
-                            out.from_file(
+                            out.read_file(
                                 facts,
                                 &format!("{}/pyproject.toml", p.trim_end_matches('/')),
                                 |t, o| {
@@ -98,18 +98,18 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                         }
                     }
                     for r in &pip.requirements {
-                        out.from_file(facts, r, |t, o| requirement_names(facts, t, false, o));
+                        out.read_file(facts, r, |t, o| requirement_names(facts, t, false, o));
                     }
                 }
                 Step::PythonTool { tool, args } => {
                     let sub = args.first().map(String::as_str).unwrap_or("");
                     match (tool.as_str(), sub) {
                         ("poetry", "install" | "sync") => {
-                            out.from_file(facts, "poetry.lock", lock_names)
+                            out.read_file(facts, "poetry.lock", lock_names)
                         }
-                        ("uv", "sync") => out.from_file(facts, "uv.lock", lock_names),
+                        ("uv", "sync") => out.read_file(facts, "uv.lock", lock_names),
                         ("pipenv", "install" | "sync") => {
-                            out.from_file(facts, "Pipfile.lock", |t, o| {
+                            out.read_file(facts, "Pipfile.lock", |t, o| {
                                 // JSON keys one level into "default": `"name": {`.
                                 o.extend(t.lines().filter_map(|l| {
                                     let l = l.trim();
@@ -160,7 +160,7 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
                     .map(catalog::normalize),
             );
         } else {
-            out.from_file(facts, "Gemfile", |gemfile, o| {
+            out.read_file(facts, "Gemfile", |gemfile, o| {
                 o.extend(gemfile.lines().filter_map(|l| {
                     let rest = l.trim().strip_prefix("gem ")?;
                     Some(catalog::normalize(rest.trim().trim_matches(['"', '\''])))
