@@ -113,6 +113,26 @@ fn manifests_in_the_build_context() {
 }
 
 #[test]
+fn package_json_in_the_build_context() {
+    case_in(
+        "node_start_script_runs_a_dev_server",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n",
+        &[(
+            "package.json",
+            "{\n  \"scripts\": { \"start\": \"next dev -p 3000\" },\n  \"dependencies\": { \"next\": \"14.2.3\" }\n}\n",
+        )],
+    );
+    case_in(
+        "node_start_script_runs_the_app",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"npm\", \"start\"]\n",
+        &[(
+            "package.json",
+            "{\n  \"scripts\": { \"start\": \"node server.js\" },\n  \"dependencies\": { \"express\": \"4.19.2\", \"pg-native\": \"3.0.1\" }\n}\n",
+        )],
+    );
+}
+
+#[test]
 fn native_libraries_from_manifests() {
     case(
         "python_psycopg2_named_gets_libpq",

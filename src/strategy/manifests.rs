@@ -171,6 +171,37 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
     out
 }
 
+/// The context's package.json, parsed, when it is there.
+pub fn package_json(facts: &Facts<'_>) -> Option<serde_json::Value> {
+    serde_json::from_str(&context_file(facts, "package.json")?).ok()
+}
+
+/// npm packages the project depends on, from the context's package.json
+/// (every kind of dependency: dev ones are installed too unless omitted).
+pub fn node_packages(facts: &Facts<'_>) -> Installs {
+    let mut out = Installs::default();
+    match package_json(facts) {
+        Some(doc) => {
+            for kind in ["dependencies", "devDependencies", "optionalDependencies"] {
+                if let Some(deps) = doc.get(kind).and_then(|d| d.as_object()) {
+                    out.names.extend(deps.keys().map(|k| catalog::normalize(k)));
+                }
+            }
+        }
+        None => out.unread.push("package.json".into()),
+    }
+    out
+}
+
+/// The command of a package.json script, when the context has it.
+pub fn npm_script(facts: &Facts<'_>, name: &str) -> Option<String> {
+    package_json(facts)?
+        .get("scripts")?
+        .get(name)?
+        .as_str()
+        .map(String::from)
+}
+
 /// Crates in the context's Cargo.lock (next to `manifest`, or at the top),
 /// or None without one: then what the build links is not known.
 pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {

@@ -32,10 +32,30 @@ use crate::analysis::steps::{NodeAction, Step};
 use crate::classify::Facts;
 use crate::plan::{Plan, Unsure};
 
-use super::{add_packages, base_plan, check_runtime_programs, runtime_packages, slim_variant};
+use super::{
+    add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,
+};
 
 /// Scripts that start a development server rather than the app.
 const DEV_SCRIPTS: &[&str] = &["dev", "develop", "watch", "serve:dev", "start:dev"];
+
+/// Commands in a package.json script that start a development server or
+/// watcher rather than the app.
+const DEV_COMMANDS: &[&str] = &[
+    "next dev",
+    "vite",
+    "nodemon",
+    "webpack serve",
+    "webpack-dev-server",
+    "react-scripts start",
+    "ng serve",
+    "nuxt dev",
+    "ts-node-dev",
+    "parcel",
+    "tsc --watch",
+    "tsc -w",
+    "--watch",
+];
 
 /// Decides the plan for a Node.js project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
@@ -84,6 +104,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     args.join(" ")
                 )));
             }
+            // What the script runs, from package.json in the context.
+            let body = script.and_then(|s| manifests::npm_script(facts, s));
+            if let Some(dev) = body
+                .as_deref()
+                .and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d)))
+            {
+                return Err(Unsure::file(format!(
+                    "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
+                    args.join(" ")
+                )));
+            }
         }
         if let Some((g, _)) = globals.iter().find(|(g, _)| package_bin(g) == program) {
             used_globals.borrow_mut().push(g.clone());
@@ -109,7 +140,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     let mut need_globals = used_globals.into_inner();
-    let packages = runtime_packages(facts, runtime.family, &tools)?;
+    let mut wanted = tools;
+    // Native modules that link a system library (pg-native): rarer in
+    // npm than in PyPI, and most bundle or download their library, so an
+    // unreadable package.json is not a reason to stop.
+    wanted.extend(manifests::native_libraries(
+        runtime.family,
+        &manifests::node_packages(facts).names,
+    ));
+    let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if need_corepack {
         plan.runtime_steps.push((
