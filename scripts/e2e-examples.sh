@@ -3,7 +3,7 @@
 # rewrite with buildah, on the local stand-ins for the official images that
 # ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c debian)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c debian go go-install)
 #
 # Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
 # set up here. Fails (exit 1) when a rewrite behaves differently or does not
@@ -26,10 +26,20 @@ if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep 'python:3.1
         exit 0
     fi
 fi
+# golang has no shared stand-in: build ours from Debian's Go once.
+if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep 'golang:1.22' > /dev/null; then
+    echo "e2e: building the golang stand-in (scripts/e2e/golang.Containerfile)"
+    if buildah bud --pull=never -f scripts/e2e/golang.Containerfile -t localhost/golang:1.22 scripts/e2e \
+        > /tmp/dockopt-e2e-golang.log 2>&1; then
+        buildah tag localhost/golang:1.22 docker.io/library/golang:1.22 localhost/golang:1.22-bookworm
+    else
+        echo "e2e: the golang stand-in did not build (see /tmp/dockopt-e2e-golang.log)"
+    fi
+fi
 cargo build --release --quiet || exit 1
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c debian)
-declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000)
+[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c debian go go-install)
+declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080)
 status=0
 for ex in "${examples[@]}"; do
     echo "== $ex"
