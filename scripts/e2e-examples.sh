@@ -3,7 +3,7 @@
 # rewrite with buildah, on the local stand-ins for the official images that
 # ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c debian go go-install)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements node c debian go go-install rust)
 #
 # Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
 # set up here. Fails (exit 1) when a rewrite behaves differently or does not
@@ -26,20 +26,25 @@ if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep 'python:3.1
         exit 0
     fi
 fi
-# golang has no shared stand-in: build ours from Debian's Go once.
-if ! buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep 'golang:1.22' > /dev/null; then
-    echo "e2e: building the golang stand-in (scripts/e2e/golang.Containerfile)"
-    if buildah bud --pull=never -f scripts/e2e/golang.Containerfile -t localhost/golang:1.22 scripts/e2e \
-        > /tmp/dockopt-e2e-golang.log 2>&1; then
-        buildah tag localhost/golang:1.22 docker.io/library/golang:1.22 localhost/golang:1.22-bookworm
+# golang and rust have no shared stand-ins: build ours from Debian's
+# toolchains once (NAME:TAG, then more tags for the same image).
+stand_in() {
+    local file=$1 tag=$2; shift 2
+    buildah images --format '{{.Name}}:{{.Tag}}' 2>/dev/null | grep "$tag" > /dev/null && return
+    echo "e2e: building the $tag stand-in (scripts/e2e/$file)"
+    if buildah bud --pull=never -f "scripts/e2e/$file" -t "localhost/$tag" scripts/e2e \
+        > "/tmp/dockopt-e2e-$file.log" 2>&1; then
+        buildah tag "localhost/$tag" "docker.io/library/$tag" "$@"
     else
-        echo "e2e: the golang stand-in did not build (see /tmp/dockopt-e2e-golang.log)"
+        echo "e2e: the $tag stand-in did not build (see /tmp/dockopt-e2e-$file.log)"
     fi
-fi
+}
+stand_in golang.Containerfile golang:1.22 localhost/golang:1.22-bookworm
+stand_in rust.Containerfile rust:1.79 localhost/rust:1.79-bookworm
 cargo build --release --quiet || exit 1
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c debian go go-install)
-declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080)
+[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements node c debian go go-install rust)
+declare -A port=([flask]=5000 [python-requirements]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080 [rust]=8080)
 status=0
 for ex in "${examples[@]}"; do
     echo "== $ex"
