@@ -12,7 +12,8 @@
 //! The runtime stage is `mcr.microsoft.com/dotnet/aspnet` with the SDK's tag
 //! (same .NET version and OS: `sdk:8.0-alpine` → `aspnet:8.0-alpine`), or
 //! `dotnet/runtime` for a project that is not a web app. Without the project
-//! file the choice is aspnet, which holds the .NET runtime too.
+//! file the choice is aspnet, which holds the .NET runtime too. On Alpine the
+//! runtime gets ICU and globalization as the SDK image had it.
 //!
 //! ## When it leaves the file alone
 //! A CMD that needs the SDK (`dotnet run`, `dotnet watch`), an SDK tag with a
@@ -114,7 +115,19 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Ok(full.contains('/')
             && resolved.is_some_and(|p| outputs.iter().any(|o| classify::under(&p, o))))
     };
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
+    let mut extra = Vec::new();
+    if runtime.family == Family::Alpine {
+        // The Alpine SDK image installs ICU and turns globalization-invariant
+        // mode off; the aspnet and runtime images leave it on, where
+        // cultures other than the invariant one throw.
+        extra.push((
+            "icu-libs".to_string(),
+            "the Alpine SDK image has ICU, the runtime images run without it".to_string(),
+        ));
+        plan.artifact_env
+            .push("ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false".into());
+    }
+    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     Ok(plan)
 }
 
