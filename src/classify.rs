@@ -503,6 +503,8 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     Ok(())
 }
 
+/// A second FROM: the file is multi-stage after all, which the caller checks
+/// first, so this is only a guard.
 fn unreachable_from(line: usize) -> Result<Decision, Unsure> {
     Err(Unsure::at(line, "a second FROM"))
 }

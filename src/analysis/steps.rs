@@ -268,12 +268,14 @@ pub fn step(cmd: &Command) -> Step {
     }
 }
 
+/// `python`, `python3`, `python3.12`: a Python interpreter by name.
 fn is_python(p: &str) -> bool {
     p == "python"
         || p.strip_prefix("python")
             .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
+/// The words that are not options.
 fn positional(args: &[String]) -> Vec<String> {
     args.iter()
         .filter(|a| !a.starts_with('-'))
@@ -378,6 +380,7 @@ fn python(args: &[String]) -> Step {
     }
 }
 
+/// `pip install` and its options: where it installs and from what.
 fn pip(args: &[String]) -> Step {
     let Some((sub, rest)) = args.split_first() else {
         return Step::Unknown("pip".into());
@@ -440,6 +443,7 @@ fn pip(args: &[String]) -> Step {
     Step::Pip(pip)
 }
 
+/// poetry, pipenv and uv; `uv pip install` reads as pip.
 fn python_tool(tool: &str, args: &[String]) -> Step {
     match (tool, args.first().map(String::as_str)) {
         ("uv", Some("pip")) if args.get(1).is_some_and(|a| a == "install") => {
@@ -459,6 +463,7 @@ fn python_tool(tool: &str, args: &[String]) -> Step {
     }
 }
 
+/// npm, yarn and pnpm: an install, a build, another script or a global install.
 fn node(tool: &str, args: &[String]) -> Step {
     let global = args.iter().any(|a| a == "-g" || a == "--global")
         || (tool == "yarn" && args.first().is_some_and(|a| a == "global"));
@@ -498,6 +503,7 @@ fn node(tool: &str, args: &[String]) -> Step {
     }
 }
 
+/// A go command, with CGO_ENABLED when the command line sets it.
 fn go(cmd: &Command, args: &[String]) -> Step {
     let cgo = cmd
         .assignments
@@ -735,6 +741,7 @@ const CACHE_PATHS: &[&str] = &[
     "$HOME/.cache",
 ];
 
+/// A cargo command: build or install with what names and folders.
 fn cargo(args: &[String]) -> Step {
     let Some((sub, rest)) = args.split_first() else {
         return Step::Unknown("cargo".into());
@@ -784,6 +791,7 @@ fn cargo(args: &[String]) -> Step {
     }
 }
 
+/// File commands: the paths they change, or chown's new owner.
 fn files(cmd: &Command) -> Step {
     if matches!(cmd.program(), "chown" | "chgrp") {
         let mut pos = cmd.args().iter().filter(|a| !a.starts_with('-'));

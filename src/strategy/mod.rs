@@ -339,6 +339,7 @@ pub fn runtime_packages(
     Ok(wanted)
 }
 
+/// A family's name as messages write it.
 fn family_name(f: Family) -> &'static str {
     match f {
         Family::Debian => "Debian",
