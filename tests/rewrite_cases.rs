@@ -272,6 +272,10 @@ fn python() {
         "FROM python:3.12\nRUN apt-get update && apt-get install -y gcc && mkdir -p /var/run/app\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n",
     );
     case(
+        "python_update_alternatives_repeated",
+        "FROM python:3.12-slim\nCOPY --from=eclipse-temurin:17-jre /opt/java/openjdk /opt/java/openjdk\nRUN update-alternatives --install /usr/bin/java java /opt/java/openjdk/bin/java 10\nWORKDIR /pipeline\nRUN pip install --no-cache-dir pyspark==3.5.1\nCOPY job.py ./\nCMD [\"python\", \"job.py\"]\n",
+    );
+    case(
         "python_entrypoint_script_without_context",
         "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install flask\nENTRYPOINT [\"./entrypoint.sh\"]\n",
     );

@@ -230,6 +230,7 @@ pub fn step(cmd: &Command) -> Step {
             None => Step::Unknown("git".into()),
         },
         "tar" | "unzip" => unpack(cmd),
+        "update-alternatives" => alternatives(args),
         "go" => go(cmd, args),
         "mvn" | "mvnw" | "gradle" | "gradlew" => Step::Jvm {
             tool: program.trim_end_matches('w').to_string(),
@@ -582,6 +583,30 @@ fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
         }
     }
     (flags, packages)
+}
+
+/// `update-alternatives --install LINK NAME PATH PRIORITY` or `--set NAME
+/// PATH`: a system symlink, which the runtime stage must make again.
+fn alternatives(args: &[String]) -> Step {
+    let program = "update-alternatives".to_string();
+    match args {
+        [install, link, name, ..] if install == "--install" => Step::Files {
+            program,
+            paths: vec![link.clone(), format!("/etc/alternatives/{name}")],
+        },
+        [set, name, ..] if set == "--set" => Step::Files {
+            program,
+            paths: vec![format!("/etc/alternatives/{name}")],
+        },
+        [query, ..]
+            if query.starts_with("--query")
+                || query.starts_with("--display")
+                || query == "--list" =>
+        {
+            Step::Harmless
+        }
+        _ => Step::Unknown(program),
+    }
 }
 
 /// A C or C++ build command: whether it installs, and where.
