@@ -632,6 +632,18 @@ fn distro() {
         "distro_digest_kept",
         "FROM ubuntu:22.04@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nRUN apt-get update && apt-get install -y python3-pip build-essential\nWORKDIR /app\nCOPY . .\nRUN pip3 install -r requirements.txt\nCMD [\"python3\", \"main.py\"]\n",
     );
+    case(
+        "distro_fedora_pip_into_usr_local",
+        "FROM fedora:40\nRUN dnf install -y python3 python3-pip python3-devel gcc libpq-devel && dnf clean all\nWORKDIR /app\nCOPY . .\nRUN pip3 install --no-cache-dir psycopg2==2.9.9 flask\nCMD [\"python3\", \"app.py\"]\n",
+    );
+    case(
+        "distro_ubi_go_build",
+        "FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y golang git && dnf clean all\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/svc ./cmd/svc\nUSER 1001\nCMD [\"svc\"]\n",
+    );
+    case(
+        "distro_fedora_unknown_devel_package",
+        "FROM fedora:40\nRUN dnf install -y gcc libfoo-devel python3-pip\nWORKDIR /app\nCOPY . .\nRUN pip3 install .\nCMD [\"python3\", \"-m\", \"app\"]\n",
+    );
 }
 
 #[test]

@@ -117,6 +117,8 @@ pub enum Family {
     Debian,
     Ubuntu,
     Alpine,
+    /// Fedora and Red Hat's UBI: dnf and RPM names.
+    Fedora,
 }
 
 impl Family {
@@ -125,6 +127,7 @@ impl Family {
             Family::Debian => "debian",
             Family::Ubuntu => "ubuntu",
             Family::Alpine => "alpine",
+            Family::Fedora => "fedora",
         }
     }
 }

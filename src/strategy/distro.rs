@@ -1,6 +1,8 @@
 //! Plain distribution images: `debian`, `ubuntu`, `alpine` and the Ubuntu
 //! tags of `nvidia/cuda`, with the language installed by the file itself.
 //!
+//! Fedora and Red Hat UBI images are handled the same way, with dnf.
+//!
 //! ## What it recognises
 //! Package installs of the distribution, `pip install` (system-wide into
 //! /usr/local on Debian and Ubuntu, `--user`, `--prefix`, `--target`, or a
@@ -252,6 +254,15 @@ fn system_pip(
             line,
             "pip installs into Alpine's system Python under /usr; make a virtual environment so the runtime can copy it",
         ));
+    }
+    if distro.family == Family::Fedora {
+        // pip puts pure packages under /usr/local/lib and compiled ones
+        // under /usr/local/lib64; both folders come with the image's
+        // filesystem package and hold nothing else there.
+        for dir in ["/usr/local/lib", "/usr/local/lib64", "/usr/local/bin"] {
+            push_artifact(plan, dir.into(), format!("pip installs here (line {line})"));
+        }
+        return Ok(());
     }
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let version = distro.python3(tag).ok_or_else(|| {

@@ -345,6 +345,7 @@ fn family_name(f: Family) -> &'static str {
         Family::Debian => "Debian",
         Family::Ubuntu => "Ubuntu",
         Family::Alpine => "Alpine",
+        Family::Fedora => "Fedora",
     }
 }
 
@@ -373,7 +374,24 @@ pub fn install_line(
             }
             s
         }
-        _ => {
+        Family::Fedora => {
+            let mut s = String::from("RUN ");
+            if upgrade {
+                s.push_str("dnf upgrade -y");
+                if !names.is_empty() {
+                    s.push_str(" \\\n    && ");
+                }
+            }
+            if !names.is_empty() {
+                s.push_str(&format!(
+                    "dnf install -y --setopt=install_weak_deps=False {}",
+                    names.join(" ")
+                ));
+            }
+            s.push_str(" \\\n    && dnf clean all");
+            s
+        }
+        Family::Debian | Family::Ubuntu => {
             let mut s = String::from("RUN apt-get update");
             if upgrade {
                 s.push_str(" \\\n    && apt-get upgrade -y");
@@ -628,10 +646,10 @@ pub fn add_packages(
             .iter()
             .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
         if input_pins && !packages.is_empty() {
-            let rule = if family == Family::Alpine {
-                "DL3018"
-            } else {
-                "DL3008"
+            let rule = match family {
+                Family::Alpine => "DL3018",
+                Family::Fedora => "DL3041",
+                Family::Debian | Family::Ubuntu => "DL3008",
             };
             line = format!(
                 "# hadolint ignore={rule}
