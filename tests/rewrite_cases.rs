@@ -135,6 +135,10 @@ fn package_json_in_the_build_context() {
 #[test]
 fn native_libraries_from_manifests() {
     case(
+        "python_uwsgi_and_python_magic_get_their_libraries",
+        "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install uwsgi==2.0.26 python-magic django\nCMD [\"uwsgi\", \"--http\", \":8000\", \"--module\", \"site.wsgi\"]\n",
+    );
+    case(
         "python_psycopg2_named_gets_libpq",
         "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install psycopg2==2.9.9 flask\nCMD [\"python\", \"app.py\"]\n",
     );
