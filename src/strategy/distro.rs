@@ -49,8 +49,8 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    Runtime, base_plan, cpp, go::default_output, install_runtime_needs, left_behind, manifests,
-    push_artifact, refuse_runtime_compilers, runs_binary, same_image_has,
+    Runtime, base_plan, cpp, go, install_runtime_needs, left_behind, manifests, push_artifact,
+    refuse_runtime_compilers, runs_binary, same_image_has,
 };
 
 /// Decides the plan for a project built on a plain distribution image.
@@ -76,7 +76,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
     }
     let built = cpp::install_artifacts(facts, &mut plan, distro.busy_usr_local)?;
-    let builds = facts.run_steps.iter().flat_map(|(_, _, s)| s).any(|s| {
+    let builds = facts.runs_step(|s| {
         matches!(
             s,
             Step::Pip(_)
@@ -188,22 +188,8 @@ fn artifacts_of(
                 "node_modules would land in /, which the runtime cannot copy apart",
             ));
         }
-        Step::Go(GoStep::Build {
-            output,
-            packages,
-            chdir,
-            ..
-        }) => {
-            let out = output
-                .clone()
-                .or_else(|| default_output(packages, chdir.as_deref()))
-                .ok_or_else(|| {
-                    Unsure::at(
-                        line,
-                        "go build without -o names the binary after the module in go.mod",
-                    )
-                })?;
-            let out = at(&out, "go build writes")?;
+        Step::Go(build @ GoStep::Build { .. }) => {
+            let out = go::build_output(facts, build, workdir, line)?;
             push_artifact(
                 plan,
                 out.clone(),
@@ -229,15 +215,11 @@ fn venv_on_path(facts: &Facts<'_>, workdir: Option<&str>) -> bool {
         .env_value("PATH")
         .unwrap_or("")
         .replace(['"', '\''], "");
-    facts
-        .run_steps
-        .iter()
-        .flat_map(|(_, _, s)| s)
-        .any(|s| match s {
-            Step::Venv { path: dir } => classify::resolve(dir, workdir)
-                .is_some_and(|abs| path.split(':').any(|p| p == format!("{abs}/bin"))),
-            _ => false,
-        })
+    facts.runs_step(|s| match s {
+        Step::Venv { path: dir } => classify::resolve(dir, workdir)
+            .is_some_and(|abs| path.split(':').any(|p| p == format!("{abs}/bin"))),
+        _ => false,
+    })
 }
 
 /// pip run as root on Debian and Ubuntu writes packages into

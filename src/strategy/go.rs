@@ -54,34 +54,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         let line = facts.line(*node);
         for step in steps {
             match step {
-                Step::Go(GoStep::Build {
-                    output,
-                    packages,
-                    chdir,
-                    ..
-                }) => {
-                    let out = match output {
-                        Some(o) => o.clone(),
-                        None => default_output(packages, chdir.as_deref())
-                            .or_else(|| {
-                                module_output(facts, packages, chdir.as_deref(), workdir.as_deref())
-                            })
-                            .ok_or_else(|| {
-                                Unsure::at(
-                                    line,
-                                    "go build without -o names the binary after the module in go.mod, which is not in the build context",
-                                )
-                            })?,
-                    };
-                    if out.ends_with('/') {
-                        return Err(Unsure::at(
-                            line,
-                            "go build -o into a folder names the binaries after their packages",
-                        ));
-                    }
-                    let out = classify::resolve(&out, workdir.as_deref()).ok_or_else(|| {
-                        Unsure::at(line, "go build writes to a relative path with no WORKDIR")
-                    })?;
+                Step::Go(build @ GoStep::Build { .. }) => {
+                    let out = build_output(facts, build, workdir.as_deref(), line)?;
                     push_artifact(
                         &mut plan,
                         out.clone(),
@@ -183,11 +157,57 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     Ok(plan)
 }
 
+/// The absolute path of the binary a `go build` writes: its `-o`, or the
+/// name go gives it (after the first file, the package folder, or go.mod's
+/// module), in the folder it runs in. The Go strategy and the distro
+/// strategy both place go build's output with it.
+pub(crate) fn build_output(
+    facts: &Facts<'_>,
+    build: &GoStep,
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<String, Unsure> {
+    let GoStep::Build {
+        output,
+        packages,
+        chdir,
+        ..
+    } = build
+    else {
+        return Err(Unsure::at(line, "not a go build"));
+    };
+    let out = match output {
+        Some(o) => o.clone(),
+        None => default_output(packages, chdir.as_deref())
+            .or_else(|| module_output(facts, packages, chdir.as_deref(), workdir))
+            .ok_or_else(|| {
+                Unsure::at(
+                    line,
+                    "go build without -o names the binary after the module in go.mod, which is not in the build context",
+                )
+            })?,
+    };
+    if out.ends_with('/') {
+        return Err(Unsure::at(
+            line,
+            "go build -o into a folder names the binaries after their packages",
+        ));
+    }
+    classify::resolve(&out, workdir)
+        .filter(|o| !o.contains('$'))
+        .ok_or_else(|| {
+            Unsure::at(
+                line,
+                format!("go build writes {out}, which dockopt cannot place"),
+            )
+        })
+}
+
 /// The output of `go build` without `-o`: named after the first file for
 /// `.go` files, or after the folder for one relative package folder, in
 /// the current folder. None when it depends on go.mod or names several
 /// packages (then go build writes nothing).
-pub(crate) fn default_output(packages: &[String], chdir: Option<&str>) -> Option<String> {
+fn default_output(packages: &[String], chdir: Option<&str>) -> Option<String> {
     let dir = chdir
         .map(|d| format!("{}/", d.trim_end_matches('/')))
         .unwrap_or_default();
