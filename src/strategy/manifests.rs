@@ -178,9 +178,9 @@ pub fn package_json(facts: &Facts<'_>) -> Option<serde_json::Value> {
 
 /// npm packages the project depends on, from the context's package.json
 /// (every kind of dependency: dev ones are installed too unless omitted).
-pub fn node_packages(facts: &Facts<'_>) -> Installs {
+pub fn node_packages(package_json: Option<&serde_json::Value>) -> Installs {
     let mut out = Installs::default();
-    match package_json(facts) {
+    match package_json {
         Some(doc) => {
             for kind in ["dependencies", "devDependencies", "optionalDependencies"] {
                 if let Some(deps) = doc.get(kind).and_then(|d| d.as_object()) {
@@ -194,12 +194,8 @@ pub fn node_packages(facts: &Facts<'_>) -> Installs {
 }
 
 /// The command of a package.json script, when the context has it.
-pub fn npm_script(facts: &Facts<'_>, name: &str) -> Option<String> {
-    package_json(facts)?
-        .get("scripts")?
-        .get(name)?
-        .as_str()
-        .map(String::from)
+pub fn npm_script<'a>(package_json: Option<&'a serde_json::Value>, name: &str) -> Option<&'a str> {
+    package_json?.get("scripts")?.get(name)?.as_str()
 }
 
 /// Crates in the context's Cargo.lock (next to `manifest`, or at the top),

@@ -88,6 +88,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
+    // Read once: every command the image runs may look up its script.
+    let package_json = manifests::package_json(facts);
     let uses_pnpm = std::cell::Cell::new(false);
     let used_globals = std::cell::RefCell::new(Vec::<String>::new());
     let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
@@ -105,11 +107,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 )));
             }
             // What the script runs, from package.json in the context.
-            let body = script.and_then(|s| manifests::npm_script(facts, s));
-            if let Some(dev) = body
-                .as_deref()
-                .and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d)))
-            {
+            let body = script.and_then(|s| manifests::npm_script(package_json.as_ref(), s));
+            if let Some(dev) = body.and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d))) {
                 return Err(Unsure::file(format!(
                     "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
                     args.join(" ")
@@ -146,7 +145,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // unreadable package.json is not a reason to stop.
     wanted.extend(manifests::native_libraries(
         runtime.family,
-        &manifests::node_packages(facts).names,
+        &manifests::node_packages(package_json.as_ref()).names,
     ));
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
