@@ -82,6 +82,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String)>, Unsure> {
     let cat = catalog::catalog();
     let mut names: Vec<(String, usize)> = Vec::new();
+    // `./configure && make && make install` are three steps on the same
+    // build files: read each folder's once.
+    let mut read: Vec<&Option<String>> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         for step in steps {
@@ -92,7 +95,9 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
             if matches!(
                 tool.as_str(),
                 "make" | "gmake" | "cmake" | "meson" | "ninja" | "configure"
-            ) {
+            ) && !read.contains(&workdir)
+            {
+                read.push(workdir);
                 let found = manifests::build_file_links(facts, workdir.as_deref()).ok_or_else(|| {
                     Unsure::at(
                         line,
