@@ -86,6 +86,12 @@ impl Facts<'_> {
         self.decisions.iter_mut().find(|d| d.node == i)
     }
 
+    /// Whether `path` is the app's, counting the RUN's WORKDIR (other than
+    /// /) as the app's too: what a RUN writes there is build output.
+    pub fn in_app_or(&self, workdir: Option<&str>, path: &str) -> bool {
+        workdir.is_some_and(|w| w != "/" && under(path, w)) || self.in_app(path)
+    }
+
     /// Whether any RUN has a step that `pred` picks.
     pub fn runs_step(&self, pred: impl Fn(&Step) -> bool) -> bool {
         self.run_steps.iter().flat_map(|(_, _, s)| s).any(pred)
@@ -760,8 +766,7 @@ fn run_role(
                             format!("`{program}` on {p}, a path with a variable"),
                         ));
                     }
-                    let app =
-                        workdir.is_some_and(|w| w != "/" && under(&abs, w)) || facts.in_app(&abs);
+                    let app = facts.in_app_or(workdir, &abs);
                     if abs.starts_with("/etc/apt") {
                         return Err(Unsure::at(line, "changes the package sources"));
                     }
@@ -825,8 +830,7 @@ fn moved_out_of_app(facts: &Facts<'_>, step: &Step, workdir: Option<&str>) -> Op
     if !matches!(program.as_str(), "mv" | "cp") || sources.is_empty() || dest.ends_with('/') {
         return None;
     }
-    let in_app =
-        |abs: &str| workdir.is_some_and(|w| w != "/" && under(abs, w)) || facts.in_app(abs);
+    let in_app = |abs: &str| facts.in_app_or(workdir, abs);
     let all_from_app = sources.iter().all(|p| {
         !p.contains('$') && !p.contains('*') && resolve(p, workdir).is_some_and(|a| in_app(&a))
     });
