@@ -38,7 +38,9 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, base_plan, install_runtime_needs, manifests, push_artifact, runs_binary};
+use super::{
+    Runtime, base_plan, install_runtime_needs, manifests, push_artifact, refuse_digest, runs_binary,
+};
 
 /// Programs only the build image has.
 const TOOLCHAIN: &[&str] = &[
@@ -129,12 +131,7 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
 /// can run.
 fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
-    if facts.image.digest.is_some() {
-        return Err(Unsure::at(
-            line,
-            "the base image is pinned by digest; its runtime image has another digest dockopt cannot know",
-        ));
-    }
+    refuse_digest(facts, "its runtime image")?;
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
     let release = catalog::catalog().gcc_release(version).ok_or_else(|| {

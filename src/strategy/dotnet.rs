@@ -42,7 +42,7 @@ use crate::catalog::Family;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, base_plan, install_runtime_needs, push_artifact};
+use super::{Runtime, base_plan, install_runtime_needs, push_artifact, refuse_digest};
 
 /// dotnet verbs that need the SDK when the image runs them.
 const SDK_VERBS: &[&str] = &[
@@ -156,12 +156,7 @@ fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
 /// `9.0-noble`) and its package family.
 fn runtime_tag(facts: &Facts<'_>) -> Result<(String, Family), Unsure> {
     let line = facts.line(facts.from);
-    if facts.image.digest.is_some() {
-        return Err(Unsure::at(
-            line,
-            "the base image is pinned by digest; the runtime image has another digest dockopt cannot know",
-        ));
-    }
+    refuse_digest(facts, "the runtime image")?;
     let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
     let (version, variant) = tag.split_once('-').unwrap_or((tag.as_str(), ""));
     if version.split('.').count() > 2 || version == "latest" {

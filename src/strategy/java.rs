@@ -39,7 +39,7 @@ use crate::catalog::Family;
 use crate::classify::Facts;
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, base_plan, install_runtime_needs};
+use super::{Runtime, base_plan, install_runtime_needs, refuse_digest};
 
 /// Programs only a JDK or a build tool has.
 const JDK_ONLY: &[&str] = &[
@@ -75,12 +75,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 /// from the tag.
 fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
-    if facts.image.digest.is_some() {
-        return Err(Unsure::at(
-            line,
-            "the base image is pinned by digest; its JRE image has another digest dockopt cannot know",
-        ));
-    }
+    refuse_digest(facts, "its JRE image")?;
     let repo = facts.image.repository.rsplit('/').next().unwrap_or("");
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let unknown = || {

@@ -195,11 +195,14 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
 
 /// A runtime image other than the builder's cannot keep a digest pin: the
 /// other image's digest is not something dockopt can know.
-fn refuse_digest(facts: &Facts<'_>) -> Result<(), Unsure> {
+/// `runtime` names that image in the message ("its slim variant").
+pub fn refuse_digest(facts: &Facts<'_>, runtime: &str) -> Result<(), Unsure> {
     if facts.image.digest.is_some() {
         return Err(Unsure::at(
             facts.line(facts.from),
-            "the base image is pinned by digest; its slim variant has another digest dockopt cannot know",
+            format!(
+                "the base image is pinned by digest; {runtime} has another digest dockopt cannot know"
+            ),
         ));
     }
     Ok(())
@@ -222,7 +225,7 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
             family,
         });
     }
-    refuse_digest(facts)?;
+    refuse_digest(facts, "its slim variant")?;
     let known = variants.iter().all(|v| RELEASES.contains(&v.as_str()));
     if !known {
         return Err(Unsure::at(
@@ -255,7 +258,7 @@ pub fn binary_runtime(
     static_on_bare_alpine: bool,
 ) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
-    refuse_digest(facts)?;
+    refuse_digest(facts, "its slim variant")?;
     let (version, variants) = tag_parts(facts)?;
     let repo = &facts.image.repository;
     if let Some(alpine) = variants.iter().find(|v| v.starts_with("alpine")) {
