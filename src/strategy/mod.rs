@@ -538,13 +538,7 @@ fn script_programs(
             format!("runs {path}; without the build context dockopt cannot see what it calls"),
         ));
     };
-    let rel = path.trim_start_matches("./");
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    let candidates = [
-        context.join(rel.trim_start_matches('/')),
-        context.join(name),
-    ];
-    let Some(text) = candidates.iter().find_map(|p| std::fs::read(p).ok()) else {
+    let Some(text) = manifests::context_bytes(facts, path) else {
         return Err(Unsure::at(
             line,
             format!(
