@@ -47,3 +47,80 @@ fn usage_errors_exit_2() {
             .contains("no/such/Dockerfile: cannot read")
     );
 }
+
+/// A stand-in `docker` for the tests below: the builds numbered in `fails`
+/// (1 is the original's first) fail with buildah's message for an engine
+/// error, the others succeed; images are 1000 bytes and 2 layers; `run`
+/// prints "hello".
+#[cfg(unix)]
+fn verify_with_fake_docker(fails: &[u32]) -> (Option<i32>, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fails: Vec<String> = fails.iter().map(u32::to_string).collect();
+    let script = format!(
+        r#"#!/bin/sh
+count="{dir}/builds"
+case "$1" in
+  info) echo 27.0 ;;
+  build)
+    n=$(cat "$count" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$count"
+    case " {fails} " in *" $n "*)
+      echo "Close_Fd sealing memfd copy: Device or resource busy" >&2; exit 1 ;;
+    esac ;;
+  image) echo "1000 2" ;;
+  run) echo hello ;;
+esac
+"#,
+        dir = dir.path().display(),
+        fails = fails.join(" ")
+    );
+    let docker = dir.path().join("docker");
+    std::fs::write(&docker, script).unwrap();
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockopt"))
+        .args(["verify", "--engine", "docker", "examples/flask/Dockerfile"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_engine_failure_once_is_retried_and_noted() {
+    let (code, stdout) = verify_with_fake_docker(&[1]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "note: the original build failed once and was tried again: \
+             Close_Fd sealing memfd copy: Device or resource busy\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("result: the rewrite behaves the same"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewrite_that_fails_twice_does_not_build() {
+    // Build 1 is the original's; 2 and 3 are the rewrite's two attempts.
+    let (code, stdout) = verify_with_fake_docker(&[2, 3]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("note: the rewritten build failed once and was tried again"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("result: the rewrite does not build, while the original does:"),
+        "{stdout}"
+    );
+}

@@ -18,7 +18,9 @@ use super::{EXIT_ERROR, EXIT_OK};
 /// Behaviour: by default each image's own command runs until it exits or the
 /// timeout, and exit status and output are compared; with --http the port is
 /// polled and the HTTP status and body compared; with --smoke that command
-/// runs in both. Images are removed afterwards unless --keep.
+/// runs in both. Images are removed afterwards unless --keep. A build that
+/// fails is tried once more, with a note, before it counts as failed: engines
+/// fail now and then for reasons of their own.
 ///
 /// Exit status: 0 the rewrite behaves the same (or dockopt leaves the file
 /// alone); 1 it does not, or it fails to build while the original builds;
@@ -140,6 +142,9 @@ fn parse_http(s: &str) -> Result<(u16, String), String> {
 
 fn text(r: &Report) -> String {
     let mut s = format!("{}: built and run with {}\n", r.file, r.engine.program());
+    for note in &r.retried {
+        let _ = writeln!(s, "note: {note}");
+    }
     let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "", "original", "rewritten");
     let Some(new) = &r.rewritten else {

@@ -89,6 +89,9 @@ pub struct Report {
     pub rewritten_behaviour: Option<Behaviour>,
     /// True when the rewrite builds and behaves the same.
     pub same: bool,
+    /// Builds that failed once and were tried again, with the first
+    /// failure's last line: engines fail now and then for their own reasons.
+    pub retried: Vec<String>,
 }
 
 /// What verifying a file came to.
@@ -173,7 +176,15 @@ fn measure(
     tags: &[String; 2],
     options: &Options,
 ) -> Result<Report, VerifyError> {
-    let t = engine.build(original, context, &tags[0])?;
+    let mut retried = Vec::new();
+    let t = build_with_retry(
+        engine,
+        original,
+        context,
+        &tags[0],
+        "original",
+        &mut retried,
+    )?;
     let (size, layers) = engine.size(&tags[0])?;
     let original_image = Image {
         tag: tags[0].clone(),
@@ -193,8 +204,16 @@ fn measure(
         original_behaviour,
         rewritten_behaviour: None,
         same: false,
+        retried,
     };
-    let t = match engine.build(rewritten, context, &tags[1]) {
+    let t = match build_with_retry(
+        engine,
+        rewritten,
+        context,
+        &tags[1],
+        "rewritten",
+        &mut report.retried,
+    ) {
         Ok(t) => t,
         Err(VerifyError::Build(log)) => {
             report.rewrite_build_error = Some(log);
@@ -219,6 +238,36 @@ fn measure(
     report.same = rewritten_behaviour == report.original_behaviour;
     report.rewritten_behaviour = Some(rewritten_behaviour);
     Ok(report)
+}
+
+/// Builds once, and once more when that fails: an engine can fail to start a
+/// step for reasons of its own (buildah's "sealing memfd copy: Device or
+/// resource busy"), and one such failure must not read as a broken rewrite.
+/// A file that really does not build fails both times; the first failure is
+/// noted in `retried` either way.
+fn build_with_retry(
+    engine: Engine,
+    dockerfile: &Path,
+    context: &Path,
+    tag: &str,
+    which: &str,
+    retried: &mut Vec<String>,
+) -> Result<Duration, VerifyError> {
+    match engine.build(dockerfile, context, tag) {
+        Err(VerifyError::Build(log)) => {
+            let last = log
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            retried.push(format!(
+                "the {which} build failed once and was tried again: {}",
+                last.trim()
+            ));
+            engine.build(dockerfile, context, tag)
+        }
+        other => other,
+    }
 }
 
 /// Runs one image the way the options ask and records what it did.
