@@ -348,11 +348,10 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             role,
             reason: reason.to_string(),
         };
-        let is_build = matches!(ins.kind(), Kind::Run | Kind::Copy | Kind::Add);
-        if let Some(u) = user_at.filter(|_| is_build) {
+        if let Some(u) = user_at.filter(|_| ins.kind() == Kind::Run) {
             return Err(Unsure::at(
                 u,
-                "USER comes before build steps; files they make would belong to that user",
+                "USER comes before RUN steps; files they make would belong to that user",
             ));
         }
         let decision = match ins.kind() {

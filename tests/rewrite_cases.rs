@@ -356,6 +356,12 @@ fn node() {
 #[test]
 fn go() {
     case(
+        // COPY makes root-owned files whatever USER says: only RUN after
+        // USER would make files that belong to the user.
+        "go_user_then_copy_only",
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/api .\nRUN useradd -m app\nUSER app\nCOPY config.yaml /etc/api/config.yaml\nCMD [\"api\"]\n",
+    );
+    case(
         "go_build_output",
         "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app/server ./cmd/server\nEXPOSE 8080\nCMD [\"/app/server\"]\n",
     );
