@@ -37,6 +37,10 @@ enum Tok {
     Word(String),
     /// A separator between commands.
     Sep,
+    /// `)`: a separator, and the end of a `case` pattern.
+    Close,
+    /// `;;`: the end of a `case` branch.
+    BranchEnd,
     /// A redirection operator; the next word is its target.
     Redirect,
 }
@@ -46,11 +50,18 @@ pub fn commands(script: &str) -> Vec<Command> {
     let mut out = Vec::new();
     let mut cur = Command::default();
     let mut redirect_next = false;
+    let mut case = CaseState::default();
     for tok in tokens(script) {
         match tok {
-            Tok::Sep => {
-                if !cur.argv.is_empty() || !cur.assignments.is_empty() {
+            Tok::Sep | Tok::BranchEnd | Tok::Close => {
+                if tok == Tok::Close && case.pattern_ends(&mut out, &cur) {
+                    cur = Command::default();
+                } else if !cur.argv.is_empty() || !cur.assignments.is_empty() {
+                    case.command_ends(&cur, out.len());
                     out.push(std::mem::take(&mut cur));
+                }
+                if tok == Tok::BranchEnd {
+                    case.branch_ends(out.len());
                 }
                 redirect_next = false;
             }
@@ -59,7 +70,7 @@ pub fn commands(script: &str) -> Vec<Command> {
                 if redirect_next {
                     cur.redirects.push(w);
                     redirect_next = false;
-                } else if cur.argv.is_empty() && is_assignment(&w) {
+                } else if only_keywords(&cur.argv) && is_assignment(&w) {
                     let (k, v) = w.split_once('=').unwrap_or((&w, ""));
                     cur.assignments.push((k.to_string(), v.to_string()));
                 } else {
@@ -72,6 +83,80 @@ pub fn commands(script: &str) -> Vec<Command> {
         out.push(cur);
     }
     out.into_iter().filter_map(strip_keywords).collect()
+}
+
+/// Where a `case` statement is: its patterns (`a|b)`) name no program, and
+/// the words of a pattern must not be taken for commands.
+#[derive(Default)]
+struct CaseState {
+    /// Open `case` statements, innermost last.
+    depth: usize,
+    /// Where the commands of the pattern being read start in the output,
+    /// while a pattern is expected.
+    pattern_from: Option<usize>,
+}
+
+impl CaseState {
+    /// Notes a finished command, about to be the output's `index`th:
+    /// `case WORD in` opens a statement (with the pattern's first words, when
+    /// `|` follows them on its line), `esac` closes one.
+    fn command_ends(&mut self, cmd: &Command, index: usize) {
+        let words = non_keyword_words(&cmd.argv);
+        match words.first().map(String::as_str) {
+            Some("case") if words.get(2).is_some_and(|w| w == "in") => {
+                self.depth += 1;
+                self.pattern_from = Some(index);
+            }
+            _ if cmd.argv.iter().any(|w| w == "esac") => self.esac(),
+            _ => {}
+        }
+    }
+
+    /// At `)`: when a pattern was expected (or `case WORD in PATTERN)` sits
+    /// on one line), the words since it started are a pattern, not commands.
+    fn pattern_ends(&mut self, out: &mut Vec<Command>, cur: &Command) -> bool {
+        let words = non_keyword_words(&cur.argv);
+        let header =
+            words.first().is_some_and(|w| w == "case") && words.get(2).is_some_and(|w| w == "in");
+        if header {
+            self.depth += 1;
+            self.pattern_from = None;
+            return true;
+        }
+        match self.pattern_from.take() {
+            Some(from) if self.depth > 0 => {
+                out.truncate(from.min(out.len()));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// At `;;`: the next words are a pattern, or `esac`.
+    fn branch_ends(&mut self, out_len: usize) {
+        if self.depth > 0 {
+            self.pattern_from = Some(out_len);
+        }
+    }
+
+    fn esac(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        self.pattern_from = None;
+    }
+}
+
+/// The words after any leading shell keywords.
+fn non_keyword_words(argv: &[String]) -> &[String] {
+    let n = argv
+        .iter()
+        .take_while(|w| KEYWORDS.contains(&w.as_str()))
+        .count();
+    &argv[n..]
+}
+
+/// True when every word so far is a keyword: `then FOO=1 make` assigns.
+fn only_keywords(argv: &[String]) -> bool {
+    non_keyword_words(argv).is_empty()
 }
 
 /// Shell words that open or close a compound command rather than name a
@@ -174,6 +259,11 @@ fn tokens(script: &str) -> Vec<Tok> {
                 if c == '&' && chars.peek() == Some(&'>') {
                     chars.next();
                     toks.push(Tok::Redirect);
+                } else if c == ')' {
+                    toks.push(Tok::Close);
+                } else if c == ';' && chars.peek() == Some(&';') {
+                    chars.next();
+                    toks.push(Tok::BranchEnd);
                 } else {
                     toks.push(Tok::Sep);
                 }
@@ -236,6 +326,35 @@ mod tests {
         assert_eq!(c[0].assignments[0], ("CGO_ENABLED".into(), "0".into()));
         assert_eq!(c[0].argv, ["go", "build", "-o", "/app", "."]);
         assert_eq!(c[0].redirects, ["/dev/null", "1"]);
+    }
+
+    #[test]
+    fn case_patterns_are_not_commands() {
+        let script = "arch=\"$(uname -m)\" && case \"$arch\" in \\\n  amd64|x86_64) url=a; ;; \\\n  \"arm64\") url=b; make ;; \\\n  *) echo no; exit 1 ;; \\\nesac && curl \"$url\"";
+        let programs: Vec<_> = commands(script)
+            .iter()
+            .map(|c| c.program().to_string())
+            .collect();
+        assert_eq!(programs, ["", "", "", "make", "echo", "exit", "curl"]);
+        // The pattern on the header's line, and a newline after `in`.
+        assert_eq!(
+            argvs("case $A in a) gcc x.c ;; esac"),
+            vec![vec!["gcc", "x.c"]]
+        );
+        assert_eq!(
+            argvs("case $A in\n b|c)\n  gcc x.c\n  ;;\nesac\nmake"),
+            vec![vec!["gcc", "x.c"], vec!["make"]]
+        );
+    }
+
+    #[test]
+    fn assignments_after_a_keyword() {
+        let c = commands("if [ -n \"$X\" ]; then LD_PRELOAD=\"/usr/lib/x.so\" make; fi");
+        assert_eq!(c.last().map(|c| c.program()), Some("make"));
+        assert_eq!(
+            c.last().map(|c| c.assignments.clone()),
+            Some(vec![("LD_PRELOAD".into(), "/usr/lib/x.so".into())])
+        );
     }
 
     #[test]
