@@ -101,24 +101,18 @@ impl CaseState {
     /// `case WORD in` opens a statement (with the pattern's first words, when
     /// `|` follows them on its line), `esac` closes one.
     fn command_ends(&mut self, cmd: &Command, index: usize) {
-        let words = non_keyword_words(&cmd.argv);
-        match words.first().map(String::as_str) {
-            Some("case") if words.get(2).is_some_and(|w| w == "in") => {
-                self.depth += 1;
-                self.pattern_from = Some(index);
-            }
-            _ if cmd.argv.iter().any(|w| w == "esac") => self.esac(),
-            _ => {}
+        if is_case_header(&cmd.argv) {
+            self.depth += 1;
+            self.pattern_from = Some(index);
+        } else if cmd.argv.iter().any(|w| w == "esac") {
+            self.esac();
         }
     }
 
     /// At `)`: when a pattern was expected (or `case WORD in PATTERN)` sits
     /// on one line), the words since it started are a pattern, not commands.
     fn pattern_ends(&mut self, out: &mut Vec<Command>, cur: &Command) -> bool {
-        let words = non_keyword_words(&cur.argv);
-        let header =
-            words.first().is_some_and(|w| w == "case") && words.get(2).is_some_and(|w| w == "in");
-        if header {
+        if is_case_header(&cur.argv) {
             self.depth += 1;
             self.pattern_from = None;
             return true;
@@ -143,6 +137,12 @@ impl CaseState {
         self.depth = self.depth.saturating_sub(1);
         self.pattern_from = None;
     }
+}
+
+/// `case WORD in`, maybe followed by the first pattern's words.
+fn is_case_header(argv: &[String]) -> bool {
+    let words = non_keyword_words(argv);
+    words.first().is_some_and(|w| w == "case") && words.get(2).is_some_and(|w| w == "in")
 }
 
 /// The words after any leading shell keywords.
