@@ -601,7 +601,10 @@ fn describe(steps: &[Step]) -> String {
                 args.first().map(String::as_str).unwrap_or("")
             )),
             Step::Node { tool, .. } => push(format!("{tool} install or build")),
-            Step::Corepack => push("enables corepack".into()),
+            Step::Corepack { fetches: false } => push("enables corepack".into()),
+            Step::Corepack { fetches: true } => {
+                push("fetches a package manager with corepack".into())
+            }
             Step::NodeGlobal { packages } => {
                 push(format!("installs {} globally", packages.join(" ")))
             }

@@ -300,6 +300,27 @@ fn node() {
         "FROM node:20\nRUN corepack enable\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN pnpm install --frozen-lockfile\nCOPY . .\nRUN pnpm build\nCMD [\"pnpm\", \"start\"]\n",
     );
     case(
+        // Yarn 4 through corepack: -slim's own yarn is yarn 1, so the
+        // runtime enables corepack and gets the yarn the build fetched.
+        "node_yarn_berry_through_corepack",
+        "FROM node:22-bookworm\nWORKDIR /app\nRUN corepack enable\nCOPY package.json yarn.lock .yarnrc.yml ./\nRUN yarn install --immutable\nCOPY . .\nRUN yarn build\nCMD [\"yarn\", \"node\", \"dist/main.js\"]\n",
+    );
+    case(
+        "node_corepack_home_is_copied",
+        "FROM node:20\nENV COREPACK_HOME=/opt/corepack\nRUN corepack enable && corepack prepare pnpm@9.15.9 --activate\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile && pnpm build\nCMD [\"pnpm\", \"start\"]\n",
+    );
+    case(
+        // Node 16's corepack kept its cache in ~/.node/corepack.
+        "node_old_corepack_cache_folder",
+        "FROM node:16.14\nRUN corepack enable\nWORKDIR /app\nCOPY . .\nRUN pnpm install\nCMD [\"pnpm\", \"start\"]\n",
+    );
+    case(
+        // Nothing ran pnpm in the build: the original fetches it when it
+        // starts, and so does the rewrite.
+        "node_corepack_enabled_but_nothing_fetched",
+        "FROM node:20\nRUN corepack enable\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"pnpm\", \"start\"]\n",
+    );
+    case(
         "node_pnpm_without_corepack",
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"pnpm\", \"start\"]\n",
     );

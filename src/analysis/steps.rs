@@ -50,8 +50,10 @@ pub enum Step {
     PythonTool { tool: String, args: Vec<String> },
     /// npm, yarn or pnpm.
     Node { tool: String, action: NodeAction },
-    /// `corepack enable` or `corepack prepare`.
-    Corepack,
+    /// A corepack command; `fetches` when it downloads a package manager
+    /// into corepack's cache (`prepare`, `install`, `use`, `corepack pnpm`),
+    /// not only makes its shims (`enable`).
+    Corepack { fetches: bool },
     /// `npm install -g` and the like.
     NodeGlobal { packages: Vec<String> },
     /// A go command.
@@ -198,7 +200,12 @@ pub fn step(cmd: &Command) -> Step {
             None => Step::Unknown(program.into()),
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
-        "corepack" => Step::Corepack,
+        "corepack" => Step::Corepack {
+            fetches: !matches!(
+                positional(args).first().map(String::as_str),
+                Some("enable" | "disable") | None
+            ),
+        },
         "sh" | "bash" | "ash" | "dash" => match args {
             [c, script, ..] if c == "-c" || c == "-ec" || c == "-exc" || c == "-xc" => {
                 script_steps(script)

@@ -7,9 +7,11 @@
 //! ## What it emits
 //! The runtime stage is the same tag's `-slim` variant (same Debian release;
 //! Alpine tags keep their image). It copies the app folders, which hold
-//! `node_modules` and the build output. A CMD that runs pnpm gets
-//! `corepack enable` in the runtime; one that runs a globally installed tool
-//! gets the same global install.
+//! `node_modules` and the build output. A CMD that runs pnpm (or yarn, when
+//! the build enabled corepack) gets `corepack enable` in the runtime, and
+//! corepack's cache when the build fetched the package manager into it, so
+//! that the program does not download it when it starts; one that runs a
+//! globally installed tool gets the same global install.
 //!
 //! ## When it leaves the file alone
 //! A CMD that starts a development server (`npm run dev`), or a program that
@@ -30,7 +32,7 @@
 
 use crate::analysis::steps::{NodeAction, Step};
 use crate::classify::Facts;
-use crate::plan::{Plan, Unsure};
+use crate::plan::{Artifact, Plan, Unsure};
 
 use super::{
     add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,
@@ -62,16 +64,25 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts, true)?;
     let mut plan = base_plan(facts, "node", &runtime);
     let mut installs = 0;
+    // Whether the build enabled corepack, and whether it then fetched a
+    // package manager into corepack's cache (running pnpm or yarn through
+    // its shims does).
     let mut corepack = false;
+    let mut fetched = false;
     let mut globals: Vec<(String, usize)> = Vec::new();
     for (node, _, steps) in &facts.run_steps {
         for step in steps {
             match step {
-                Step::Node {
-                    action: NodeAction::Install | NodeAction::Build,
-                    ..
-                } => installs += 1,
-                Step::Corepack => corepack = true,
+                Step::Node { tool, action } => {
+                    if matches!(action, NodeAction::Install | NodeAction::Build) {
+                        installs += 1;
+                    }
+                    fetched |= corepack && matches!(tool.as_str(), "pnpm" | "yarn");
+                }
+                Step::Corepack { fetches } => {
+                    corepack = true;
+                    fetched |= *fetches;
+                }
                 Step::NodeGlobal { packages } => {
                     for p in packages {
                         globals.push((p.clone(), facts.line(*node)));
@@ -91,6 +102,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // Read once: every command the image runs may look up its script.
     let package_json = manifests::package_json(facts);
     let uses_pnpm = std::cell::Cell::new(false);
+    let uses_yarn = std::cell::Cell::new(false);
     let used_globals = std::cell::RefCell::new(Vec::<String>::new());
     let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
@@ -119,8 +131,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             used_globals.borrow_mut().push(g.clone());
             return Ok(true);
         }
-        if program == "pnpm" {
-            uses_pnpm.set(true);
+        match program {
+            "pnpm" => uses_pnpm.set(true),
+            "yarn" => uses_yarn.set(true),
+            _ => {}
         }
         Ok(matches!(
             program,
@@ -128,16 +142,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ))
     };
     let tools = check_runtime_programs(facts, runtime.family, &plan.artifacts, &provided)?;
-    let need_corepack = uses_pnpm.get()
-        && !used_globals
-            .borrow()
-            .iter()
-            .any(|g| package_bin(g) == "pnpm");
-    if need_corepack && !corepack {
+    let global = |tool: &str| used_globals.borrow().iter().any(|g| package_bin(g) == tool);
+    let pnpm = uses_pnpm.get() && !global("pnpm");
+    if pnpm && !corepack {
         return Err(Unsure::file(
             "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
         ));
     }
+    // Without corepack, yarn is the image's own yarn 1, which -slim has too.
+    let need_corepack = corepack && (pnpm || uses_yarn.get() && !global("yarn"));
     let mut need_globals = used_globals.into_inner();
     let mut wanted = tools;
     // Native modules that link a system library (pg-native): rarer in
@@ -152,8 +165,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     if need_corepack {
         plan.runtime_steps.push((
             "RUN corepack enable".into(),
-            "the image runs pnpm through corepack".into(),
+            "the image runs pnpm or yarn through corepack".into(),
         ));
+        if fetched {
+            plan.artifacts.push(Artifact {
+                path: corepack_home(facts)?,
+                chown: None,
+                reason: "the package manager corepack fetched in the build; without it the program would download it when it starts".into(),
+            });
+        }
     }
     if !need_globals.is_empty() {
         need_globals.sort();
@@ -164,6 +184,56 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     Ok(plan)
+}
+
+/// Where corepack keeps the package managers it fetched, worked out the
+/// way corepack does: COREPACK_HOME, else `$XDG_CACHE_HOME/node/corepack`,
+/// else `~/.cache/node/corepack`. Corepack before 0.13 (Node before 18.19
+/// here, to be safe) used `~/.node/corepack`, so those tags are refused.
+fn corepack_home(facts: &Facts<'_>) -> Result<String, Unsure> {
+    let home = match (
+        facts.env_value("COREPACK_HOME"),
+        facts.env_value("XDG_CACHE_HOME"),
+    ) {
+        (Some(h), _) => h.to_string(),
+        (None, Some(x)) => format!("{x}/node/corepack"),
+        (None, None) => {
+            if !corepack_uses_cache_folder(facts.image.tag.as_deref()) {
+                return Err(Unsure::file(format!(
+                    "the build fetches a package manager with the corepack of node:{}, which may keep it in ~/.node/corepack rather than ~/.cache/node/corepack; set COREPACK_HOME to name the folder",
+                    facts.image.tag.as_deref().unwrap_or("latest")
+                )));
+            }
+            let home = facts.env_value("HOME").unwrap_or("/root");
+            format!("{}/.cache/node/corepack", home.trim_end_matches('/'))
+        }
+    };
+    if home.contains('$') || !home.starts_with('/') {
+        return Err(Unsure::file(format!(
+            "corepack keeps its package managers in {home}, a path dockopt cannot resolve"
+        )));
+    }
+    Ok(home)
+}
+
+/// True when the node tag's corepack keeps its cache in ~/.cache: Node 19
+/// and later, and 18.19 and later (a bare `18` is the newest 18); tags
+/// without a version (`lts`, `alpine`) are recent, but for the names of
+/// the old lines.
+fn corepack_uses_cache_folder(tag: Option<&str>) -> bool {
+    let Some(tag) = tag else { return true };
+    let mut numbers = tag
+        .split(['-', '.'])
+        .map_while(|part| part.parse::<u32>().ok());
+    match (numbers.next(), numbers.next()) {
+        (None, _) => !["fermium", "gallium", "erbium", "dubnium"]
+            .iter()
+            .any(|old| tag.starts_with(old)),
+        (Some(major), _) if major >= 19 => true,
+        (Some(18), None) => true,
+        (Some(18), Some(minor)) => minor >= 19,
+        _ => false,
+    }
 }
 
 /// The command a package name installs, approximately: its name without
