@@ -120,6 +120,21 @@ fn stdout_prints_the_whole_file_and_wants_one_input() {
 }
 
 #[test]
+fn explain_shows_what_the_runtime_stage_adds_on_one_line() {
+    // curl for the HEALTHCHECK, installed the lean way under a
+    // `# hadolint ignore` comment that explain leaves out.
+    let file = "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install flask\nHEALTHCHECK CMD curl -f http://localhost:5000/\nCMD [\"python\", \"app.py\"]\n";
+    let out = dockopt(&["explain", "-"], file.as_bytes());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "and adds:\n  RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*  ("
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn explain_gives_every_instruction_a_role_and_a_reason() {
     let out = dockopt(&["explain", "-"], PY.as_bytes());
     assert_eq!(out.status.code(), Some(0));

@@ -154,6 +154,28 @@ fn native_libraries_from_manifests() {
         ],
     );
     case_in(
+        // image_processing brings mini_magick, which runs ImageMagick's
+        // programs: the full ruby image has them, -slim does not.
+        "ruby_mini_magick_needs_imagemagick",
+        "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD [\"ruby\", \"app.rb\"]\n",
+        &[
+            (
+                "Gemfile",
+                "source 'https://rubygems.org'\ngem 'sinatra'\ngem 'image_processing'\n",
+            ),
+            (
+                "Gemfile.lock",
+                "GEM\n  remote: https://rubygems.org/\n  specs:\n    image_processing (1.12.2)\n      mini_magick (>= 4.9.5, < 5)\n    mini_magick (4.12.0)\n    sinatra (4.0.0)\n\nPLATFORMS\n  ruby\n",
+            ),
+        ],
+    );
+    case_in(
+        // psycopg 3 without its binary extra loads libpq with ctypes.
+        "python_psycopg3_loads_libpq",
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+        &[("requirements.txt", "flask==3.0.3\npsycopg==3.2.1\n")],
+    );
+    case_in(
         "ruby_gemfile_lock_pg",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD [\"bundle\", \"exec\", \"puma\"]\n",
         &[

@@ -121,9 +121,19 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
     if !plan.runtime_steps.is_empty() {
         let _ = writeln!(s, "\nand adds:");
         for (line, why) in &plan.runtime_steps {
-            let first = line.lines().next().unwrap_or("");
-            let _ = writeln!(s, "  {first}  ({why})");
+            let _ = writeln!(s, "  {}  ({why})", one_line(line));
         }
     }
     s
+}
+
+/// An instruction on one line, without the `# hadolint ignore` comment
+/// above it and with its continuations joined.
+fn one_line(instruction: &str) -> String {
+    instruction
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| l.trim().trim_end_matches('\\').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
