@@ -176,6 +176,13 @@ fn native_libraries_from_manifests() {
         &[("requirements.txt", "flask==3.0.3\npsycopg==3.2.1\n")],
     );
     case_in(
+        // GitPython fails to import without the git program, which the
+        // full python image has (checked on the slim stand-in).
+        "python_gitpython_needs_git",
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+        &[("requirements.txt", "flask==3.0.3\nGitPython==3.1.43\n")],
+    );
+    case_in(
         "ruby_gemfile_lock_pg",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD [\"bundle\", \"exec\", \"puma\"]\n",
         &[

@@ -330,7 +330,7 @@ pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String
     for n in names {
         for lib in cat.native_libraries(family, n) {
             if !out.iter().any(|(p, _)| p == lib) {
-                out.push((lib.clone(), format!("{n} loads it at runtime")));
+                out.push((lib.clone(), format!("{n} needs it at runtime")));
             }
         }
     }
