@@ -81,13 +81,23 @@ pub fn json(entries: &[Entry]) -> String {
     format!("{doc:#}\n")
 }
 
+/// `1 error`, `2 errors`: a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The whole report as Markdown, for a pull-request description.
 pub fn markdown(entries: &[Entry]) -> String {
     let (rewritten, unchanged, errors, saving) = totals(entries);
     let mut s = String::from("## dockopt: multi-stage Dockerfiles\n\n");
     s.push_str(&format!(
-        "{} files: **{rewritten} rewritten**, {unchanged} left unchanged, {errors} errors. Estimated saving: about {saving} MB of compressed image per build.\n\n",
-        entries.len()
+        "{}: **{rewritten} rewritten**, {unchanged} left unchanged, {}. Estimated saving: about {saving} MB of compressed image per build.\n\n",
+        count(entries.len(), "file"),
+        count(errors, "error")
     ));
     if rewritten > 0 {
         s.push_str("| file | ecosystem | builder | runtime | moved or repeated in the runtime | copied | est. saving |\n|---|---|---|---|---|---|---:|\n");
@@ -166,4 +176,14 @@ fn cell(items: &[String]) -> String {
 /// Keeps a table cell on one line and its pipes literal.
 fn escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(super::count(0, "error"), "0 errors");
+        assert_eq!(super::count(1, "error"), "1 error");
+        assert_eq!(super::count(170, "file"), "170 files");
+    }
 }

@@ -374,8 +374,10 @@ impl Summary {
             "rewritten"
         };
         let mut s = format!(
-            "dockopt: {files} files: {} {verb}, {unchanged} unchanged, {} errors\n",
-            self.changed, self.errors
+            "dockopt: {}: {} {verb}, {unchanged} unchanged, {}\n",
+            dockopt::report::count(files, "file"),
+            self.changed,
+            dockopt::report::count(self.errors, "error")
         );
         let mut reasons: Vec<(&String, &usize)> = self.reasons.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
