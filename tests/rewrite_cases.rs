@@ -349,6 +349,33 @@ fn node() {
         "node_corepack_enabled_but_nothing_fetched",
         "FROM node:20\nRUN corepack enable\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"pnpm\", \"start\"]\n",
     );
+    case_in(
+        // puppeteer's install downloads Chrome into ~/.cache/puppeteer,
+        // which would stay in the builder.
+        "node_puppeteer_downloads_into_home",
+        "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"pdf.js\"]\n",
+        &[(
+            "package.json",
+            "{\"dependencies\": {\"express\": \"4.21.2\", \"puppeteer\": \"^23.0.0\"}}",
+        )],
+    );
+    case_in(
+        "node_puppeteer_download_skipped",
+        "FROM node:20\nENV PUPPETEER_SKIP_DOWNLOAD=true\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"pdf.js\"]\n",
+        &[(
+            "package.json",
+            "{\"dependencies\": {\"puppeteer\": \"^23.0.0\"}}",
+        )],
+    );
+    case_in(
+        // A test tool the program does not run: its download may stay behind.
+        "node_cypress_as_a_dev_dependency",
+        "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+        &[(
+            "package.json",
+            "{\"dependencies\": {\"express\": \"4.21.2\"}, \"devDependencies\": {\"cypress\": \"^13.0.0\"}}",
+        )],
+    );
     case(
         "node_pnpm_without_corepack",
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"pnpm\", \"start\"]\n",

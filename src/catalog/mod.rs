@@ -90,6 +90,17 @@ struct Packages {
     native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_names: BTreeMap<String, String>,
+    install_downloads: BTreeMap<String, InstallDownload>,
+}
+
+/// Where an npm package's install script downloads to, outside the app.
+#[derive(Debug, Deserialize)]
+pub struct InstallDownload {
+    /// The folder, `~` for the home folder.
+    pub folder: String,
+    /// Environment variables that skip the download: `NAME` (any value)
+    /// or `NAME=value`.
+    pub skip: Vec<String>,
 }
 
 /// The whole catalog, read once.
@@ -238,6 +249,12 @@ impl Catalog {
         self.packages
             .compiler_at_runtime
             .contains(&normalize(requirement))
+    }
+
+    /// Where the npm package `name` downloads when it installs, if it
+    /// downloads outside the app folder.
+    pub fn install_download(&self, name: &str) -> Option<&InstallDownload> {
+        self.packages.install_downloads.get(name)
     }
 
     /// The package that provides `program` when a slim image lacks it.

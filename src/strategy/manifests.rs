@@ -188,15 +188,31 @@ pub fn node_packages(package_json: Option<&serde_json::Value>) -> Installs {
     let mut out = Installs::default();
     match package_json {
         Some(doc) => {
-            for kind in ["dependencies", "devDependencies", "optionalDependencies"] {
-                if let Some(deps) = doc.get(kind).and_then(|d| d.as_object()) {
-                    out.names.extend(deps.keys().map(|k| catalog::normalize(k)));
-                }
-            }
+            out.names = dependencies_of(
+                doc,
+                &["dependencies", "devDependencies", "optionalDependencies"],
+            )
         }
         None => out.unread.push("package.json".into()),
     }
     out
+}
+
+/// The packages the program itself depends on (not its devDependencies),
+/// when the context has package.json.
+pub fn node_runtime_packages(package_json: Option<&serde_json::Value>) -> Vec<String> {
+    package_json.map_or_else(Vec::new, |doc| {
+        dependencies_of(doc, &["dependencies", "optionalDependencies"])
+    })
+}
+
+/// The names in the given dependency tables of package.json.
+fn dependencies_of(doc: &serde_json::Value, kinds: &[&str]) -> Vec<String> {
+    kinds
+        .iter()
+        .filter_map(|kind| doc.get(*kind).and_then(|d| d.as_object()))
+        .flat_map(|deps| deps.keys().map(|k| catalog::normalize(k)))
+        .collect()
 }
 
 /// The command of a package.json script, when the context has it.

@@ -156,10 +156,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // Native modules that link a system library (pg-native): rarer in
     // npm than in PyPI, and most bundle or download their library, so an
     // unreadable package.json is not a reason to stop.
+    let node_packages = manifests::node_packages(package_json.as_ref());
     wanted.extend(manifests::native_libraries(
         runtime.family,
-        &manifests::node_packages(package_json.as_ref()).names,
+        &node_packages.names,
     ));
+    refuse_home_downloads(
+        facts,
+        &manifests::node_runtime_packages(package_json.as_ref()),
+    )?;
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if need_corepack {
@@ -184,6 +189,31 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     Ok(plan)
+}
+
+/// Refuses dependencies of the program whose install script downloads into
+/// the home folder (puppeteer's browser), which stays in the builder,
+/// unless the file skips the download. devDependencies are tools of the
+/// build or the tests, which the runtime does not need.
+fn refuse_home_downloads(facts: &Facts<'_>, names: &[String]) -> Result<(), Unsure> {
+    let catalog = crate::catalog::catalog();
+    for name in names {
+        let Some(download) = catalog.install_download(name) else {
+            continue;
+        };
+        let skipped = download.skip.iter().any(|s| match s.split_once('=') {
+            Some((name, value)) => facts.env_value(name) == Some(value),
+            None => facts.env_value(s).is_some(),
+        });
+        if skipped {
+            continue;
+        }
+        return Err(Unsure::file(format!(
+            "{name} downloads into {} when it installs, outside the app folder the runtime stage receives",
+            download.folder
+        )));
+    }
+    Ok(())
 }
 
 /// Where corepack keeps the package managers it fetched, worked out the
