@@ -3,7 +3,7 @@
 # rewrite with buildah, on the local stand-ins for the official images that
 # ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements python-pipenv node c debian go go-install rust)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements python-pipenv python-uv node c debian go go-install rust)
 #
 # Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
 # set up here. Fails (exit 1) when a rewrite behaves differently or does not
@@ -41,10 +41,22 @@ stand_in() {
 }
 stand_in golang.Containerfile golang:1.22 localhost/golang:1.22-bookworm
 stand_in rust.Containerfile rust:1.79 localhost/rust:1.79-bookworm
+# The shared setup tags python:3.12 too: ours is the one with SSL_CERT_FILE,
+# which uv needs to trust this machine's TLS proxy (python-uv).
+if ! buildah inspect --type image --format '{{.OCIv1.Config.Env}}' docker.io/library/python:3.12 \
+    2>/dev/null | grep SSL_CERT_FILE > /dev/null; then
+    echo "e2e: building the python:3.12 stand-in (scripts/e2e/python-certs.Containerfile)"
+    if buildah bud --pull=never -f scripts/e2e/python-certs.Containerfile -t localhost/python:3.12 \
+        scripts/e2e > /tmp/dockopt-e2e-python-certs.log 2>&1; then
+        buildah tag localhost/python:3.12 docker.io/library/python:3.12
+    else
+        echo "e2e: the python:3.12 stand-in did not build (see /tmp/dockopt-e2e-python-certs.log)"
+    fi
+fi
 cargo build --release --quiet || exit 1
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements python-pipenv node c debian go go-install rust)
-declare -A port=([flask]=5000 [python-requirements]=8000 [python-pipenv]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080 [rust]=8080)
+[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements python-pipenv python-uv node c debian go go-install rust)
+declare -A port=([flask]=5000 [python-requirements]=8000 [python-pipenv]=8000 [python-uv]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080 [rust]=8080)
 status=0
 for ex in "${examples[@]}"; do
     echo "== $ex"
