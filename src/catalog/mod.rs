@@ -84,6 +84,7 @@ struct Images {
 struct Packages {
     build_only: Vec<String>,
     compiler_at_runtime: Vec<String>,
+    python_build_tools: Vec<String>,
     dev_without_runtime: Vec<String>,
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     tools: BTreeMap<String, BTreeMap<String, String>>,
@@ -255,6 +256,14 @@ impl Catalog {
     /// downloads outside the app folder.
     pub fn install_download(&self, name: &str) -> Option<&InstallDownload> {
         self.packages.install_downloads.get(name)
+    }
+
+    /// Whether the Python requirement (`uv==0.5.31`) is a packaging tool
+    /// rather than something the program imports.
+    pub fn is_python_build_tool(&self, requirement: &str) -> bool {
+        self.packages
+            .python_build_tools
+            .contains(&normalize(requirement))
     }
 
     /// The package that provides `program` when a slim image lacks it.

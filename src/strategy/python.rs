@@ -51,6 +51,36 @@ use super::{
 /// Where dockopt puts packages that pip would have put in the system.
 const VENV: &str = "/opt/venv";
 
+/// Whether a step installs the program's packages into the environment it
+/// runs in: a pip install of more than packaging tools, `poetry install`
+/// (which, told not to make its own environment, uses the one it runs in),
+/// or `pipenv install --system`. Without one, pip installs only tools that
+/// fill a project environment (`pip install uv` then `uv sync`), and the
+/// runtime needs neither them nor a virtual environment to hold them.
+fn installs_into_current_env(facts: &Facts<'_>) -> bool {
+    let catalog = crate::catalog::catalog();
+    facts
+        .run_steps
+        .iter()
+        .flat_map(|(_, _, steps)| steps)
+        .any(|step| match step {
+            Step::Pip(pip) => {
+                !pip.requirements.is_empty()
+                    || pip.packages.is_empty()
+                    || pip
+                        .packages
+                        .iter()
+                        .any(|p| !catalog.is_python_build_tool(p))
+            }
+            Step::PythonTool { tool, args } => match tool.as_str() {
+                "poetry" => true,
+                "pipenv" => args.iter().any(|a| a == "--system"),
+                _ => false,
+            },
+            _ => false,
+        })
+}
+
 /// Decides the plan for a Python project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts, false)?;
@@ -67,6 +97,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     };
     let mut poetry_in_env = falsy(facts.env_value("POETRY_VIRTUALENVS_CREATE"))
         || truthy(facts.env_value("POETRY_VIRTUALENVS_IN_PROJECT"));
+    let needs_env = installs_into_current_env(facts);
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         for step in steps {
@@ -109,7 +140,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                             "/root/.local".into(),
                             format!("pip --user installs here (line {line})"),
                         );
-                    } else if venvs.is_empty() && insert_venv_before.is_none() {
+                    } else if needs_env && venvs.is_empty() && insert_venv_before.is_none() {
                         insert_venv_before = Some(*node);
                     }
                 }
