@@ -183,6 +183,13 @@ fn native_libraries_from_manifests() {
         &[("requirements.txt", "flask==3.0.3\nGitPython==3.1.43\n")],
     );
     case_in(
+        // WeasyPrint renders with pango, which the full image has through
+        // ImageMagick's librsvg and -slim lacks.
+        "python_weasyprint_needs_pango",
+        "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n",
+        &[("requirements.txt", "flask==3.0.3\ngunicorn==22.0.0\nweasyprint==62.3\n")],
+    );
+    case_in(
         "ruby_gemfile_lock_pg",
         "FROM ruby:3.3\nWORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD [\"bundle\", \"exec\", \"puma\"]\n",
         &[
