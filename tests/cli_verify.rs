@@ -54,6 +54,12 @@ fn usage_errors_exit_2() {
 /// prints "hello".
 #[cfg(unix)]
 fn verify_with_fake_docker(fails: &[u32]) -> (Option<i32>, String) {
+    verify_with_fake_docker_and(fails, &[])
+}
+
+/// The same, with more arguments for `dockopt verify`.
+#[cfg(unix)]
+fn verify_with_fake_docker_and(fails: &[u32], extra: &[&str]) -> (Option<i32>, String) {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let fails: Vec<String> = fails.iter().map(u32::to_string).collect();
@@ -68,7 +74,7 @@ case "$1" in
       echo "Close_Fd sealing memfd copy: Device or resource busy" >&2; exit 1 ;;
     esac ;;
   image) echo "1000 2" ;;
-  run) echo hello ;;
+  run) case " $* " in *" --network none "*) echo hello offline ;; *) echo hello ;; esac ;;
 esac
 "#,
         dir = dir.path().display(),
@@ -83,7 +89,9 @@ esac
         std::env::var("PATH").unwrap_or_default()
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockopt"))
-        .args(["verify", "--engine", "docker", "examples/flask/Dockerfile"])
+        .args(["verify", "--engine", "docker"])
+        .args(extra)
+        .arg("examples/flask/Dockerfile")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("PATH", path)
         .output()
@@ -122,5 +130,48 @@ fn a_rewrite_that_fails_twice_does_not_build() {
     assert!(
         stdout.contains("result: the rewrite does not build, while the original does:"),
         "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn offline_runs_both_images_with_no_network() {
+    let (code, stdout) = verify_with_fake_docker_and(&[], &["--offline"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(
+        stdout.contains("exit 0 \"hello offline\" exit 0 \"hello offline\""),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn offline_needs_an_engine_that_can_cut_the_network() {
+    let out = dockopt(
+        &[
+            "verify",
+            "--engine",
+            "buildah",
+            "--offline",
+            "examples/flask/Dockerfile",
+        ],
+        b"",
+    );
+    // Without buildah here the engine is missing; with it, --offline is refused.
+    assert_eq!(out.status.code(), Some(2));
+    let out = dockopt(
+        &[
+            "verify",
+            "--offline",
+            "--http",
+            "5000",
+            "examples/flask/Dockerfile",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("cannot be used with")
     );
 }

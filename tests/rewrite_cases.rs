@@ -187,7 +187,10 @@ fn native_libraries_from_manifests() {
         // ImageMagick's librsvg and -slim lacks.
         "python_weasyprint_needs_pango",
         "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"gunicorn\", \"app:app\"]\n",
-        &[("requirements.txt", "flask==3.0.3\ngunicorn==22.0.0\nweasyprint==62.3\n")],
+        &[(
+            "requirements.txt",
+            "flask==3.0.3\ngunicorn==22.0.0\nweasyprint==62.3\n",
+        )],
     );
     case_in(
         "ruby_gemfile_lock_pg",

@@ -18,7 +18,9 @@ use super::{EXIT_ERROR, EXIT_OK};
 /// Behaviour: by default each image's own command runs until it exits or the
 /// timeout, and exit status and output are compared; with --http the port is
 /// polled and the HTTP status and body compared; with --smoke that command
-/// runs in both. Images are removed afterwards unless --keep. A build that
+/// runs in both; with --offline both run with no network (docker, podman),
+/// which shows a program that downloads something when it starts. Images
+/// are removed afterwards unless --keep. A build that
 /// fails is tried once more, with a note, before it counts as failed: engines
 /// fail now and then for reasons of their own.
 ///
@@ -27,7 +29,7 @@ use super::{EXIT_ERROR, EXIT_OK};
 /// 2 usage or environment errors (no engine, the original does not build).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  dockopt verify --http 5000/ examples/flask/Dockerfile\n  dockopt verify --smoke 'python -c \"import flask\"' Dockerfile\n  dockopt verify --engine podman --format json Dockerfile"
+    after_help = "Examples:\n  dockopt verify --http 5000/ examples/flask/Dockerfile\n  dockopt verify --smoke 'python -c \"import flask\"' Dockerfile\n  dockopt verify --engine podman --format json Dockerfile\n  dockopt verify --engine podman --offline Dockerfile"
 )]
 pub struct Args {
     /// The Dockerfile.
@@ -54,6 +56,10 @@ pub struct Args {
     /// Keep the images it built.
     #[arg(long)]
     keep: bool,
+    /// Run both images with no network, to show a program that downloads
+    /// something when it starts (docker or podman; not with --http).
+    #[arg(long, conflicts_with = "http")]
+    offline: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -99,6 +105,7 @@ pub fn run(args: &Args) -> u8 {
         smoke,
         timeout: Duration::from_secs(args.timeout),
         keep: args.keep,
+        offline: args.offline,
     };
     let name = args.path.display().to_string();
     match verify::verify(&args.path, &options) {
@@ -215,7 +222,9 @@ fn text(r: &Report) -> String {
     s
 }
 
+/// The first line with something on it, cut to fit the table: what a
+/// reader recognises the answer by (the comparison uses all of it).
 fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("");
-    line.chars().take(40).collect()
+    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    line.trim().chars().take(40).collect()
 }

@@ -121,13 +121,15 @@ impl Engine {
     }
 
     /// Starts the image's own command (entrypoint and CMD), or `command`
-    /// instead of both, with `env` set.
+    /// instead of both, with `env` set; `offline` gives it no network
+    /// (docker and podman).
     pub fn start(
         self,
         tag: &str,
         command: Option<&[String]>,
         env: &[(String, String)],
         port: Option<u16>,
+        offline: bool,
     ) -> Result<Running, VerifyError> {
         let mut cmd;
         let mut container = None;
@@ -158,6 +160,9 @@ impl Engine {
             _ => {
                 cmd = Command::new(self.program());
                 cmd.args(["run", "--rm", "--init"]);
+                if offline {
+                    cmd.args(["--network", "none"]);
+                }
                 for (k, v) in env {
                     cmd.arg("-e").arg(format!("{k}={v}"));
                 }

@@ -31,6 +31,9 @@ pub struct Options {
     pub timeout: Duration,
     /// Keep the images afterwards.
     pub keep: bool,
+    /// Run both images with no network, so that a program that fetches
+    /// something when it starts shows it (docker and podman only).
+    pub offline: bool,
 }
 
 /// Why a verification could not be made.
@@ -137,6 +140,11 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
         Some(e) => return Err(VerifyError::EngineMissing(e.program())),
         None => Engine::detect().ok_or(VerifyError::NoEngine)?,
     };
+    if options.offline && engine == Engine::Buildah {
+        return Err(VerifyError::Engine(
+            "--offline needs docker or podman: buildah runs images on the host's network".into(),
+        ));
+    }
     let mut rewritten_file = tempfile::Builder::new()
         .prefix("Dockerfile.dockopt-")
         .tempfile()
@@ -274,13 +282,13 @@ fn build_with_retry(
 fn behaviour(engine: Engine, tag: &str, options: &Options) -> Result<Behaviour, VerifyError> {
     if let Some((port, path)) = &options.http {
         let env = [("PORT".to_string(), port.to_string())];
-        let mut running = engine.start(tag, None, &env, Some(*port))?;
+        let mut running = engine.start(tag, None, &env, Some(*port), false)?;
         let answer = http_get(*port, path, options.timeout);
         running.stop();
         let (status, body) = answer.unwrap_or((None, String::new()));
         return Ok(Behaviour::Http { status, body });
     }
-    let running = engine.start(tag, options.smoke.as_deref(), &[], None)?;
+    let running = engine.start(tag, options.smoke.as_deref(), &[], None, options.offline)?;
     let Finished { exit, stdout } = running.finish(options.timeout);
     Ok(Behaviour::Command { exit, stdout })
 }
