@@ -387,6 +387,16 @@ fn node() {
         )],
     );
     case(
+        // npx runs a package's program in the app folder, like an npm script.
+        "node_npx_prisma_generate",
+        "FROM node:20\nWORKDIR /app\nCOPY package*.json prisma ./\nRUN npm ci && npx prisma generate\nCOPY . .\nRUN npm run build\nCMD [\"node\", \"dist/main.js\"]\n",
+    );
+    case(
+        // Browsers land in ~/.cache/ms-playwright, outside the app.
+        "node_npx_playwright_install",
+        "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npx -y playwright@1.47 install --with-deps chromium\nCMD [\"node\", \"scrape.js\"]\n",
+    );
+    case(
         "node_pnpm_without_corepack",
         "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"pnpm\", \"start\"]\n",
     );

@@ -200,6 +200,7 @@ pub fn step(cmd: &Command) -> Step {
             None => Step::Unknown(program.into()),
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
+        "npx" => npx(args),
         "corepack" => Step::Corepack {
             fetches: !matches!(
                 positional(args).first().map(String::as_str),
@@ -508,6 +509,48 @@ fn node(tool: &str, args: &[String]) -> Step {
     Step::Node {
         tool: tool.to_string(),
         action,
+    }
+}
+
+/// Programs that `npx NAME install` makes download browsers into the home
+/// folder, outside the app folder a runtime stage receives.
+const NPX_HOME_DOWNLOADS: &[&str] = &["playwright", "puppeteer", "cypress"];
+
+/// `npx TOOL ...`: a package's program run in the app folder, like an npm
+/// script (`npx prisma generate`, `npx tsc`); `npx playwright install` and
+/// the like download into the home folder and are not followed.
+fn npx(args: &[String]) -> Step {
+    // Options before the program; `-p PKG` names the package to fetch.
+    let mut rest = args.iter().map(String::as_str);
+    let mut program = None;
+    while let Some(a) = rest.next() {
+        match a {
+            "-p" | "--package" | "-c" | "--call" => {
+                rest.next();
+            }
+            _ if a.starts_with('-') => {}
+            _ => {
+                program = Some(a);
+                break;
+            }
+        }
+    }
+    let Some(program) = program else {
+        return Step::Unknown("npx".into());
+    };
+    // `playwright@1.47` and `@playwright/test` are both playwright.
+    let name = program
+        .trim_start_matches('@')
+        .split(['/', '@'])
+        .next()
+        .unwrap_or(program);
+    let installs = rest.any(|a| a == "install" || a == "browsers");
+    if installs && NPX_HOME_DOWNLOADS.contains(&name) {
+        return Step::Unknown(format!("npx {program} install"));
+    }
+    Step::Node {
+        tool: "npx".into(),
+        action: NodeAction::Script(program.to_string()),
     }
 }
 
@@ -883,6 +926,25 @@ mod tests {
 
     fn steps(s: &str) -> Vec<Step> {
         commands(s).iter().map(step).collect()
+    }
+
+    #[test]
+    fn npx_runs_a_program_in_the_app_unless_it_fetches_browsers() {
+        let script = |s: &str| Step::Node {
+            tool: "npx".into(),
+            action: NodeAction::Script(s.into()),
+        };
+        assert_eq!(steps("npx prisma generate"), [script("prisma")]);
+        assert_eq!(steps("npx -p typescript tsc -p ."), [script("tsc")]);
+        assert_eq!(
+            steps("npx @playwright/test install chromium"),
+            [Step::Unknown("npx @playwright/test install".into())]
+        );
+        assert_eq!(
+            steps("npx puppeteer browsers install chrome"),
+            [Step::Unknown("npx puppeteer install".into())]
+        );
+        assert_eq!(steps("npx -y"), [Step::Unknown("npx".into())]);
     }
 
     #[test]
