@@ -602,6 +602,7 @@ fn describe(steps: &[Step]) -> String {
             )),
             Step::Node { tool, .. } => push(format!("{tool} install or build")),
             Step::Corepack { fetches: false } => push("enables corepack".into()),
+            Step::Django { .. } => push("collects Django's static files".into()),
             Step::Corepack { fetches: true } => {
                 push("fetches a package manager with corepack".into())
             }

@@ -33,6 +33,12 @@ fn case_in(name: &str, src: &str, files: &[(&str, &str)]) {
     });
 }
 
+/// A Django project that gathers its static files at build time.
+const DJANGO: &str = "FROM python:3.12\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nRUN python manage.py collectstatic --noinput\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n";
+
+/// Django's manage.py, naming its settings module.
+const DJANGO_MANAGE: &str = "import os\nimport sys\n\ndef main():\n    os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n";
+
 /// Manifests of a project whose packages are pure Python or Ruby, for
 /// cases about something else than what the packages link.
 const MANIFESTS: &[(&str, &str)] = &[
@@ -191,6 +197,48 @@ fn native_libraries_from_manifests() {
             "requirements.txt",
             "flask==3.0.3\ngunicorn==22.0.0\nweasyprint==62.3\n",
         )],
+    );
+    case_in(
+        // STATIC_ROOT below BASE_DIR travels with the app.
+        "python_django_collectstatic_in_project",
+        DJANGO,
+        &[
+            ("requirements.txt", "Django==5.0.6\ngunicorn==22.0.0\n"),
+            ("manage.py", DJANGO_MANAGE),
+            (
+                "mysite/settings.py",
+                "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_ROOT = BASE_DIR / \"staticfiles\"\n",
+            ),
+        ],
+    );
+    case_in(
+        // Split settings: STATIC_ROOT in the module production.py star-imports.
+        "python_django_collectstatic_outside_the_app",
+        "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=mysite.settings.production\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nRUN python manage.py collectstatic --noinput\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n",
+        &[
+            ("requirements.txt", "Django==5.0.6\ngunicorn==22.0.0\n"),
+            ("manage.py", DJANGO_MANAGE),
+            ("mysite/settings/__init__.py", ""),
+            ("mysite/settings/base.py", "STATIC_URL = \"static/\"\nSTATIC_ROOT = \"/var/www/static/\"  # served by nginx\n"),
+            ("mysite/settings/production.py", "from .base import *\nDEBUG = False\n"),
+        ],
+    );
+    case_in(
+        "python_django_static_root_from_the_environment",
+        DJANGO,
+        &[
+            ("requirements.txt", "Django==5.0.6\ngunicorn==22.0.0\n"),
+            ("manage.py", DJANGO_MANAGE),
+            (
+                "mysite/settings.py",
+                "import os\nSTATIC_ROOT = os.environ[\"STATIC_ROOT\"]\n",
+            ),
+        ],
+    );
+    case(
+        // Without the context dockopt cannot see where the files go.
+        "python_django_collectstatic_without_context",
+        "FROM python:3.12\nWORKDIR /app\nRUN pip install --no-cache-dir Django==5.0.6 gunicorn==22.0.0\nCOPY . .\nRUN python manage.py collectstatic --noinput\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n",
     );
     case_in(
         "ruby_gemfile_lock_pg",

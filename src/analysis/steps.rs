@@ -54,6 +54,9 @@ pub enum Step {
     /// into corepack's cache (`prepare`, `install`, `use`, `corepack pnpm`),
     /// not only makes its shims (`enable`).
     Corepack { fetches: bool },
+    /// `python manage.py collectstatic`: Django gathers static files into
+    /// its STATIC_ROOT; `script` is manage.py as written.
+    Django { script: String },
     /// `npm install -g` and the like.
     NodeGlobal { packages: Vec<String> },
     /// A go command.
@@ -201,6 +204,9 @@ pub fn step(cmd: &Command) -> Step {
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
         "npx" => npx(args),
+        "manage.py" if args.first().is_some_and(|a| a == "collectstatic") => Step::Django {
+            script: cmd.argv.first().cloned().unwrap_or_default(),
+        },
         "corepack" => Step::Corepack {
             fetches: !matches!(
                 positional(args).first().map(String::as_str),
@@ -275,6 +281,11 @@ pub fn step(cmd: &Command) -> Step {
         "" => Step::Harmless,
         _ => Step::Unknown(program.into()),
     }
+}
+
+/// Django's manage.py, by path.
+fn is_manage_py(path: &str) -> bool {
+    path == "manage.py" || path.ends_with("/manage.py")
 }
 
 /// `python`, `python3`, `python3.12`: a Python interpreter by name.
@@ -385,6 +396,11 @@ fn python(args: &[String]) -> Step {
             other => Step::Unknown(format!("python -m {other}")),
         },
         [v] if v == "--version" || v == "-V" => Step::Harmless,
+        [script, command, ..] if is_manage_py(script) && command == "collectstatic" => {
+            Step::Django {
+                script: script.clone(),
+            }
+        }
         _ => Step::Unknown("python".into()),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod cpp;
 pub mod distro;
+pub mod django;
 pub mod dotnet;
 pub mod go;
 pub mod java;
@@ -57,16 +58,20 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
 /// Decides a plan for a parsed single-stage file.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let from_line = facts.line(facts.from);
-    if let Some(d) = catalog::catalog().distro(&facts.image) {
-        return distro::plan(facts, d);
-    }
-    let mut plan = by_ecosystem(facts, from_line)?;
-    if plan.strategy != "c" {
-        // Language images keep their own runtime in /usr/local, so only an
-        // install to a prefix of its own can be copied.
-        cpp::install_artifacts(facts, &mut plan, true)?;
-    }
-    check_owners(facts, &plan)?;
+    let mut plan = match catalog::catalog().distro(&facts.image) {
+        Some(d) => distro::plan(facts, d)?,
+        None => {
+            let mut plan = by_ecosystem(facts, from_line)?;
+            if plan.strategy != "c" {
+                // Language images keep their own runtime in /usr/local, so
+                // only an install to a prefix of its own can be copied.
+                cpp::install_artifacts(facts, &mut plan, true)?;
+            }
+            check_owners(facts, &plan)?;
+            plan
+        }
+    };
+    django::static_files(facts, &mut plan)?;
     Ok(plan)
 }
 
