@@ -219,8 +219,14 @@ fn native_libraries_from_manifests() {
             ("requirements.txt", "Django==5.0.6\ngunicorn==22.0.0\n"),
             ("manage.py", DJANGO_MANAGE),
             ("mysite/settings/__init__.py", ""),
-            ("mysite/settings/base.py", "STATIC_URL = \"static/\"\nSTATIC_ROOT = \"/var/www/static/\"  # served by nginx\n"),
-            ("mysite/settings/production.py", "from .base import *\nDEBUG = False\n"),
+            (
+                "mysite/settings/base.py",
+                "STATIC_URL = \"static/\"\nSTATIC_ROOT = \"/var/www/static/\"  # served by nginx\n",
+            ),
+            (
+                "mysite/settings/production.py",
+                "from .base import *\nDEBUG = False\n",
+            ),
         ],
     );
     case_in(
@@ -232,6 +238,19 @@ fn native_libraries_from_manifests() {
             (
                 "mysite/settings.py",
                 "import os\nSTATIC_ROOT = os.environ[\"STATIC_ROOT\"]\n",
+            ),
+        ],
+    );
+    case_in(
+        // Which branch sets it is not known when the file is read.
+        "python_django_static_root_in_a_block",
+        DJANGO,
+        &[
+            ("requirements.txt", "Django==5.0.6\ngunicorn==22.0.0\n"),
+            ("manage.py", DJANGO_MANAGE),
+            (
+                "mysite/settings.py",
+                "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_ROOT = BASE_DIR / \"staticfiles\"\nif not DEBUG:\n    STATIC_ROOT = \"/srv/static\"\n",
             ),
         ],
     );

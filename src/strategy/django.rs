@@ -90,9 +90,12 @@ fn settings_module(manage: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-/// The last `STATIC_ROOT = ...` in the module at `base` (`x/settings.py` or
-/// `x/settings/__init__.py`), or in a module it star-imports from the same
-/// package (`from .base import *`), the way split settings are written.
+/// The value STATIC_ROOT ends with in the module at `base` (`x/settings.py`
+/// or `x/settings/__init__.py`), reading its top-level lines in order: an
+/// assignment, or a star import from the same package (`from .base
+/// import *`, the way split settings are written) that assigns it. One
+/// assigned inside a block (`if DEBUG:`) is reported as such, since which
+/// branch runs is not known.
 fn assignment_in(facts: &Facts<'_>, base: &str, seen: &mut Vec<String>) -> Option<String> {
     if seen.iter().any(|s| s == base) || seen.len() > 8 {
         return None;
@@ -105,20 +108,29 @@ fn assignment_in(facts: &Facts<'_>, base: &str, seen: &mut Vec<String>) -> Optio
             base.to_string(),
         ),
     };
-    let own = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("STATIC_ROOT"))
-        .filter_map(|rest| rest.trim_start().strip_prefix('='))
-        .map(|v| v.split('#').next().unwrap_or("").trim().to_string())
-        .next_back();
-    if own.is_some() {
-        return own;
+    let mut value = None;
+    for line in text.lines() {
+        let code = line.split('#').next().unwrap_or("");
+        let trimmed = code.trim_start();
+        if let Some(v) = trimmed
+            .strip_prefix("STATIC_ROOT")
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+        {
+            value = Some(if trimmed.len() == code.len() {
+                v.trim().to_string()
+            } else {
+                "(set inside a block)".to_string()
+            });
+        } else if let Some(v) = code
+            .strip_prefix("from .")
+            .and_then(|l| l.trim_end().strip_suffix(" import *"))
+            .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_alphanumeric() || c == '_'))
+            .and_then(|module| assignment_in(facts, &format!("{package}/{module}"), seen))
+        {
+            value = Some(v);
+        }
     }
-    text.lines()
-        .filter_map(|l| l.strip_prefix("from ."))
-        .filter_map(|l| l.strip_suffix(" import *"))
-        .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        .find_map(|m| assignment_in(facts, &format!("{package}/{m}"), seen))
+    value
 }
 
 /// Reads a STATIC_ROOT value: built from BASE_DIR (inside the project), or
