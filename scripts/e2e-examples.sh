@@ -3,7 +3,7 @@
 # rewrite with buildah, on the local stand-ins for the official images that
 # ../shared/e2e sets up, runs both, and compares their HTTP answers.
 #
-#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements python-pipenv python-uv node c debian go go-install rust)
+#   scripts/e2e-examples.sh [EXAMPLE...]   (default: flask python-requirements python-pipenv python-uv django node c debian go go-install rust)
 #
 # Skipped (exit 0, with a message) when ../shared/e2e is absent or cannot be
 # set up here. Fails (exit 1) when a rewrite behaves differently or does not
@@ -55,8 +55,8 @@ if ! buildah inspect --type image --format '{{.OCIv1.Config.Env}}' docker.io/lib
 fi
 cargo build --release --quiet || exit 1
 examples=("$@")
-[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements python-pipenv python-uv node c debian go go-install rust)
-declare -A port=([flask]=5000 [python-requirements]=8000 [python-pipenv]=8000 [python-uv]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080 [rust]=8080)
+[ ${#examples[@]} -gt 0 ] || examples=(flask python-requirements python-pipenv python-uv django node c debian go go-install rust)
+declare -A port=([flask]=5000 [python-requirements]=8000 [python-pipenv]=8000 [python-uv]=8000 [django]=8000 [node]=3000 [go]=8080 [c]=8080 [debian]=8000 [go-install]=8080 [rust]=8080)
 status=0
 for ex in "${examples[@]}"; do
     echo "== $ex"
