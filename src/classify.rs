@@ -22,6 +22,8 @@ pub struct Installed {
     pub replayed: bool,
     /// Installed with a command whose version pins hadolint checks.
     pub pin_linted: bool,
+    /// Installed with its Recommends (apt without --no-install-recommends).
+    pub recommends: bool,
 }
 
 /// What a single-stage Dockerfile holds, as the strategies need it.
@@ -66,8 +68,19 @@ pub struct Facts<'a> {
     /// Folders of the build context and where COPY put them in the image
     /// (image folder, context folder; "" is the context's root).
     pub context_copies: Vec<(String, String)>,
+    /// Single files of the build context and where COPY put them (image
+    /// path, context path).
+    pub context_files: Vec<(String, String)>,
+    /// The context paths that COPY and ADD take (sources as written).
+    pub copied_sources: Vec<String>,
     /// The build context, when known: scripts that CMD runs are read there.
     pub context: Option<std::path::PathBuf>,
+    /// The ARGs declared before FROM, with their defaults.
+    pub global_args: Vec<(String, String)>,
+    /// Repeated RUNs that use the app's files (node indices).
+    pub replay_after: Vec<usize>,
+    /// The app's source files and what they use, read when first needed.
+    pub app_code: std::cell::OnceCell<crate::strategy::needs::AppCode>,
 }
 
 impl Facts<'_> {
@@ -105,15 +118,58 @@ impl Facts<'_> {
     /// The text of the context file that a COPY put at `image_path`, when
     /// the context is known and the file was copied with its folder.
     pub fn context_file_at(&self, image_path: &str) -> Option<String> {
+        std::fs::read_to_string(self.context_path_of(image_path)?).ok()
+    }
+
+    /// Where in the build context the file at `image_path` came from: the
+    /// last COPY that put a file or folder there.
+    pub fn context_path_of(&self, image_path: &str) -> Option<std::path::PathBuf> {
         let context = self.context.as_ref()?;
-        self.context_copies.iter().rev().find_map(|(at, src)| {
-            let rest = image_path.strip_prefix(at.as_str())?;
-            if !rest.is_empty() && !rest.starts_with('/') {
-                return None;
-            }
-            let rel = format!("{src}/{}", rest.trim_start_matches('/'));
-            std::fs::read_to_string(context.join(rel.trim_start_matches('/'))).ok()
+        let file = self
+            .context_files
+            .iter()
+            .rev()
+            .find(|(at, _)| at == image_path)
+            .map(|(_, src)| context.join(src.trim_start_matches('/')));
+        file.or_else(|| {
+            self.context_copies.iter().rev().find_map(|(at, src)| {
+                let rest = image_path.strip_prefix(at.as_str())?;
+                if !rest.is_empty() && !rest.starts_with('/') && at != "/" {
+                    return None;
+                }
+                let rel = format!("{src}/{}", rest.trim_start_matches('/'));
+                let p = context.join(rel.trim_start_matches('/'));
+                p.exists().then_some(p)
+            })
         })
+    }
+
+    /// The home folder of the user that RUN steps run as: HOME when the
+    /// file sets it, else root's.
+    pub fn home(&self) -> String {
+        self.env_value("HOME")
+            .filter(|h| h.starts_with('/') && !h.contains('$'))
+            .unwrap_or("/root")
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// A path as a RUN sees it: `~` and `$HOME` are the home folder, and
+    /// the variables the file set are expanded.
+    pub fn expand_path(&self, path: &str) -> String {
+        let home = self.home();
+        let path = if path == "~" {
+            home.clone()
+        } else if let Some(rest) = path.strip_prefix("~/") {
+            format!("{home}/{rest}")
+        } else {
+            path.to_string()
+        };
+        let mut vars = self.env.clone();
+        if self.env_value("HOME").is_none() {
+            vars.push(("HOME".into(), home));
+        }
+        expand(&path, &vars)
     }
 
     /// The value of ENV `name` as written, if the file sets it.
@@ -193,11 +249,15 @@ fn normalize(path: &str) -> String {
 
 /// Paths whose contents are scratch space: writing there builds nothing the
 /// runtime needs.
+/// (A cache in the home folder is not: a program may read a model or a
+/// download seeded there.)
 const SCRATCH: &[&str] = &[
     "/tmp",
     "/var/tmp",
-    "/root/.cache",
-    "/var/cache",
+    "/var/cache/apt",
+    "/var/cache/apk",
+    "/var/cache/yum",
+    "/var/cache/dnf",
     "/var/lib/apt/lists",
 ];
 
@@ -285,8 +345,27 @@ pub fn facts_with<'a>(
         env: Vec::new(),
         made_in_runtime: Vec::new(),
         context_copies: Vec::new(),
+        context_files: Vec::new(),
+        copied_sources: Vec::new(),
         context: None,
+        app_code: std::cell::OnceCell::new(),
+        replay_after: Vec::new(),
+        global_args: Vec::new(),
     };
+    for (i, ins) in df.instructions() {
+        if i >= from {
+            break;
+        }
+        if ins.kind() == Kind::Arg {
+            for a in ins.args() {
+                if let Some((k, v)) = a.split_once('=') {
+                    facts
+                        .global_args
+                        .push((k.to_string(), v.trim_matches('"').to_string()));
+                }
+            }
+        }
+    }
     facts.context = context.map(std::path::Path::to_path_buf);
     if let Some(eco) = crate::catalog::catalog().ecosystem(&facts.image.repository) {
         facts
@@ -369,9 +448,17 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
                 decide(Role::Build, "placed by a `# dockopt:` comment")
             }
             Kind::Run => {
-                let steps = run_steps(ins);
+                let steps = expand_scripts(facts, run_steps(ins), workdir.as_deref(), line, 0)?;
                 let role = run_role(facts, &steps, workdir.as_deref(), line)?;
-                record_owners(facts, &steps, workdir.as_deref(), line)?;
+                if role == Role::Both {
+                    // Repeated, the RUN sets its owners again itself, after
+                    // the app is copied if it uses the app's files.
+                    if uses_app_files(facts, &steps, workdir.as_deref()) {
+                        facts.replay_after.push(i);
+                    }
+                } else {
+                    record_owners(facts, &steps, workdir.as_deref(), line)?;
+                }
                 let what = describe(&steps);
                 for s in &steps {
                     track_packages(facts, &mut virtual_groups, s, line);
@@ -595,7 +682,7 @@ fn describe(steps: &[Step]) -> String {
             Step::PackageRemove { packages, .. } => push(format!("removes {}", packages.join(" "))),
             Step::Cleanup => push("clears caches".into()),
             Step::Pip(_) => push("pip install".into()),
-            Step::Venv { path } => push(format!("makes the virtual environment {path}")),
+            Step::Venv { path, .. } => push(format!("makes the virtual environment {path}")),
             Step::PythonTool { tool, args } => push(format!(
                 "{tool} {}",
                 args.first().map(String::as_str).unwrap_or("")
@@ -627,7 +714,17 @@ fn describe(steps: &[Step]) -> String {
             Step::User => push("creates a user".into()),
             Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
             Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),
-            Step::Harmless | Step::Unknown(_) => {}
+            Step::Code {
+                interpreter,
+                script,
+                inline,
+            } => push(match (script, inline) {
+                (Some(s), _) => format!("{interpreter} {s}"),
+                (None, Some(_)) => format!("{interpreter} code given inline"),
+                _ => interpreter.clone(),
+            }),
+            Step::ShellScript { path } => push(format!("runs {path}")),
+            Step::Harmless | Step::Unknown(_) | Step::Computed { .. } => {}
         }
     }
     if parts.is_empty() {
@@ -640,15 +737,9 @@ fn describe(steps: &[Step]) -> String {
 /// The commands a RUN executes: its shell script, its heredoc scripts, or
 /// its exec-form argument list.
 pub fn run_steps(ins: &Instruction) -> Vec<Step> {
-    fn flatten(step: Step, out: &mut Vec<Step>) {
-        match step {
-            Step::Script(inner) => inner.into_iter().for_each(|s| flatten(s, out)),
-            s => out.push(s),
-        }
-    }
     let mut out = Vec::new();
     for c in commands_of(ins) {
-        flatten(steps::step(&c), &mut out);
+        flatten_into(steps::step(&c), &mut out);
     }
     out
 }
@@ -747,6 +838,35 @@ fn run_role(
                     format!("RUN calls `{prog}`, which dockopt does not know"),
                 ));
             }
+            Step::Computed { program } => {
+                return Err(Unsure::at(
+                    line,
+                    format!(
+                        "`{program}` takes what it installs or writes from a command substitution, known only when the build runs"
+                    ),
+                ));
+            }
+            Step::ShellScript { path } => {
+                return Err(Unsure::at(
+                    line,
+                    format!("RUN runs the script {path}, which is not in the build context"),
+                ));
+            }
+            Step::Code {
+                interpreter,
+                script,
+                inline,
+            } => {
+                crate::facts::buildtime::check_code(
+                    facts,
+                    interpreter,
+                    script.as_deref(),
+                    inline.as_deref(),
+                    workdir,
+                    line,
+                )?;
+                build_work = true;
+            }
             // Built into PHP's own folders: the runtime repeats the RUN.
             Step::User | Step::PhpExtension => system_change = true,
             Step::Files { program, paths }
@@ -756,7 +876,7 @@ fn run_role(
                 ..
             } => {
                 for p in paths {
-                    let p = &expand(p, &facts.env);
+                    let p = &facts.expand_path(p);
                     let Some(abs) = resolve(p, workdir) else {
                         return Err(Unsure::at(
                             line,
@@ -807,6 +927,17 @@ fn run_role(
         (true, false) => Ok(Role::Both),
         _ => Ok(Role::Build),
     }
+}
+
+/// Whether a RUN's file commands name a path of the app (a file COPY put
+/// there, or below the RUN's working folder when it is the app's).
+fn uses_app_files(facts: &Facts<'_>, steps: &[Step], workdir: Option<&str>) -> bool {
+    steps.iter().any(|s| match s {
+        Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
+            resolve(&facts.expand_path(p), workdir).is_some_and(|a| facts.in_app_or(workdir, &a))
+        }),
+        _ => false,
+    })
 }
 
 /// The absolute paths a RUN's file commands name, which a repeated RUN
@@ -923,7 +1054,7 @@ fn record_owners(
             continue;
         };
         for p in paths {
-            let Some(abs) = resolve(&expand(p, &facts.env), workdir) else {
+            let Some(abs) = resolve(&facts.expand_path(p), workdir) else {
                 continue;
             };
             let Some(artifact) = facts.app_paths.iter_mut().find(|a| under(&abs, &a.path)) else {
@@ -1020,14 +1151,30 @@ fn copy_destination(
     } else {
         paths.push(abs.clone());
     }
-    // Where folders of the context land, to find their files again: COPY
-    // puts a folder's contents at the destination.
+    // Where folders and files of the context land, to find them again:
+    // COPY puts a folder's contents at the destination, and a file at the
+    // destination or, for a folder destination, inside it.
+    facts
+        .copied_sources
+        .extend(sources.iter().filter(|s| !s.starts_with("<<")).cloned());
     if let Some(context) = facts.context.clone() {
         for src in sources {
             let src = src.trim_start_matches("./").trim_end_matches('/');
             let src = if src == "." { "" } else { src };
-            if !src.contains(['*', '?', '[', '$']) && context.join(src).is_dir() {
+            if src.contains(['*', '?', '[', '$']) {
+                continue;
+            }
+            let full = context.join(src);
+            if full.is_dir() {
                 facts.context_copies.push((abs.clone(), src.to_string()));
+            } else if full.is_file() {
+                let name = src.rsplit('/').next().unwrap_or(src);
+                let at = if dir_like || context_dir_in_image(facts, &abs) {
+                    format!("{}/{name}", abs.trim_end_matches('/'))
+                } else {
+                    abs.clone()
+                };
+                facts.context_files.push((at, src.to_string()));
             }
         }
     }
@@ -1046,6 +1193,62 @@ fn copy_destination(
     Ok(())
 }
 
+/// Whether `path` is a folder the build made earlier (a WORKDIR or a
+/// folder COPY filled), so that a COPY to it without a slash puts files
+/// inside it.
+fn context_dir_in_image(facts: &Facts<'_>, path: &str) -> bool {
+    facts.context_copies.iter().any(|(at, _)| at == path) || facts.workdir.as_deref() == Some(path)
+}
+
+/// Replaces each shell script a RUN runs (`sh build.sh`, `./install.sh`)
+/// with the steps of its commands, read from the build context; a script
+/// that cannot be read stays, and stops the rewrite.
+fn expand_scripts(
+    facts: &Facts<'_>,
+    steps: Vec<Step>,
+    workdir: Option<&str>,
+    line: usize,
+    depth: usize,
+) -> Result<Vec<Step>, Unsure> {
+    let mut out = Vec::new();
+    for s in steps {
+        let Step::ShellScript { path } = &s else {
+            out.push(s);
+            continue;
+        };
+        let text =
+            resolve(&facts.expand_path(path), workdir).and_then(|abs| facts.context_file_at(&abs));
+        let Some(text) = text.filter(|_| depth < 4) else {
+            out.push(s);
+            continue;
+        };
+        let mut inner = Vec::new();
+        for c in shell::commands(&text) {
+            flatten_into(steps::step(&c), &mut inner);
+        }
+        if inner.iter().any(|s| matches!(s, Step::Unknown(_))) {
+            // Name the script in the reason, not only the command.
+            if let Some(Step::Unknown(prog)) = inner.iter().find(|s| matches!(s, Step::Unknown(_)))
+            {
+                return Err(Unsure::at(
+                    line,
+                    format!("{path} calls `{prog}`, which dockopt does not know"),
+                ));
+            }
+        }
+        out.extend(expand_scripts(facts, inner, workdir, line, depth + 1)?);
+    }
+    Ok(out)
+}
+
+/// Appends a step, with a `sh -c` script's steps in place of it.
+fn flatten_into(step: Step, out: &mut Vec<Step>) {
+    match step {
+        Step::Script(inner) => inner.into_iter().for_each(|s| flatten_into(s, out)),
+        s => out.push(s),
+    }
+}
+
 /// Keeps the list of installed system packages up to date.
 fn track_packages(
     facts: &mut Facts<'_>,
@@ -1059,6 +1262,7 @@ fn track_packages(
             packages,
             virtual_name,
             pin_linted,
+            recommends,
         } => {
             if *manager == Manager::Apt {
                 facts.uses_apt = true;
@@ -1073,6 +1277,7 @@ fn track_packages(
                     line,
                     replayed: false,
                     pin_linted: *pin_linted,
+                    recommends: *recommends,
                 });
             }
         }

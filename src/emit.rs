@@ -86,11 +86,21 @@ pub fn emit(
         head.push('\n');
     }
     // Artifacts come after the RUN lines the runtime repeats (a user they
-    // are chowned to must exist first), before everything else.
+    // are chowned to must exist first), but before a repeated RUN that uses
+    // the app's files (`cp /app/conf/x /etc/`), and what follows it.
     let split = runtime_nodes
         .iter()
-        .rposition(|n| n.instruction().is_some_and(|i| i.kind() == Kind::Run))
-        .map_or(0, |i| i + 1);
+        .position(|n| {
+            plan.replay_after
+                .iter()
+                .any(|i| df.nodes()[*i].range().start == n.range().start)
+        })
+        .unwrap_or_else(|| {
+            runtime_nodes
+                .iter()
+                .rposition(|n| n.instruction().is_some_and(|i| i.kind() == Kind::Run))
+                .map_or(0, |i| i + 1)
+        });
     let later = runtime_nodes.split_off(split);
     let end = out.nodes().len();
     let added = out.insert(end, &head)?;

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod config;
 pub mod diff;
 pub mod emit;
+pub mod facts;
 pub mod inline;
 pub mod plan;
 pub mod report;

@@ -72,6 +72,10 @@ pub struct Plan {
     pub link: bool,
     /// A USER line written after the artifacts (config `non_root = true`).
     pub runtime_user: Option<String>,
+    /// Repeated RUNs that use the app's files, so that the runtime stage
+    /// repeats them after the artifacts are copied (node indices).
+    #[serde(skip)]
+    pub replay_after: Vec<usize>,
 }
 
 /// Why a file is left as it is.

@@ -4,7 +4,9 @@
 //! what arguments: quotes and escapes are removed from words, `&&`, `||`,
 //! `;`, `|`, `&`, newlines and parentheses separate commands, redirections
 //! and their targets are set aside, and leading `NAME=value` assignments are
-//! kept apart from the command. Variables are kept as written.
+//! kept apart from the command. Variables are kept as written, and so is a
+//! command substitution (`$(...)` or backticks) inside a word, whose own
+//! commands are read as commands of the script too: they run.
 
 /// One simple command.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -15,6 +17,9 @@ pub struct Command {
     pub argv: Vec<String>,
     /// Redirection targets (`> file`), unquoted.
     pub redirects: Vec<String>,
+    /// Whether a word of the command is computed by a command substitution
+    /// (`$(cat list)`, backticks): what it names is known only at run time.
+    pub substituted: bool,
 }
 
 impl Command {
@@ -43,6 +48,8 @@ enum Tok {
     BranchEnd,
     /// A redirection operator; the next word is its target.
     Redirect,
+    /// The script inside a command substitution, whose commands run too.
+    Inner(String),
 }
 
 /// The simple commands of a shell script, in order.
@@ -51,8 +58,13 @@ pub fn commands(script: &str) -> Vec<Command> {
     let mut cur = Command::default();
     let mut redirect_next = false;
     let mut case = CaseState::default();
+    let mut inner: Vec<String> = Vec::new();
     for tok in tokens(script) {
         match tok {
+            Tok::Inner(text) => {
+                cur.substituted = true;
+                inner.push(text);
+            }
             Tok::Sep | Tok::BranchEnd | Tok::Close => {
                 if tok == Tok::Close && case.pattern_ends(&mut out, &cur) {
                     cur = Command::default();
@@ -82,7 +94,11 @@ pub fn commands(script: &str) -> Vec<Command> {
     if !cur.argv.is_empty() || !cur.assignments.is_empty() {
         out.push(cur);
     }
-    out.into_iter().filter_map(strip_keywords).collect()
+    let mut out: Vec<Command> = out.into_iter().filter_map(strip_keywords).collect();
+    for text in inner {
+        out.extend(commands(&text));
+    }
+    out
 }
 
 /// Where a `case` statement is: its patterns (`a|b)`) name no program, and
@@ -210,6 +226,20 @@ fn tokens(script: &str) -> Vec<Tok> {
     };
     while let Some(c) = chars.next() {
         match c {
+            '$' if chars.peek() == Some(&'(') => {
+                in_word = true;
+                let text = substitution(&mut chars);
+                word.push_str(&format!("$({text})"));
+                if !text.starts_with('(') {
+                    toks.push(Tok::Inner(text));
+                }
+            }
+            '`' => {
+                in_word = true;
+                let text = backticks(&mut chars);
+                word.push_str(&format!("$({text})"));
+                toks.push(Tok::Inner(text));
+            }
             '\'' => {
                 in_word = true;
                 for q in chars.by_ref() {
@@ -224,6 +254,18 @@ fn tokens(script: &str) -> Vec<Tok> {
                 while let Some(q) = chars.next() {
                     match q {
                         '"' => break,
+                        '$' if chars.peek() == Some(&'(') => {
+                            let text = substitution(&mut chars);
+                            word.push_str(&format!("$({text})"));
+                            if !text.starts_with('(') {
+                                toks.push(Tok::Inner(text));
+                            }
+                        }
+                        '`' => {
+                            let text = backticks(&mut chars);
+                            word.push_str(&format!("$({text})"));
+                            toks.push(Tok::Inner(text));
+                        }
                         '\\' => match chars.peek() {
                             Some(&n @ ('"' | '\\' | '$' | '`')) => {
                                 word.push(n);
@@ -297,6 +339,57 @@ fn tokens(script: &str) -> Vec<Tok> {
     toks
 }
 
+/// The text of a `$(...)` whose `$` was just read, up to its matching
+/// parenthesis (quotes inside are skipped over). `$((...))`, arithmetic,
+/// comes back starting with `(`.
+fn substitution(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    chars.next(); // the opening parenthesis
+    let mut depth = 1;
+    let mut text = String::new();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '\\') => {
+                text.push(c);
+                if let Some(n) = chars.next() {
+                    text.push(n);
+                }
+                continue;
+            }
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        text.push(c);
+    }
+    text
+}
+
+/// The text of a backtick substitution whose opening backtick was just read.
+fn backticks(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> String {
+    let mut text = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => break,
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    text.push(n);
+                }
+            }
+            c => text.push(c),
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,7 +428,10 @@ mod tests {
             .iter()
             .map(|c| c.program().to_string())
             .collect();
-        assert_eq!(programs, ["", "", "", "make", "echo", "exit", "curl"]);
+        assert_eq!(
+            programs,
+            ["", "", "", "make", "echo", "exit", "curl", "uname"]
+        );
         // The pattern on the header's line, and a newline after `in`.
         assert_eq!(
             argvs("case $A in a) gcc x.c ;; esac"),
@@ -355,6 +451,19 @@ mod tests {
             c.last().map(|c| c.assignments.clone()),
             Some(vec![("LD_PRELOAD".into(), "/usr/lib/x.so".into())])
         );
+    }
+
+    #[test]
+    fn command_substitutions_are_kept_in_words_and_run() {
+        let c = commands("pip install $(cat requirements.txt) && echo \"`date`\" > /b");
+        assert_eq!(c[0].argv, ["pip", "install", "$(cat requirements.txt)"]);
+        assert!(c[0].substituted);
+        assert_eq!(c[1].argv, ["echo", "$(date)"]);
+        let programs: Vec<_> = c.iter().map(|c| c.program().to_string()).collect();
+        assert_eq!(programs, ["pip", "echo", "cat", "date"]);
+        let a = commands("echo $((1 + (2 * 3)))");
+        assert_eq!(a.len(), 1);
+        assert!(!a[0].substituted);
     }
 
     #[test]

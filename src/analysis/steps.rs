@@ -34,6 +34,9 @@ pub enum Step {
         /// Installed with `apt-get`, `apk`, `yum` or `dnf`, whose version
         /// pins hadolint checks (it flags `apt` itself instead).
         pin_linted: bool,
+        /// apt installs the packages' Recommends too (no
+        /// `--no-install-recommends`).
+        recommends: bool,
     },
     /// Removes system packages.
     PackageRemove {
@@ -44,12 +47,17 @@ pub enum Step {
     Cleanup,
     /// `pip install` in any spelling.
     Pip(Pip),
-    /// Creates a virtual environment at `path`.
-    Venv { path: String },
+    /// Creates a virtual environment at `path`; `system_site` when it sees
+    /// the system's packages too (`--system-site-packages`).
+    Venv { path: String, system_site: bool },
     /// poetry, pipenv or uv installing a project's dependencies.
     PythonTool { tool: String, args: Vec<String> },
-    /// npm, yarn or pnpm.
-    Node { tool: String, action: NodeAction },
+    /// npm, yarn or pnpm (or npx): the tool, what it does, its arguments.
+    Node {
+        tool: String,
+        action: NodeAction,
+        args: Vec<String>,
+    },
     /// A corepack command; `fetches` when it downloads a package manager
     /// into corepack's cache (`prepare`, `install`, `use`, `corepack pnpm`),
     /// not only makes its shims (`enable`).
@@ -100,6 +108,23 @@ pub enum Step {
         paths: Vec<String>,
         recursive: bool,
     },
+    /// Runs code at build time: a script file of the context or code given
+    /// on the command line (`node -e`, `python -c`). What it writes is
+    /// read from the code itself.
+    Code {
+        /// The interpreter, by name (`node`, `python3`).
+        interpreter: String,
+        /// The script, as written (a path or a module), if a file runs.
+        script: Option<String>,
+        /// The code given inline, if any.
+        inline: Option<String>,
+    },
+    /// Runs a shell script of the build context (`sh build.sh`,
+    /// `./install.sh`), whose commands are read as the RUN's own.
+    ShellScript { path: String },
+    /// A command whose packages or paths come from a command substitution
+    /// (`pip install $(cat list)`): what it installs is known only then.
+    Computed { program: String },
     /// Prints or checks something; changes nothing that matters.
     Harmless,
     /// Anything else.
@@ -124,6 +149,9 @@ pub struct Pip {
     pub uv: bool,
     /// `uv pip install --system`: into the image's own Python.
     pub system: bool,
+    /// The program as written (`pip`, `/usr/local/bin/pip3`, `python3` for
+    /// `python3 -m pip`): a path picks that Python whatever is on PATH.
+    pub program: String,
 }
 
 /// What an npm, yarn or pnpm command does.
@@ -153,11 +181,14 @@ pub enum GoStep {
         packages: Vec<String>,
         chdir: Option<String>,
         cgo: Option<bool>,
+        /// `-tags` build tags.
+        tags: Vec<String>,
     },
     /// `go install PKG`.
     Install {
         packages: Vec<String>,
         cgo: Option<bool>,
+        tags: Vec<String>,
     },
     /// test, vet, generate.
     Check,
@@ -187,19 +218,82 @@ pub enum CargoStep {
     Check,
 }
 
-/// Recognises one command.
+/// Recognises one command. A command whose packages or paths come from a
+/// command substitution is [`Step::Computed`].
 pub fn step(cmd: &Command) -> Step {
+    let recognised = recognise(cmd);
+    let names_its_effects = matches!(
+        recognised,
+        Step::PackageInstall { .. }
+            | Step::PackageRemove { .. }
+            | Step::Pip(_)
+            | Step::PythonTool { .. }
+            | Step::NodeGlobal { .. }
+            | Step::Ruby { .. }
+            | Step::Composer { .. }
+            | Step::Files { .. }
+            | Step::Chown { .. }
+            | Step::Venv { .. }
+            | Step::ShellScript { .. }
+            | Step::Code { .. }
+            | Step::Cargo(CargoStep::Install { .. })
+            | Step::Go(GoStep::Install { .. })
+            | Step::Node {
+                action: NodeAction::Install,
+                ..
+            }
+    );
+    if cmd.substituted && names_its_effects {
+        return Step::Computed {
+            program: cmd.program().to_string(),
+        };
+    }
+    // Whatever prints, prints into the files it is redirected to.
+    let written: Vec<String> = cmd
+        .redirects
+        .iter()
+        .filter(|r| *r != "/dev/null" && !r.chars().all(|c| c.is_ascii_digit()) && *r != "-")
+        .cloned()
+        .collect();
+    match recognised {
+        Step::Harmless if !written.is_empty() && !cmd.program().is_empty() => Step::Files {
+            program: cmd.program().to_string(),
+            paths: written,
+        },
+        Step::Pip(mut pip) => {
+            pip.program = cmd.argv.first().cloned().unwrap_or_default();
+            Step::Pip(pip)
+        }
+        s => s,
+    }
+}
+
+/// What a command does, by program and subcommand.
+fn recognise(cmd: &Command) -> Step {
     let program = cmd.program();
     let args = cmd.args();
     match program {
-        "apt-get" | "apt" => package_step(Manager::Apt, program, &positional(args), None),
+        "apt-get" | "apt" => {
+            let recommends = !args.iter().any(|a| {
+                a == "--no-install-recommends"
+                    || a.contains("Install-Recommends=false")
+                    || a.contains("Install-Recommends=0")
+            });
+            with_recommends(
+                package_step(Manager::Apt, program, &positional(args), None),
+                recommends,
+            )
+        }
         "apk" => apk(args),
         "yum" | "dnf" | "microdnf" => package_step(Manager::Dnf, program, &positional(args), None),
         "pip" | "pip3" => pip(args),
         p if is_python(p) => python(args),
         "poetry" | "pipenv" | "uv" => python_tool(program, args),
         "virtualenv" => match args.iter().find(|a| !a.starts_with('-')) {
-            Some(path) => Step::Venv { path: path.clone() },
+            Some(path) => Step::Venv {
+                path: path.clone(),
+                system_site: args.iter().any(|a| a == "--system-site-packages"),
+            },
             None => Step::Unknown(program.into()),
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
@@ -217,7 +311,10 @@ pub fn step(cmd: &Command) -> Step {
             [c, script, ..] if c == "-c" || c == "-ec" || c == "-exc" || c == "-xc" => {
                 script_steps(script)
             }
-            _ => Step::Unknown(format!("{program} running a script")),
+            _ => match args.iter().find(|a| !a.starts_with('-')) {
+                Some(path) => Step::ShellScript { path: path.clone() },
+                None => Step::Unknown(format!("{program} reading its standard input")),
+            },
         },
         "curl" | "wget" => download(cmd),
         "git" => match args.first().map(String::as_str) {
@@ -275,11 +372,32 @@ pub fn step(cmd: &Command) -> Step {
         | "rmdir" => files(cmd),
         "echo" | "printf" | "cat" | "sed" | "tee" if !cmd.redirects.is_empty() => files(cmd),
         "sed" if args.iter().any(|a| a.starts_with("-i")) => files(cmd),
+        "node" | "nodejs" | "deno" | "bun" => {
+            interpreter_step(program, args, &["-e", "--eval", "-p", "--print"])
+        }
+        "ruby" | "perl" => interpreter_step(program, args, &["-e"]),
+        "php" => interpreter_step(program, args, &["-r"]),
+        "java" => match args.first().map(String::as_str) {
+            Some("-version" | "--version") | None => Step::Harmless,
+            _ => Step::Unknown("java".into()),
+        },
         "echo" | "printf" | "true" | "exit" | "set" | "export" | "cd" | "which" | "ls" | "cat"
-        | "env" | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "node"
-        | "java" => Step::Harmless,
+        | "env" | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "nproc"
+        | "getconf" | "arch" | "uname" | "dpkg-architecture" | "basename" | "dirname"
+        | "readlink" | "realpath" | "command" | "type" | "date" | "head" | "tail" | "grep"
+        | "wc" | "sort" | "uniq" | "cut" | "tr" | "awk" | "sha256sum" | "md5sum" | "sha1sum"
+        | "sha512sum" | "stat" | "file" | "ldd" | "du" | "df" | "free" | "nice" => Step::Harmless,
         "" => Step::Harmless,
-        _ => Step::Unknown(program.into()),
+        _ => {
+            let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+            if full.contains('/') && (full.ends_with(".sh") || full.starts_with('.')) {
+                Step::ShellScript {
+                    path: full.to_string(),
+                }
+            } else {
+                Step::Unknown(program.into())
+            }
+        }
     }
 }
 
@@ -349,10 +467,31 @@ fn package_step(
             packages,
             virtual_name,
             pin_linted: program != "apt",
+            recommends: false,
         },
         Some(Verb::Remove) => Step::PackageRemove { manager, packages },
         Some(Verb::Clean) => Step::Cleanup,
         None => Step::Unknown(format!("{program} {name}")),
+    }
+}
+
+/// Sets whether an apt install takes its packages' Recommends.
+fn with_recommends(step: Step, value: bool) -> Step {
+    match step {
+        Step::PackageInstall {
+            manager,
+            packages,
+            virtual_name,
+            pin_linted,
+            ..
+        } => Step::PackageInstall {
+            manager,
+            packages,
+            virtual_name,
+            pin_linted,
+            recommends: value,
+        },
+        s => s,
     }
 }
 
@@ -389,11 +528,18 @@ fn python(args: &[String]) -> Step {
         [m, module, rest @ ..] if m == "-m" => match module.as_str() {
             "pip" => pip(rest),
             "venv" | "virtualenv" => match rest.iter().find(|a| !a.starts_with('-')) {
-                Some(path) => Step::Venv { path: path.clone() },
+                Some(path) => Step::Venv {
+                    path: path.clone(),
+                    system_site: rest.iter().any(|a| a == "--system-site-packages"),
+                },
                 None => Step::Unknown("python -m venv".into()),
             },
             "compileall" => Step::Harmless,
-            other => Step::Unknown(format!("python -m {other}")),
+            other => Step::Code {
+                interpreter: "python".into(),
+                script: Some(format!("-m {other}")),
+                inline: None,
+            },
         },
         [v] if v == "--version" || v == "-V" => Step::Harmless,
         [script, command, ..] if is_manage_py(script) && command == "collectstatic" => {
@@ -401,12 +547,62 @@ fn python(args: &[String]) -> Step {
                 script: script.clone(),
             }
         }
-        _ => Step::Unknown("python".into()),
+        _ => interpreter_step("python", args, &["-c"]),
     }
+}
+
+/// An interpreter running code at build time: `-c`/`-e CODE` inline, or
+/// the first word that is not an option, a script. No code at all (`node
+/// --version`) changes nothing.
+fn interpreter_step(interpreter: &str, args: &[String], inline_flags: &[&str]) -> Step {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if inline_flags.contains(&a.as_str()) {
+            return Step::Code {
+                interpreter: interpreter.into(),
+                script: None,
+                inline: Some(it.next().cloned().unwrap_or_default()),
+            };
+        }
+        if matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h") {
+            return Step::Harmless;
+        }
+        if matches!(a.as_str(), "-r" | "--require" | "--import" | "-W" | "-X") {
+            it.next();
+            continue;
+        }
+        if !a.starts_with('-') {
+            return Step::Code {
+                interpreter: interpreter.into(),
+                script: Some(a.clone()),
+                inline: None,
+            };
+        }
+    }
+    Step::Harmless
 }
 
 /// `pip install` and its options: where it installs and from what.
 fn pip(args: &[String]) -> Step {
+    // Options before the subcommand (`pip3 --no-cache-dir install`).
+    let mut args = args;
+    while let Some(first) = args.first().filter(|a| a.starts_with('-')) {
+        let takes_value = matches!(
+            first.as_str(),
+            "--cache-dir"
+                | "--index-url"
+                | "-i"
+                | "--trusted-host"
+                | "--proxy"
+                | "--timeout"
+                | "--retries"
+                | "--log"
+                | "--python"
+                | "--root-user-action"
+                | "--progress-bar"
+        );
+        args = &args[if takes_value { 2.min(args.len()) } else { 1 }..];
+    }
     let Some((sub, rest)) = args.split_first() else {
         return Step::Unknown("pip".into());
     };
@@ -525,6 +721,7 @@ fn node(tool: &str, args: &[String]) -> Step {
     Step::Node {
         tool: tool.to_string(),
         action,
+        args: args.to_vec(),
     }
 }
 
@@ -560,13 +757,15 @@ fn npx(args: &[String]) -> Step {
         .split(['/', '@'])
         .next()
         .unwrap_or(program);
-    let installs = rest.any(|a| a == "install" || a == "browsers");
+    let rest: Vec<String> = rest.map(String::from).collect();
+    let installs = rest.iter().any(|a| a == "install" || a == "browsers");
     if installs && NPX_HOME_DOWNLOADS.contains(&name) {
         return Step::Unknown(format!("npx {program} install"));
     }
     Step::Node {
         tool: "npx".into(),
         action: NodeAction::Script(program.to_string()),
+        args: rest,
     }
 }
 
@@ -591,18 +790,38 @@ fn go(cmd: &Command, args: &[String]) -> Step {
             Step::Go(GoStep::Build {
                 output: flag("o"),
                 chdir: flag("C"),
+                tags: go_tags(flag("tags")),
                 packages,
                 cgo,
             })
         }
-        Some("install") => Step::Go(GoStep::Install {
-            packages: go_flags(&args[1..]).1,
-            cgo,
-        }),
+        Some("install") => {
+            let (flags, packages) = go_flags(&args[1..]);
+            let tags = flags
+                .iter()
+                .rev()
+                .find(|(n, _)| n == "tags")
+                .map(|(_, v)| v.clone());
+            Step::Go(GoStep::Install {
+                packages,
+                cgo,
+                tags: go_tags(tags),
+            })
+        }
         Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
         Some(other) => Step::Unknown(format!("go {other}")),
         None => Step::Unknown("go".into()),
     }
+}
+
+/// The tags of `-tags a,b` (or the older `-tags "a b"`).
+fn go_tags(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split([',', ' '])
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// The build flags of `go build` and `go install` that take a value, so
@@ -707,6 +926,7 @@ fn native(tool: &str, args: &[String]) -> Step {
                 output = it.next().cloned()
             }
             (_, "-l") if compiler => libs.extend(it.next().cloned()),
+            (_, "-fopenmp") if compiler => libs.push("gomp".to_string()),
             (_, l) if compiler && l.starts_with("-l") => libs.push(l[2..].to_string()),
             _ => {}
         }
@@ -946,12 +1166,19 @@ mod tests {
 
     #[test]
     fn npx_runs_a_program_in_the_app_unless_it_fetches_browsers() {
-        let script = |s: &str| Step::Node {
+        let script = |s: &str, args: &[&str]| Step::Node {
             tool: "npx".into(),
             action: NodeAction::Script(s.into()),
+            args: args.iter().map(|a| a.to_string()).collect(),
         };
-        assert_eq!(steps("npx prisma generate"), [script("prisma")]);
-        assert_eq!(steps("npx -p typescript tsc -p ."), [script("tsc")]);
+        assert_eq!(
+            steps("npx prisma generate"),
+            [script("prisma", &["generate"])]
+        );
+        assert_eq!(
+            steps("npx -p typescript tsc -p ."),
+            [script("tsc", &["-p", "."])]
+        );
         assert_eq!(
             steps("npx @playwright/test install chromium"),
             [Step::Unknown("npx @playwright/test install".into())]
@@ -975,7 +1202,8 @@ mod tests {
                     manager: Manager::Apt,
                     packages: vec!["libpq-dev".into(), "gcc".into()],
                     virtual_name: None,
-                    pin_linted: true
+                    pin_linted: true,
+                    recommends: false
                 },
                 Step::Cleanup,
             ]
@@ -988,7 +1216,8 @@ mod tests {
                     manager: Manager::Apk,
                     packages: vec!["gcc".into(), "musl-dev".into()],
                     virtual_name: Some(".build-deps".into()),
-                    pin_linted: true
+                    pin_linted: true,
+                    recommends: false
                 }
             ])
         );
@@ -998,30 +1227,39 @@ mod tests {
                 manager: Manager::Apk,
                 packages: vec!["curl".into()],
                 virtual_name: None,
-                pin_linted: true
+                pin_linted: true,
+                recommends: false
             }
         );
     }
 
     #[test]
     fn pip_in_its_spellings() {
-        let want = Step::Pip(Pip {
-            user: true,
-            requirements: vec!["requirements.txt".into()],
-            ..Pip::default()
-        });
+        let want = |program: &str| {
+            Step::Pip(Pip {
+                user: true,
+                requirements: vec!["requirements.txt".into()],
+                program: program.into(),
+                ..Pip::default()
+            })
+        };
         assert_eq!(
             steps("pip install --user --no-cache-dir -r requirements.txt")[0],
-            want
+            want("pip")
+        );
+        assert_eq!(
+            steps("pip3 --no-cache-dir install --user -r requirements.txt")[0],
+            want("pip3")
         );
         assert_eq!(
             steps("python3 -m pip install --user -r requirements.txt")[0],
-            want
+            want("python3")
         );
         assert_eq!(
             steps("python -m venv /opt/venv")[0],
             Step::Venv {
-                path: "/opt/venv".into()
+                path: "/opt/venv".into(),
+                system_site: false
             }
         );
     }
@@ -1032,7 +1270,8 @@ mod tests {
             steps("npm ci && npm run build")[1],
             Step::Node {
                 tool: "npm".into(),
-                action: NodeAction::Build
+                action: NodeAction::Build,
+                args: vec!["run".into(), "build".into()]
             }
         );
         assert_eq!(
@@ -1041,7 +1280,8 @@ mod tests {
                 output: Some("/bin/app".into()),
                 packages: vec!["./cmd/app".into()],
                 chdir: None,
-                cgo: Some(false)
+                cgo: Some(false),
+                tags: vec![]
             })
         );
         assert_eq!(
@@ -1050,7 +1290,8 @@ mod tests {
                 output: None,
                 packages: vec!["main.go".into(), "util.go".into()],
                 chdir: Some("src".into()),
-                cgo: None
+                cgo: None,
+                tags: vec!["netgo".into()]
             })
         );
     }

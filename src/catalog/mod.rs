@@ -27,6 +27,9 @@ pub struct Ecosystem {
     /// (`$PHP_INI_DIR`).
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// The package set (bases.toml) its full Debian tags are built on.
+    #[serde(default)]
+    pub debian_base: Option<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.
@@ -78,6 +81,17 @@ struct Images {
     rust_default_release: BTreeMap<String, String>,
     gcc_release: BTreeMap<String, String>,
     static_alpine: String,
+    runtime_base: BTreeMap<String, String>,
+    other_base: Vec<OtherBase>,
+}
+
+/// A builder image whose runtime image is of another make, and the
+/// programs it has that the runtime lacks (an empty package: none brings
+/// it back).
+#[derive(Debug, Deserialize)]
+pub struct OtherBase {
+    pub builders: Vec<String>,
+    pub programs: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +106,9 @@ struct Packages {
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_names: BTreeMap<String, String>,
     install_downloads: BTreeMap<String, InstallDownload>,
+    alternatives: BTreeMap<String, Vec<String>>,
+    tls_clients: Vec<String>,
+    go_module_links: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Where an npm package's install script downloads to, outside the app.
@@ -104,11 +121,36 @@ pub struct InstallDownload {
     pub skip: Vec<String>,
 }
 
+/// What npm packages do in a build (node.toml).
+#[derive(Debug, Deserialize)]
+pub struct Node {
+    /// Build programs, by what they write: "app", "code" or "scripts".
+    pub build_tools: BTreeMap<String, String>,
+    /// Packages whose install script keeps to node_modules.
+    pub install_in_place: Vec<String>,
+    /// Packages whose install script fetches what needs these packages.
+    pub install_needs: BTreeMap<String, Vec<String>>,
+    /// Packages whose install builds against system libraries (what).
+    pub install_links: BTreeMap<String, String>,
+    /// Commands of global packages.
+    pub global_commands: BTreeMap<String, Vec<String>>,
+}
+
+/// The modules of each language's own library (code.toml).
+#[derive(Debug, Deserialize)]
+struct Code {
+    python_stdlib: Vec<String>,
+    node_builtins: Vec<String>,
+}
+
 /// The whole catalog, read once.
 #[derive(Debug)]
 pub struct Catalog {
     images: Images,
     packages: Packages,
+    code: Code,
+    bases: Bases,
+    node: Node,
 }
 
 /// The catalog embedded in the binary.
@@ -119,6 +161,9 @@ pub fn catalog() -> &'static Catalog {
         // parse failure here is a build defect, not a user error.
         images: toml::from_str(include_str!("images.toml")).expect("catalog/images.toml"),
         packages: toml::from_str(include_str!("packages.toml")).expect("catalog/packages.toml"),
+        code: toml::from_str(include_str!("code.toml")).expect("catalog/code.toml"),
+        bases: toml::from_str(include_str!("bases.toml")).expect("catalog/bases.toml"),
+        node: toml::from_str(include_str!("node.toml")).expect("catalog/node.toml"),
     })
 }
 
@@ -158,6 +203,50 @@ pub enum PackageRole {
 }
 
 impl Catalog {
+    /// Whether `module` is part of Python's standard library.
+    pub fn python_stdlib(&self, module: &str) -> bool {
+        self.code.python_stdlib.iter().any(|m| m == module)
+    }
+
+    /// Whether `module` is one of Node's built-in modules.
+    pub fn node_builtin(&self, module: &str) -> bool {
+        let top = module.split('/').next().unwrap_or(module);
+        self.code
+            .node_builtins
+            .iter()
+            .any(|m| m == module || m == top)
+    }
+
+    /// The package set (bases.toml) of a runtime image repository.
+    pub fn runtime_base(&self, repository: &str) -> Option<&str> {
+        let name = repository
+            .trim_start_matches("docker.io/")
+            .trim_start_matches("library/");
+        self.images.runtime_base.get(name).map(String::as_str)
+    }
+
+    /// The programs a builder image of another make than its runtime
+    /// image has and the runtime lacks.
+    pub fn other_base(&self, repository: &str) -> Option<&OtherBase> {
+        let name = repository
+            .trim_start_matches("docker.io/")
+            .trim_start_matches("library/");
+        self.images
+            .other_base
+            .iter()
+            .find(|o| o.builders.iter().any(|b| b == name))
+    }
+
+    /// What npm packages do in a build (node.toml).
+    pub fn node(&self) -> &Node {
+        &self.node
+    }
+
+    /// The generated facts about Debian-based images (bases.toml).
+    pub fn bases(&self) -> &Bases {
+        &self.bases
+    }
+
     /// The ecosystem whose official image `repository` names.
     pub fn ecosystem(&self, repository: &str) -> Option<&Ecosystem> {
         self.images
@@ -266,6 +355,31 @@ impl Catalog {
             .contains(&normalize(requirement))
     }
 
+    /// The packages that each provide `program` (`nc`: netcat-openbsd,
+    /// netcat-traditional), any of which serves.
+    pub fn alternatives(&self, program: &str) -> &[String] {
+        self.packages
+            .alternatives
+            .get(program)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The libraries a Go module links through cgo: (build tag, -l or
+    /// pkg-config name) pairs, an empty tag meaning always.
+    pub fn go_module_links(&self, module: &str) -> Vec<(&str, &str)> {
+        self.packages
+            .go_module_links
+            .get(module)
+            .map(|m| m.iter().map(|(t, n)| (t.as_str(), n.as_str())).collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether the package is a program that connects over TLS with the
+    /// system's CA certificates.
+    pub fn is_tls_client(&self, package: &str) -> bool {
+        self.packages.tls_clients.iter().any(|p| p == package)
+    }
+
     /// The package that provides `program` when a slim image lacks it.
     pub fn tool_package(&self, family: Family, program: &str) -> Option<&str> {
         self.packages
@@ -273,6 +387,110 @@ impl Catalog {
             .get(family.key())
             .and_then(|t| t.get(program))
             .map(String::as_str)
+    }
+}
+
+/// What Debian-based images hold beyond debian:bookworm-slim, and what
+/// each such package holds (bases.toml, generated).
+#[derive(Debug, Deserialize)]
+pub struct Bases {
+    image: BTreeMap<String, BaseImage>,
+    package: BTreeMap<String, PackageFiles>,
+}
+
+/// One image's packages beyond debian:bookworm-slim.
+#[derive(Debug, Deserialize)]
+pub struct BaseImage {
+    /// Where the package list comes from.
+    pub source: String,
+    /// The packages.
+    pub packages: Vec<String>,
+}
+
+/// What one package puts in an image.
+#[derive(Debug, Default, Deserialize)]
+pub struct PackageFiles {
+    #[serde(default)]
+    pub programs: Vec<String>,
+    #[serde(default)]
+    pub libraries: Vec<String>,
+    #[serde(default)]
+    pub data: Vec<String>,
+}
+
+/// What a runtime image lacks that its builder image has: the packages of
+/// the builder's base that the runtime's base does not install.
+#[derive(Debug, Clone, Default)]
+pub struct Lacks {
+    /// The packages, by name.
+    pub packages: Vec<String>,
+}
+
+impl Bases {
+    /// The packages `builder` has and `runtime` lacks (both named as in
+    /// bases.toml); None when either image is unknown.
+    pub fn lacks(&self, builder: &str, runtime: &str) -> Option<Lacks> {
+        let b = self.image.get(builder)?;
+        let r = self.image.get(runtime)?;
+        Some(Lacks {
+            packages: b
+                .packages
+                .iter()
+                .filter(|p| !r.packages.contains(p))
+                .cloned()
+                .collect(),
+        })
+    }
+
+    /// The source line of an image's package list.
+    pub fn source(&self, image: &str) -> Option<&str> {
+        self.image.get(image).map(|i| i.source.as_str())
+    }
+
+    /// The package among `packages` that has the program `name`.
+    pub fn program_package<'a>(&self, packages: &'a [String], name: &str) -> Option<&'a str> {
+        packages
+            .iter()
+            .find(|p| {
+                self.package
+                    .get(p.as_str())
+                    .is_some_and(|f| f.programs.iter().any(|x| x == name))
+            })
+            .map(String::as_str)
+    }
+
+    /// The package among `packages` that has a shared library whose file
+    /// name is `soname` or starts with it (`libmagic.so` finds
+    /// `libmagic.so.1`).
+    pub fn library_package<'a>(&self, packages: &'a [String], soname: &str) -> Option<&'a str> {
+        packages
+            .iter()
+            .find(|p| {
+                self.package.get(p.as_str()).is_some_and(|f| {
+                    f.libraries
+                        .iter()
+                        .any(|l| l == soname || l.starts_with(&format!("{soname}.")))
+                })
+            })
+            .map(String::as_str)
+    }
+
+    /// The package among `packages` whose data folder or file holds `path`
+    /// (the most specific one).
+    pub fn data_package<'a>(&self, packages: &'a [String], path: &str) -> Option<&'a str> {
+        let mut best: Option<(&'a str, usize)> = None;
+        for p in packages {
+            let Some(files) = self.package.get(p.as_str()) else {
+                continue;
+            };
+            for d in &files.data {
+                let hit = path == d || path.starts_with(&format!("{d}/"));
+                if hit && best.is_none_or(|(_, len)| d.len() > len) {
+                    best = Some((p.as_str(), d.len()));
+                }
+            }
+        }
+        best.map(|(p, _)| p)
     }
 }
 

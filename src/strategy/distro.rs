@@ -140,7 +140,7 @@ fn artifacts_of(
             .ok_or_else(|| Unsure::at(line, format!("{what} {path}, which dockopt cannot place")))
     };
     match step {
-        Step::Venv { path } => {
+        Step::Venv { path, .. } => {
             let dir = at(path, "a virtual environment at")?;
             push_artifact(
                 plan,
@@ -216,7 +216,7 @@ fn venv_on_path(facts: &Facts<'_>, workdir: Option<&str>) -> bool {
         .unwrap_or("")
         .replace(['"', '\''], "");
     facts.runs_step(|s| match s {
-        Step::Venv { path: dir } => classify::resolve(dir, workdir)
+        Step::Venv { path: dir, .. } => classify::resolve(dir, workdir)
             .is_some_and(|abs| path.split(':').any(|p| p == format!("{abs}/bin"))),
         _ => false,
     })

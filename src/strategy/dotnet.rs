@@ -148,7 +148,18 @@ fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
                 .is_some_and(|p| in_output(&p))
         });
     if runs_published {
+        // The published folders alone, even when one lies inside a copied
+        // folder (`COPY . /app` then `publish -o /app/out`).
         plan.artifacts.retain(|a| in_output(&a.path));
+        for o in outputs {
+            if !plan.artifacts.iter().any(|a| classify::under(o, &a.path)) {
+                plan.artifacts.push(crate::plan::Artifact {
+                    path: o.clone(),
+                    chown: None,
+                    reason: "dotnet publish writes the app here".into(),
+                });
+            }
+        }
     }
 }
 

@@ -37,7 +37,10 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
-use super::{Runtime, base_plan, install_runtime_needs, keep_on_path, push_artifact, runs_binary};
+use super::{
+    Runtime, base_plan, install_runtime_needs, keep_on_path, needs, push_artifact, runs_binary,
+};
+use crate::facts::code::Lang;
 
 /// Where go install writes on the golang image (GOPATH=/go).
 const GOPATH_BIN: &str = "/go/bin";
@@ -152,9 +155,80 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "Go reads it for TLS".to_string(),
         ));
     }
+    if cgo_on(facts) {
+        extra.extend(needs::code_links(facts, runtime.family, Lang::Go)?);
+        extra.extend(module_links(facts, runtime.family)?);
+    }
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     keep_on_path(&mut plan, &on_path);
     Ok(plan)
+}
+
+/// Whether some go build or go install runs with cgo: the golang image
+/// has a C compiler, so cgo is on unless CGO_ENABLED=0 says otherwise.
+fn cgo_on(facts: &Facts<'_>) -> bool {
+    let env_off = facts.env_value("CGO_ENABLED") == Some("0");
+    facts.runs_step(|s| match s {
+        Step::Go(GoStep::Build { cgo, .. } | GoStep::Install { cgo, .. }) => {
+            cgo.unwrap_or(!env_off)
+        }
+        _ => false,
+    })
+}
+
+/// The libraries that modules in go.mod link through cgo (data in
+/// packages.toml), with the build tags the builds use.
+fn module_links(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String)>, Unsure> {
+    let cat = catalog::catalog();
+    let mut tags: Vec<String> = Vec::new();
+    for (_, _, steps) in &facts.run_steps {
+        for s in steps {
+            if let Step::Go(GoStep::Build { tags: t, .. } | GoStep::Install { tags: t, .. }) = s {
+                tags.extend(t.iter().cloned());
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    let go_mods = needs::app_code_text(facts, "go.mod");
+    for text in go_mods {
+        for module in text.lines().filter_map(required_module) {
+            for (tag, name) in cat.go_module_links(module) {
+                if !tag.is_empty() && !tags.iter().any(|t| t == tag) {
+                    continue;
+                }
+                let packages = cat.link_library(family, name).ok_or_else(|| {
+                    Unsure::file(format!(
+                        "the Go module {module} links {name} through cgo, whose runtime package dockopt does not know"
+                    ))
+                })?;
+                for p in packages {
+                    if !out.iter().any(|(o, _)| o == p) {
+                        let with = if tag.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" with the build tag {tag}")
+                        };
+                        out.push((
+                            p.clone(),
+                            format!("the Go module {module} links {name}{with}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The module path of a `require` line of go.mod (`require x v1` or a
+/// line inside `require (...)`).
+fn required_module(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let line = line.strip_prefix("require ").unwrap_or(line);
+    let mut words = line.split_whitespace();
+    let module = words.next()?;
+    let version = words.next()?;
+    (version.starts_with('v') && module.contains('/')).then_some(module)
 }
 
 /// The absolute path of the binary a `go build` writes: its `-o`, or the

@@ -21,6 +21,11 @@ pub fn context_bytes(facts: &Facts<'_>, path: &str) -> Option<Vec<u8>> {
         .find_map(|p| std::fs::read(p).ok())
 }
 
+/// [`context_bytes`] as text, for strategies.
+pub fn context_text(facts: &Facts<'_>, path: &str) -> Option<String> {
+    context_file(facts, path)
+}
+
 /// [`context_bytes`] as text.
 fn context_file(facts: &Facts<'_>, path: &str) -> Option<String> {
     String::from_utf8(context_bytes(facts, path)?).ok()
@@ -211,7 +216,7 @@ fn dependencies_of(doc: &serde_json::Value, kinds: &[&str]) -> Vec<String> {
     kinds
         .iter()
         .filter_map(|kind| doc.get(*kind).and_then(|d| d.as_object()))
-        .flat_map(|deps| deps.keys().map(|k| catalog::normalize(k)))
+        .flat_map(|deps| deps.keys().map(|k| k.to_ascii_lowercase()))
         .collect()
 }
 
@@ -288,7 +293,22 @@ fn link_names_in(text: &str, out: &mut Vec<String>) {
     };
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("");
-        for w in words(line) {
+        let ws = words(line);
+        // `$(shell pkg-config --libs libcurl)`: the modules after the
+        // options are link names too.
+        if let Some(at) = ws.iter().position(|w| w.ends_with("pkg-config")) {
+            out.extend(
+                ws[at + 1..]
+                    .iter()
+                    .take_while(|w| !w.starts_with('$') && !w.contains('`'))
+                    .filter(|w| !w.starts_with('-'))
+                    .cloned(),
+            );
+        }
+        if ws.iter().any(|w| w == "-fopenmp" || w == "-openmp") {
+            out.push("gomp".to_string());
+        }
+        for w in ws {
             if let Some(lib) = w.strip_prefix("-l").filter(|l| {
                 !l.is_empty()
                     && l.chars()

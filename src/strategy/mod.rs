@@ -12,6 +12,7 @@ pub mod dotnet;
 pub mod go;
 pub mod java;
 pub mod manifests;
+pub mod needs;
 pub mod node;
 pub mod php;
 pub mod python;
@@ -175,6 +176,7 @@ const RELEASES: &[&str] = &["trixie", "bookworm", "bullseye", "buster", "stretch
 fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
     let line = facts.line(facts.from);
     let tag = facts.image.tag.clone().unwrap_or_else(|| "latest".into());
+    let tag = templated_tag(facts, &tag)?;
     let mut parts: Vec<String> = tag.split('-').map(String::from).collect();
     // `golang:alpine`, `python:slim`: no version, only a variant.
     let versionless = parts
@@ -196,6 +198,41 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
         ));
     }
     Ok((version, variants))
+}
+
+/// A tag written with an ARG (`python:${PY}`) is read with the ARG's
+/// default. Only a plain version can take a variant after it for every
+/// value the ARG may get, so a default that is itself a variant (`3.11-slim`,
+/// `3.11-bookworm`) is kept whole: the runtime is then the same image, or
+/// the file is left alone.
+fn templated_tag(facts: &Facts<'_>, tag: &str) -> Result<String, Unsure> {
+    if !tag.contains('$') {
+        return Ok(tag.to_string());
+    }
+    let line = facts.line(facts.from);
+    let resolved = classify::expand(tag, &facts.global_args);
+    if resolved.contains('$') {
+        return Err(Unsure::at(
+            line,
+            format!("the tag {tag} comes from a build argument with no default"),
+        ));
+    }
+    let plain = resolved
+        .split('-')
+        .next()
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    if plain && !resolved.contains('-') {
+        return Ok(tag.to_string());
+    }
+    if resolved.contains("slim") || resolved.contains("alpine") {
+        return Ok(resolved);
+    }
+    Err(Unsure::at(
+        line,
+        format!(
+            "the tag {tag} comes from a build argument whose default, {resolved}, names a variant; dockopt cannot name the slim image of every value it may take"
+        ),
+    ))
 }
 
 /// A runtime image other than the builder's cannot keep a digest pin: the
@@ -225,8 +262,9 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
         Family::Debian
     };
     if alpine || variants.iter().any(|v| v == "slim") {
+        // Already slim: its own runtime, written as the file writes it.
         return Ok(Runtime {
-            image: facts.image.to_string(),
+            image: facts.image_text.clone(),
             family,
         });
     }
@@ -364,6 +402,18 @@ pub fn install_line(
     packages: &[(String, String)],
     upgrade: bool,
 ) -> Option<String> {
+    install_line_with(family, packages, &[], upgrade)
+}
+
+/// [`install_line`], where the packages named in `recommends` are
+/// installed with their Recommends, as the original file installed them
+/// (imagemagick without ghostscript converts no PDF).
+pub fn install_line_with(
+    family: Family,
+    packages: &[(String, String)],
+    recommends: &[String],
+    upgrade: bool,
+) -> Option<String> {
     if packages.is_empty() && !upgrade {
         return None;
     }
@@ -404,10 +454,19 @@ pub fn install_line(
             if upgrade {
                 s.push_str(" \\\n    && apt-get upgrade -y");
             }
-            if !names.is_empty() {
+            let (with, lean): (Vec<&str>, Vec<&str>) = names
+                .iter()
+                .partition(|n| recommends.iter().any(|r| r == *n));
+            if !lean.is_empty() {
                 s.push_str(&format!(
                     " \\\n    && apt-get install -y --no-install-recommends {}",
-                    names.join(" ")
+                    lean.join(" ")
+                ));
+            }
+            if !with.is_empty() {
+                s.push_str(&format!(
+                    " \\\n    && apt-get install -y {}",
+                    with.join(" ")
                 ));
             }
             s.push_str(" \\\n    && rm -rf /var/lib/apt/lists/*");
@@ -416,172 +475,17 @@ pub fn install_line(
     })
 }
 
-/// Programs every runtime image here has (a shell and its core tools).
-const BASE_PROGRAMS: &[&str] = &[
-    "sh", "bash", "exec", "echo", "printf", "cat", "sleep", "test", "[", "env", "cd", "ls",
-    "mkdir", "rm", "cp", "mv", "chmod", "chown", "ln", "touch", "sed", "grep", "awk", "find",
-    "tar", "gzip", "true", "false", "set", "export", "exit", "kill", "trap", "wait", "date", "id",
-    "whoami", "hostname", "tail", "head", "tee", "xargs", "nohup", "sort", "uniq", "wc", "cut",
-    "tr", "mktemp", "dirname", "basename", "readlink", "realpath", "uname",
-];
-
-/// Checks the programs that CMD, ENTRYPOINT and HEALTHCHECK run: each must be
-/// in the runtime image, in the copied artifacts, provided by the strategy,
-/// or a tool dockopt installs. Returns the packages to install for tools.
+/// Checks the programs that CMD, ENTRYPOINT and HEALTHCHECK run, and what
+/// the app's code uses, against what the runtime image lacks (see
+/// [`needs`]); `provided` says which programs the strategy vouches for.
+/// Returns the packages to install.
 pub fn check_runtime_programs(
     facts: &Facts<'_>,
     family: Family,
-    artifacts: &[Artifact],
+    plan: &Plan,
     provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
 ) -> Result<Vec<(String, String)>, Unsure> {
-    let cat = catalog::catalog();
-    let mut tools = Vec::new();
-    for (line, cmd) in &facts.runtime_commands {
-        let program = cmd.program();
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-        if program.is_empty() || BASE_PROGRAMS.contains(&program) {
-            continue;
-        }
-        if provided(cmd)? {
-            continue;
-        }
-        // A file the build put in place.
-        if full.contains('/') || full.starts_with('.') {
-            let abs = classify::resolve(full, facts.workdir.as_deref());
-            if abs.as_deref().is_some_and(|abs| {
-                facts
-                    .made_in_runtime
-                    .iter()
-                    .any(|c| classify::under(abs, c))
-            }) {
-                continue; // put in place by a COPY --from the runtime repeats
-            }
-            if abs.is_some_and(|abs| artifacts.iter().any(|a| classify::under(&abs, &a.path))) {
-                script_programs(facts, *line, full, &mut |c| {
-                    if BASE_PROGRAMS.contains(&c.program()) || provided(c)? {
-                        return Ok(());
-                    }
-                    if facts
-                        .packages
-                        .iter()
-                        .any(|p| catalog::package_name(&p.package) == c.program())
-                    {
-                        return Ok(());
-                    }
-                    if let Some(pkg) = cat.tool_package(family, c.program()) {
-                        let why = format!(
-                            "{full} (line {line}) runs {}, which the slim image lacks",
-                            c.program()
-                        );
-                        if !tools.iter().any(|(p, _): &(String, String)| p == pkg) {
-                            tools.push((pkg.to_string(), why));
-                        }
-                        return Ok(());
-                    }
-                    Err(Unsure::at(
-                        *line,
-                        format!(
-                            "{full} runs `{}`; dockopt cannot tell whether the runtime image has it",
-                            c.program()
-                        ),
-                    ))
-                })?;
-                continue;
-            }
-            if facts
-                .packages
-                .iter()
-                .any(|p| catalog::package_name(&p.package) == program)
-            {
-                continue; // a program from a package the runtime installs again
-            }
-            return Err(Unsure::at(
-                *line,
-                format!("runs {full}, which the runtime stage would not have"),
-            ));
-        }
-        if facts
-            .packages
-            .iter()
-            .any(|p| catalog::package_name(&p.package) == program)
-        {
-            continue; // installed by the build, kept as a runtime package
-        }
-        if STANDARD_PATH
-            .iter()
-            .any(|dir| facts.made_in_runtime.contains(&format!("{dir}/{program}")))
-        {
-            continue; // a RUN the runtime repeats puts it on PATH
-        }
-        if let Some(pkg) = cat.tool_package(family, program) {
-            let why = format!("line {line} runs {program}, which the slim image lacks");
-            if !tools.iter().any(|(p, _): &(String, String)| p == pkg) {
-                tools.push((pkg.to_string(), why));
-            }
-            continue;
-        }
-        return Err(Unsure::at(
-            *line,
-            format!("runs `{program}`; dockopt cannot tell whether the runtime image has it"),
-        ));
-    }
-    Ok(tools)
-}
-
-/// Reads a script that CMD or ENTRYPOINT runs from the build context and
-/// checks each program it calls. A script that cannot be found is a doubt:
-/// dockopt will not drop a tool it cannot see.
-fn script_programs(
-    facts: &Facts<'_>,
-    line: usize,
-    path: &str,
-    check: &mut dyn FnMut(&Command) -> Result<(), Unsure>,
-) -> Result<(), Unsure> {
-    let Some(context) = &facts.context else {
-        return Err(Unsure::at(
-            line,
-            format!("runs {path}; without the build context dockopt cannot see what it calls"),
-        ));
-    };
-    let Some(text) = manifests::context_bytes(facts, path) else {
-        return Err(Unsure::at(
-            line,
-            format!(
-                "runs {path}, which is not in the build context {}",
-                context.display()
-            ),
-        ));
-    };
-    let Ok(text) = String::from_utf8(text) else {
-        return Ok(()); // a binary the context provides
-    };
-    let first = text.lines().next().unwrap_or("");
-    let interpreter = first.strip_prefix("#!").map(|s| s.trim().to_string());
-    match interpreter.as_deref() {
-        Some(i)
-            if i.ends_with("sh")
-                || i.ends_with("bash")
-                || i.contains("env bash")
-                || i.contains("env sh") =>
-        {
-            for c in crate::analysis::shell::commands(&text) {
-                check(&c)?;
-            }
-            Ok(())
-        }
-        Some(i) => {
-            // Another interpreter (node, python): that program must exist.
-            let program = i.split_whitespace().last().unwrap_or(i);
-            check(&Command {
-                argv: vec![program.to_string()],
-                ..Command::default()
-            })
-        }
-        None => Err(Unsure::at(
-            line,
-            format!("runs {path}, a file with no #! line"),
-        )),
-    }
+    needs::check(facts, plan, family, provided)
 }
 
 /// The common shape of a plan: roles from the facts, images, artifacts.
@@ -629,6 +533,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
         artifact_env: Vec::new(),
         link: false,
         runtime_user: None,
+        replay_after: facts.replay_after.clone(),
     }
 }
 
@@ -639,7 +544,14 @@ pub fn add_packages(
     family: Family,
     packages: &[(String, String)],
 ) {
-    if let Some(mut line) = install_line(family, packages, facts.upgrades) {
+    // Packages the file installed with their Recommends keep them.
+    let recommends: Vec<String> = facts
+        .packages
+        .iter()
+        .filter(|p| p.recommends)
+        .map(|p| catalog::package_name(&p.package).to_string())
+        .collect();
+    if let Some(mut line) = install_line_with(family, packages, &recommends, facts.upgrades) {
         // hadolint asks for pinned versions (DL3008, DL3018). A file that
         // passed that rule would fail it on this line, whose versions can
         // only follow the image's release; say so where it is written.
@@ -717,7 +629,7 @@ pub fn install_runtime_needs(
     provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
     extra: Vec<(String, String)>,
 ) -> Result<(), Unsure> {
-    let mut wanted = check_runtime_programs(facts, family, &plan.artifacts, provided)?;
+    let mut wanted = check_runtime_programs(facts, family, plan, provided)?;
     wanted.extend(extra);
     let packages = runtime_packages(facts, family, &wanted)?;
     add_packages(plan, facts, family, &packages);
@@ -785,22 +697,13 @@ pub fn same_image_has(
         .tool_package(family, program)
         .unwrap_or(program);
     if left_behind.iter().any(|p| p == package) {
-        return Err(Unsure::file(format!(
-            "the image runs {program}, which comes with {package}, a build-only package"
-        )));
+        // Not there: the runtime needs check installs the package again.
+        return Ok(false);
     }
     Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
 }
 
-/// The folders a fresh Debian or Alpine image has on PATH.
-const STANDARD_PATH: &[&str] = &[
-    "/usr/local/sbin",
-    "/usr/local/bin",
-    "/usr/sbin",
-    "/usr/bin",
-    "/sbin",
-    "/bin",
-];
+use needs::STANDARD_PATH;
 
 /// The builder image had its tool folders (/go/bin, /usr/local/cargo/bin)
 /// on PATH; a plain runtime image does not, so programs copied there would

@@ -37,7 +37,7 @@ use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
 
 use super::{
-    base_plan, install_runtime_needs, manifests, package_command, push_artifact, slim_variant,
+    base_plan, install_runtime_needs, manifests, push_artifact, slim_variant,
     source_built_libraries,
 };
 
@@ -134,8 +134,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         if RUBY_PROGRAMS.contains(&program) {
             return Ok(true);
         }
-        // A gem's command (puma, rails, fluentd) on the image's PATH.
-        Ok(package_command(runtime.family, cmd))
+        // A gem's command (puma, rails, fluentd) is in the copied bundle;
+        // anything else is looked up in what the runtime image lacks.
+        Ok(false)
     };
     let installs = manifests::gems(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;

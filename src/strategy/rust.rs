@@ -36,6 +36,7 @@
 use crate::analysis::steps::{CargoStep, Step};
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
+use crate::facts::code::Lang;
 use crate::plan::{Plan, Unsure};
 
 use super::{
@@ -157,6 +158,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         )
     })?;
     extra.extend(manifests::native_libraries(runtime.family, &crates));
+    // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
+    extra.extend(super::needs::code_links(facts, runtime.family, Lang::Rust)?);
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
     Ok(plan)
 }

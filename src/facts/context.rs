@@ -1,0 +1,98 @@
+//! The files of the build context that reach the image: the sources of
+//! every COPY and ADD from the context, walked below their folders, with
+//! folders that hold other projects' code or build output left out.
+
+use std::path::{Path, PathBuf};
+
+/// Folders whose files are not the app's own code: dependencies, version
+/// control, caches, build output and tests (copied, but not what the
+/// program runs).
+const SKIPPED: &[&str] = &[
+    ".git",
+    "node_modules",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    "target",
+    "bin",
+    "obj",
+    "vendor",
+    ".next",
+    ".nuxt",
+    "coverage",
+    "test",
+    "tests",
+    "__tests__",
+    "spec",
+    "e2e",
+    "cypress",
+    "testdata",
+    "docs",
+];
+
+/// How many files a context may have before dockopt stops reading it.
+pub const MAX_FILES: usize = 20_000;
+
+/// The largest file read, in bytes.
+pub const MAX_BYTES: u64 = 1 << 20;
+
+/// Every file below `sources` (paths in the context), or None when there
+/// are more than [`MAX_FILES`].
+pub fn files(context: &Path, sources: &[String]) -> Option<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut stack: Vec<PathBuf> = Vec::new();
+    for s in sources {
+        let rel = s.trim_start_matches("./").trim_end_matches('/');
+        let rel = if rel == "." { "" } else { rel };
+        if rel.contains(['*', '?', '[']) || rel.contains("..") {
+            // A glob: read the whole folder it is in.
+            let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+            stack.push(context.join(dir));
+            continue;
+        }
+        stack.push(context.join(rel));
+    }
+    stack.sort();
+    stack.dedup();
+    while let Some(p) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.is_file() {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        } else if meta.is_dir() {
+            let Ok(entries) = std::fs::read_dir(&p) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                let path = e.path();
+                if path.is_dir() && SKIPPED.contains(&name.as_ref()) {
+                    continue;
+                }
+                stack.push(path);
+            }
+        }
+        if out.len() > MAX_FILES {
+            return None;
+        }
+    }
+    out.sort();
+    Some(out)
+}
+
+/// Whether a file name is a test of its folder's code (`test_x.py`,
+/// `x_test.go`, `x.test.js`, `x.spec.ts`), which the program does not run.
+pub fn is_test_file(name: &str) -> bool {
+    name.starts_with("test_")
+        || name.contains("_test.")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name == "conftest.py"
+}

@@ -1,0 +1,409 @@
+//! Node.js: npm, yarn and pnpm projects on the official `node` image.
+//!
+//! ## What it recognises
+//! `npm install`/`ci`, `yarn`, `pnpm install`, build scripts (`run build`),
+//! pruning, `corepack enable`, and global installs (`npm install -g`).
+//!
+//! ## What it emits
+//! The runtime stage is the same tag's `-slim` variant (same Debian release;
+//! Alpine tags keep their image). It copies the app folders, which hold
+//! `node_modules` and the build output. A CMD that runs pnpm (or yarn, when
+//! the build enabled corepack) gets `corepack enable` in the runtime, and
+//! corepack's cache when the build fetched the package manager into it, so
+//! that the program does not download it when it starts; one that runs a
+//! globally installed tool gets the same global install.
+//!
+//! ## When it leaves the file alone
+//! A CMD that starts a development server (`npm run dev`), or a program that
+//! neither the image, the app nor a global install provides.
+//!
+//! ## Example
+//! ```text
+//! FROM node:20                  FROM node:20 AS builder
+//! WORKDIR /app                  WORKDIR /app
+//! COPY . .                      COPY . .
+//! RUN npm ci && npm run build   RUN npm ci && npm run build
+//! CMD ["node", "dist/main.js"]
+//!                               FROM node:20-slim
+//!                               COPY --from=builder /app /app
+//!                               WORKDIR /app
+//!                               CMD ["node", "dist/main.js"]
+//! ```
+
+use crate::analysis::steps::{NodeAction, Step};
+use crate::catalog;
+use crate::classify::Facts;
+use crate::plan::{Artifact, Plan, Unsure};
+
+mod scripts;
+
+use super::{
+    add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,
+};
+
+/// Scripts that start a development server rather than the app.
+const DEV_SCRIPTS: &[&str] = &["dev", "develop", "watch", "serve:dev", "start:dev"];
+
+/// Commands in a package.json script that start a development server or
+/// watcher rather than the app.
+const DEV_COMMANDS: &[&str] = &[
+    "next dev",
+    "vite",
+    "nodemon",
+    "webpack serve",
+    "webpack-dev-server",
+    "react-scripts start",
+    "ng serve",
+    "nuxt dev",
+    "ts-node-dev",
+    "parcel",
+    "tsc --watch",
+    "tsc -w",
+    "--watch",
+];
+
+/// Decides the plan for a Node.js project.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let runtime = slim_variant(facts, true)?;
+    let mut plan = base_plan(facts, "node", &runtime);
+    let mut installs = 0;
+    // Whether the build enabled corepack, and whether it then fetched a
+    // package manager into corepack's cache (running pnpm or yarn through
+    // its shims does).
+    let mut corepack = false;
+    let mut fetched = false;
+    let mut globals: Vec<(String, usize)> = Vec::new();
+    // Read once: the scripts of every install and run are checked in it.
+    let package_json = manifests::package_json(facts);
+    for (node, workdir, steps) in &facts.run_steps {
+        let project = scripts::Project {
+            facts,
+            package_json: package_json.as_ref(),
+            workdir: workdir.as_deref(),
+            line: facts.line(*node),
+        };
+        for step in steps {
+            match step {
+                Step::Node { tool, action, args } => {
+                    if matches!(action, NodeAction::Install | NodeAction::Build) {
+                        installs += 1;
+                    }
+                    fetched |= corepack && matches!(tool.as_str(), "pnpm" | "yarn");
+                    match action {
+                        NodeAction::Install => project.check_install(args)?,
+                        NodeAction::Build => project.check_run("build")?,
+                        NodeAction::Script(name) if tool == "npx" => {
+                            project.check_npx(name, args)?
+                        }
+                        NodeAction::Script(name) => project.check_run(name)?,
+                        NodeAction::Prune | NodeAction::Housekeeping => {}
+                    }
+                }
+                Step::Corepack { fetches } => {
+                    corepack = true;
+                    fetched |= *fetches;
+                }
+                Step::NodeGlobal { packages } => {
+                    for p in packages {
+                        globals.push((p.clone(), facts.line(*node)));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if installs == 0 {
+        return Err(Unsure::file(
+            "no npm, yarn or pnpm install: nothing to leave behind in a builder",
+        ));
+    }
+    refuse_yarn_global_cache(facts, package_json.as_ref())?;
+    let dependency_needs = dependency_needs(facts, package_json.as_ref())?;
+    // Every program the image runs, directly or from a script, passes
+    // through `provided`; it notes what the runtime must set up again.
+    let uses_pnpm = std::cell::Cell::new(false);
+    let uses_yarn = std::cell::Cell::new(false);
+    let used_globals = std::cell::RefCell::new(Vec::<String>::new());
+    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+        let program = cmd.program();
+        let args = cmd.args();
+        if matches!(program, "npm" | "yarn" | "pnpm") {
+            let script = match args.first().map(String::as_str) {
+                Some("run" | "run-script") => args.get(1).map(String::as_str),
+                other => other,
+            };
+            if script.is_some_and(|s| DEV_SCRIPTS.contains(&s)) {
+                return Err(Unsure::file(format!(
+                    "the image runs `{program} {}`, a development server that needs the build tools",
+                    args.join(" ")
+                )));
+            }
+            // What the script runs, from package.json in the context.
+            let body = script.and_then(|s| manifests::npm_script(package_json.as_ref(), s));
+            if let Some(dev) = body.and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d))) {
+                return Err(Unsure::file(format!(
+                    "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
+                    args.join(" ")
+                )));
+            }
+        }
+        if let Some((g, _)) = globals
+            .iter()
+            .find(|(g, _)| global_commands(g).iter().any(|c| c == program))
+        {
+            used_globals.borrow_mut().push(g.clone());
+            return Ok(true);
+        }
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let known = matches!(
+            program,
+            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
+        );
+        if let Some((g, line)) = globals
+            .iter()
+            .find(|(g, _)| !full.contains('/') && !known && !catalog_knows_commands(g))
+        {
+            return Err(Unsure::file(format!(
+                "the image runs {program}, which may be a command of {g}, installed globally on line {line}; dockopt does not know that package's commands"
+            )));
+        }
+        match program {
+            "pnpm" => uses_pnpm.set(true),
+            "yarn" => uses_yarn.set(true),
+            _ => {}
+        }
+        Ok(matches!(
+            program,
+            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
+        ))
+    };
+    let tools = check_runtime_programs(facts, runtime.family, &plan, &provided)?;
+    let global = |tool: &str| used_globals.borrow().iter().any(|g| package_bin(g) == tool);
+    let pnpm = uses_pnpm.get() && !global("pnpm");
+    if pnpm && !corepack {
+        return Err(Unsure::file(
+            "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
+        ));
+    }
+    // Without corepack, yarn is the image's own yarn 1, which -slim has too.
+    let need_corepack = corepack && (pnpm || uses_yarn.get() && !global("yarn"));
+    let mut need_globals = used_globals.into_inner();
+    let mut wanted = tools;
+    wanted.extend(dependency_needs);
+    // Native modules that link a system library (pg-native): rarer in
+    // npm than in PyPI, and most bundle or download their library, so an
+    // unreadable package.json is not a reason to stop.
+    let node_packages = manifests::node_packages(package_json.as_ref());
+    wanted.extend(manifests::native_libraries(
+        runtime.family,
+        &node_packages.names,
+    ));
+    refuse_home_downloads(
+        facts,
+        &manifests::node_runtime_packages(package_json.as_ref()),
+    )?;
+    let packages = runtime_packages(facts, runtime.family, &wanted)?;
+    add_packages(&mut plan, facts, runtime.family, &packages);
+    if need_corepack {
+        plan.runtime_steps.push((
+            "RUN corepack enable".into(),
+            "the image runs pnpm or yarn through corepack".into(),
+        ));
+        if fetched {
+            plan.artifacts.push(Artifact {
+                path: corepack_home(facts)?,
+                chown: None,
+                reason: "the package manager corepack fetched in the build; without it the program would download it when it starts".into(),
+            });
+        }
+    }
+    if !need_globals.is_empty() {
+        need_globals.sort();
+        need_globals.dedup();
+        plan.runtime_steps.push((
+            format!("RUN npm install -g {}", need_globals.join(" ")),
+            "the image runs a globally installed tool".into(),
+        ));
+    }
+    Ok(plan)
+}
+
+/// Refuses dependencies of the program whose install script downloads into
+/// the home folder (puppeteer's browser), which stays in the builder,
+/// unless the file skips the download. devDependencies are tools of the
+/// build or the tests, which the runtime does not need.
+fn refuse_home_downloads(facts: &Facts<'_>, names: &[String]) -> Result<(), Unsure> {
+    let catalog = crate::catalog::catalog();
+    for name in names {
+        let Some(download) = catalog.install_download(name) else {
+            continue;
+        };
+        let skipped = download.skip.iter().any(|s| match s.split_once('=') {
+            Some((name, value)) => facts.env_value(name) == Some(value),
+            None => facts.env_value(s).is_some(),
+        });
+        if skipped {
+            continue;
+        }
+        return Err(Unsure::file(format!(
+            "{name} downloads into {} when it installs, outside the app folder the runtime stage receives",
+            download.folder
+        )));
+    }
+    Ok(())
+}
+
+/// Where corepack keeps the package managers it fetched, worked out the
+/// way corepack does: COREPACK_HOME, else `$XDG_CACHE_HOME/node/corepack`,
+/// else `~/.cache/node/corepack`. Corepack before 0.13 (Node before 18.19
+/// here, to be safe) used `~/.node/corepack`, so those tags are refused.
+fn corepack_home(facts: &Facts<'_>) -> Result<String, Unsure> {
+    let home = match (
+        facts.env_value("COREPACK_HOME"),
+        facts.env_value("XDG_CACHE_HOME"),
+    ) {
+        (Some(h), _) => h.to_string(),
+        (None, Some(x)) => format!("{x}/node/corepack"),
+        (None, None) => {
+            if !corepack_uses_cache_folder(facts.image.tag.as_deref()) {
+                return Err(Unsure::file(format!(
+                    "the build fetches a package manager with the corepack of node:{}, which may keep it in ~/.node/corepack rather than ~/.cache/node/corepack; set COREPACK_HOME to name the folder",
+                    facts.image.tag.as_deref().unwrap_or("latest")
+                )));
+            }
+            let home = facts.env_value("HOME").unwrap_or("/root");
+            format!("{}/.cache/node/corepack", home.trim_end_matches('/'))
+        }
+    };
+    if home.contains('$') || !home.starts_with('/') {
+        return Err(Unsure::file(format!(
+            "corepack keeps its package managers in {home}, a path dockopt cannot resolve"
+        )));
+    }
+    Ok(home)
+}
+
+/// True when the node tag's corepack keeps its cache in ~/.cache: Node 19
+/// and later, and 18.19 and later (a bare `18` is the newest 18); tags
+/// without a version (`lts`, `alpine`) are recent, but for the names of
+/// the old lines.
+fn corepack_uses_cache_folder(tag: Option<&str>) -> bool {
+    let Some(tag) = tag else { return true };
+    let mut numbers = tag
+        .split(['-', '.'])
+        .map_while(|part| part.parse::<u32>().ok());
+    match (numbers.next(), numbers.next()) {
+        (None, _) => !["fermium", "gallium", "erbium", "dubnium"]
+            .iter()
+            .any(|old| tag.starts_with(old)),
+        (Some(major), _) if major >= 19 => true,
+        (Some(18), None) => true,
+        (Some(18), Some(minor)) => minor >= 19,
+        _ => false,
+    }
+}
+
+/// A package name without its version (`@scope/pkg@1` -> `@scope/pkg`).
+fn package_name(spec: &str) -> &str {
+    match spec.strip_prefix('@') {
+        Some(rest) => rest.find('@').map_or(spec, |i| &spec[..i + 1]),
+        None => spec.split('@').next().unwrap_or(spec),
+    }
+}
+
+/// The command a package name installs when the catalog does not list its
+/// commands: its name without scope or version (`@scope/pkg@1` -> `pkg`).
+fn package_bin(spec: &str) -> &str {
+    let spec = spec.rsplit('/').next().unwrap_or(spec);
+    spec.split('@').find(|s| !s.is_empty()).unwrap_or(spec)
+}
+
+/// The commands a global install of `spec` puts on PATH: from the catalog,
+/// or the package's own name.
+fn global_commands(spec: &str) -> Vec<String> {
+    catalog::catalog()
+        .node()
+        .global_commands
+        .get(package_name(spec))
+        .cloned()
+        .unwrap_or_else(|| vec![package_bin(spec).to_string()])
+}
+
+/// Whether the catalog lists the commands of a global package.
+fn catalog_knows_commands(spec: &str) -> bool {
+    catalog::catalog()
+        .node()
+        .global_commands
+        .contains_key(package_name(spec))
+}
+
+/// Yarn 2 and later keep packages in a cache that is global by default
+/// from Yarn 4 (~/.yarn/berry/cache), and with Plug'n'Play the app loads
+/// them from there: outside the app folder the runtime receives.
+fn refuse_yarn_global_cache(
+    facts: &Facts<'_>,
+    package_json: Option<&serde_json::Value>,
+) -> Result<(), Unsure> {
+    let yarnrc = manifests::context_text(facts, ".yarnrc.yml");
+    let manager = package_json
+        .and_then(|p| p.get("packageManager"))
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    let major = manager
+        .strip_prefix("yarn@")
+        .and_then(|v| v.split('.').next())
+        .and_then(|v| v.parse::<u32>().ok());
+    let berry = major.is_some_and(|m| m >= 2) || yarnrc.is_some();
+    if !berry || !facts.runs_step(|s| matches!(s, Step::Node { tool, .. } if tool == "yarn")) {
+        return Ok(());
+    }
+    let rc = yarnrc.unwrap_or_default();
+    let setting = |key: &str| {
+        rc.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix(key)?
+                .trim()
+                .strip_prefix(':')
+                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+        })
+    };
+    let node_modules = setting("nodeLinker").as_deref() == Some("node-modules");
+    let global_cache = match setting("enableGlobalCache").as_deref() {
+        Some("false") => false,
+        Some("true") => true,
+        _ => major.is_none_or(|m| m >= 4),
+    };
+    if global_cache && !node_modules {
+        return Err(Unsure::file(
+            "Yarn keeps the packages in its global cache (~/.yarn/berry/cache) and the app loads them from there with Plug'n'Play, outside the app folder the runtime receives; set enableGlobalCache: false or nodeLinker: node-modules in .yarnrc.yml",
+        ));
+    }
+    Ok(())
+}
+
+/// What the dependencies' install scripts need in the runtime, from
+/// package.json and the lock files in the context.
+fn dependency_needs(
+    facts: &Facts<'_>,
+    package_json: Option<&serde_json::Value>,
+) -> Result<Vec<(String, String)>, Unsure> {
+    let mut names: Vec<String> = manifests::node_runtime_packages(package_json);
+    let mut scripted: Vec<String> = Vec::new();
+    for lock in [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+    ] {
+        let Some(text) = manifests::context_text(facts, lock) else {
+            continue;
+        };
+        names.extend(scripts::lock_names(&text));
+        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
+            scripted.extend(scripts::lock_install_scripts(&doc));
+        }
+    }
+    names.sort();
+    names.dedup();
+    scripts::check_dependencies(facts, &names, &scripted)
+}

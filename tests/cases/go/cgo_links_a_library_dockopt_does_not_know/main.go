@@ -1,0 +1,6 @@
+package main
+
+// #cgo LDFLAGS: -lfrobnicate
+import "C"
+
+func main() {}

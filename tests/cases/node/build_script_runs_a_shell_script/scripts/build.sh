@@ -1,0 +1,3 @@
+#!/bin/sh
+mkdir -p /opt/assets
+echo asset > /opt/assets/a.txt

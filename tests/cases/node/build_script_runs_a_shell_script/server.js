@@ -1,0 +1,1 @@
+console.log(require('fs').readFileSync('/opt/assets/a.txt', 'utf8'));

@@ -1,0 +1,1 @@
+console.log(require('fs').readFileSync('/srv/static/index.html', 'utf8'));

@@ -1,0 +1,2 @@
+wget --version > /dev/null && echo wget-ok
+exec node server.js

@@ -1,0 +1,1 @@
+{ 'targets': [ { 'target_name': 'fetch', 'sources': [ 'fetch.cc' ], 'libraries': [ '-lcurl' ] } ] }

@@ -1,0 +1,2 @@
+require('express');
+console.log('express loaded');

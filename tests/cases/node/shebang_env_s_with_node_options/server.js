@@ -1,0 +1,2 @@
+#!/usr/bin/env -S node --enable-source-maps
+console.log('server');

@@ -1,0 +1,1 @@
+print(open('/srv/static/index.html').read())

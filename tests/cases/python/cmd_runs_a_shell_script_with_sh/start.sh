@@ -1,0 +1,2 @@
+curl --version > /dev/null && echo "curl found"
+exec python app.py

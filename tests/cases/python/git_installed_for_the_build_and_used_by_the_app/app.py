@@ -1,0 +1,2 @@
+import subprocess
+print(subprocess.check_output(['git', '--version'], text=True).split()[0])

@@ -1,0 +1,2 @@
+import mimetypes
+print(mimetypes.guess_type("notes.org"))

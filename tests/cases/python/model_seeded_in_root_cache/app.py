@@ -1,0 +1,1 @@
+print(open('/root/.cache/models/model.txt').read().strip())

@@ -1,0 +1,2 @@
+import psycopg2
+print(psycopg2.__libpq_version__)

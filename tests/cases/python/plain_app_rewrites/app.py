@@ -1,0 +1,2 @@
+import json, six
+print(json.dumps({'six': six.__version__}))

@@ -1,0 +1,2 @@
+import greeting, six
+print(greeting.TEXT)

@@ -1,0 +1,3 @@
+#!/bin/sh
+migrate-db --all
+exec python app.py

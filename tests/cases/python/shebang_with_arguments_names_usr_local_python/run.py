@@ -1,0 +1,3 @@
+#!/usr/local/bin/python3 -u
+import six
+print("six", six.__version__)

@@ -1,0 +1,1 @@
+print(open('/etc/app.ini').read().splitlines()[1])
