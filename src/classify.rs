@@ -451,6 +451,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
                 let steps = expand_scripts(facts, run_steps(ins), workdir.as_deref(), line, 0)?;
                 let role = run_role(facts, &steps, workdir.as_deref(), line)?;
                 if role == Role::Both {
+                    refuse_link_in_app(facts, &steps, workdir.as_deref(), line)?;
                     // Repeated, the RUN sets its owners again itself, after
                     // the app is copied if it uses the app's files.
                     if uses_app_files(facts, &steps, workdir.as_deref()) {
@@ -768,9 +769,35 @@ pub fn commands_of(ins: &Instruction) -> Vec<Command> {
         if feeds_shell {
             cmds.retain(|c| !matches!(c.program(), "sh" | "bash" | "ash"));
             cmds.extend(shell::commands(&h.content));
+            continue;
+        }
+        // `RUN python3 <<EOF`: the interpreter runs the body as its code.
+        if let Some(c) = cmds.iter_mut().find(|c| {
+            inline_flag(c.program()).is_some() && c.args().iter().all(|a| a.starts_with('-'))
+        }) {
+            let flag = inline_flag(c.program()).unwrap_or("-c");
+            c.argv.truncate(1);
+            c.argv.push(flag.to_string());
+            c.argv.push(h.content.clone());
         }
     }
     cmds
+}
+
+/// The option that gives an interpreter its code on the command line.
+fn inline_flag(program: &str) -> Option<&'static str> {
+    if program.starts_with("python") {
+        Some("-c")
+    } else if matches!(
+        program,
+        "node" | "nodejs" | "ruby" | "perl" | "deno" | "bun"
+    ) {
+        Some("-e")
+    } else if program == "php" {
+        Some("-r")
+    } else {
+        None
+    }
 }
 
 /// Exec form: the argument list, or the script of `sh -c "..."`.
@@ -932,12 +959,44 @@ fn run_role(
 /// Whether a RUN's file commands name a path of the app (a file COPY put
 /// there, or below the RUN's working folder when it is the app's).
 fn uses_app_files(facts: &Facts<'_>, steps: &[Step], workdir: Option<&str>) -> bool {
+    // (A link it makes in the app is copied with the app, and making it
+    // again over the copy fails: `link_in_app` refuses those first.)
     steps.iter().any(|s| match s {
         Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
             resolve(&facts.expand_path(p), workdir).is_some_and(|a| facts.in_app_or(workdir, &a))
         }),
         _ => false,
     })
+}
+
+/// A repeated RUN that makes a link inside the app would make it again over
+/// the link the app's copy already brought, and fail.
+fn refuse_link_in_app(
+    facts: &Facts<'_>,
+    steps: &[Step],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    for s in steps {
+        let Step::Files { program, paths } = s else {
+            continue;
+        };
+        if program != "ln" {
+            continue;
+        }
+        if let Some(link) = paths.last()
+            && resolve(&facts.expand_path(link), workdir)
+                .is_some_and(|a| facts.in_app_or(workdir, &a))
+        {
+            return Err(Unsure::at(
+                line,
+                format!(
+                    "the RUN changes system files and makes the link {link} in the app; repeated in the runtime stage, it would make it again over the copied one"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The absolute paths a RUN's file commands name, which a repeated RUN
@@ -1123,6 +1182,32 @@ fn copy_destination(
     };
     let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
     let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
+    // ADD unpacks a local archive into the destination folder.
+    let archive = |s: &str| {
+        [
+            ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+        ]
+        .iter()
+        .any(|e| s.ends_with(e))
+    };
+    if ins.kind() == Kind::Add && sources.iter().any(|s| archive(s)) {
+        if system {
+            return Err(Unsure::at(
+                line,
+                format!(
+                    "ADD unpacks an archive into {abs}, among the system's files; dockopt cannot see what it holds"
+                ),
+            ));
+        }
+        if !facts.in_app(&abs) {
+            facts.app_paths.push(Artifact {
+                path: abs.clone(),
+                chown: ins.flag("chown").flatten().map(String::from),
+                reason: format!("ADD unpacks an archive here (line {line})"),
+            });
+        }
+        return Ok(());
+    }
     let mut paths = Vec::new();
     if abs == "/" && !dir_like {
         return Err(Unsure::at(

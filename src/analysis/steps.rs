@@ -649,6 +649,7 @@ fn pip(args: &[String]) -> Step {
                 .unwrap_or_default()
         };
         match name {
+            "--root" => return Step::Unknown("pip install --root".into()),
             "--user" => pip.user = true,
             "--prefix" => pip.prefix = Some(value()),
             "-t" | "--target" => pip.target = Some(value()),

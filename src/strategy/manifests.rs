@@ -56,6 +56,9 @@ pub struct Installs {
     pub names: Vec<String>,
     /// Files the build installs from that are not in the build context.
     pub unread: Vec<String>,
+    /// Libraries that local projects' C extensions link (setup.py's
+    /// `Extension(..., libraries=[...])`), as -l names.
+    pub links: Vec<String>,
 }
 
 impl Installs {
@@ -87,23 +90,13 @@ fn lock_names(text: &str, out: &mut Vec<String>) {
 /// Pipfile.lock, uv.lock, pyproject.toml for `pip install .`).
 pub fn python_packages(facts: &Facts<'_>) -> Installs {
     let mut out = Installs::default();
-    for (_, _, steps) in &facts.run_steps {
+    for (_, workdir, steps) in &facts.run_steps {
         for s in steps {
             match s {
                 Step::Pip(pip) => {
                     for p in &pip.packages {
                         if p == "." || p.starts_with("./") || p.starts_with('/') {
-                            out.read_file(
-                                facts,
-                                &format!("{}/pyproject.toml", p.trim_end_matches('/')),
-                                |t, o| {
-                                    o.extend(t.lines().filter_map(|l| {
-                                        let l = l.trim().trim_start_matches('[').trim();
-                                        l.starts_with('"')
-                                            .then(|| catalog::normalize(l.trim_matches(['"', ','])))
-                                    }))
-                                },
-                            );
+                            local_project(facts, workdir.as_deref(), p, &mut out);
                         } else {
                             out.names.push(catalog::normalize(p));
                         }
@@ -138,6 +131,83 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
         }
     }
     out
+}
+
+/// A local project `pip install PATH` builds: its dependencies from
+/// pyproject.toml, setup.cfg or setup.py, and the libraries its C
+/// extensions link (setup.py). A project none of whose files can be read
+/// is unread.
+fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut Installs) {
+    let dir = crate::classify::resolve(path, workdir).unwrap_or_else(|| path.to_string());
+    let read = |name: &str| -> Option<String> {
+        facts
+            .context_file_at(&format!("{}/{name}", dir.trim_end_matches('/')))
+            .or_else(|| context_file(facts, &format!("{}/{name}", path.trim_end_matches('/'))))
+    };
+    let mut found = false;
+    if let Some(t) = read("pyproject.toml") {
+        found = true;
+        out.names.extend(t.lines().filter_map(|l| {
+            let l = l.trim().trim_start_matches('[').trim();
+            l.starts_with('"')
+                .then(|| catalog::normalize(l.trim_matches(['"', ','])))
+        }));
+    }
+    if let Some(t) = read("setup.cfg") {
+        found = true;
+        let mut in_requires = false;
+        for line in t.lines() {
+            if line.trim_start().starts_with("install_requires") {
+                in_requires = true;
+                if let Some((_, v)) = line.split_once('=').filter(|(_, v)| !v.trim().is_empty()) {
+                    out.names.push(catalog::normalize(v));
+                }
+                continue;
+            }
+            if in_requires && line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+                out.names.push(catalog::normalize(line));
+            } else {
+                in_requires = false;
+            }
+        }
+    }
+    if let Some(t) = read("setup.py") {
+        found = true;
+        let quoted = |list: &str| -> Vec<String> {
+            list.split(['"', '\''])
+                .skip(1)
+                .step_by(2)
+                .map(String::from)
+                .collect()
+        };
+        for key in ["install_requires", "libraries"] {
+            let mut rest = t.as_str();
+            while let Some(at) = rest.find(key) {
+                rest = &rest[at + key.len()..];
+                let Some(open) = rest.trim_start().strip_prefix('=').map(str::trim_start) else {
+                    continue;
+                };
+                let Some(list) = open.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+                    if key == "libraries" {
+                        // A list the script computes: its libraries are not known.
+                        out.unread.push(format!("{path}/setup.py"));
+                    }
+                    continue;
+                };
+                for item in quoted(list.0) {
+                    if key == "libraries" {
+                        out.links.push(item);
+                    } else {
+                        out.names.push(catalog::normalize(&item));
+                    }
+                }
+            }
+        }
+    }
+    if !found {
+        out.unread
+            .push(format!("{}/pyproject.toml", path.trim_end_matches('/')));
+    }
 }
 
 /// Gems the build installs: named on `gem install` lines, and in the

@@ -655,7 +655,25 @@ pub fn source_built_libraries(
             facts.image_text, plan.runtime_image
         )));
     }
-    Ok(manifests::native_libraries(family, &installs.names))
+    let mut out = manifests::native_libraries(family, &installs.names);
+    for name in &installs.links {
+        let packages = catalog::catalog()
+            .link_library(family, name)
+            .ok_or_else(|| {
+                Unsure::file(format!(
+                    "a C extension the build compiles links {name}, whose runtime package dockopt does not know"
+                ))
+            })?;
+        for p in packages {
+            if !out.iter().any(|(o, _)| o == p) {
+                out.push((
+                    p.clone(),
+                    format!("a C extension the build compiles links {name}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A program a package installed for the app put on PATH (a pip console

@@ -104,6 +104,19 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     fetched |= *fetches;
                 }
                 Step::NodeGlobal { packages } => {
+                    if let Some(p) = packages.iter().find(|p| {
+                        p.starts_with('.')
+                            || p.starts_with('/')
+                            || p.starts_with("file:")
+                            || p.ends_with(".tgz")
+                    }) {
+                        return Err(Unsure::at(
+                            facts.line(*node),
+                            format!(
+                                "installs {p} globally, a package of the build context; the runtime stage would have to install it again from the app"
+                            ),
+                        ));
+                    }
                     for p in packages {
                         globals.push((p.clone(), facts.line(*node)));
                     }

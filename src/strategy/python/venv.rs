@@ -37,6 +37,16 @@ pub fn with_environment(facts: &Facts<'_>, pip: &Pip, line: usize) -> Result<Pip
     if pip.prefix.is_none() {
         pip.prefix = value("PIP_PREFIX");
     }
+    for (what, dir) in [("--prefix", &pip.prefix), ("--target", &pip.target)] {
+        if let Some(d) = dir.as_deref().filter(|d| is_system_folder(d)) {
+            return Err(Unsure::at(
+                line,
+                format!(
+                    "pip {what} {d} installs among the system's own files, which cannot be copied apart from them"
+                ),
+            ));
+        }
+    }
     let truthy = |v: Option<String>| {
         v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
     };
@@ -44,6 +54,17 @@ pub fn with_environment(facts: &Facts<'_>, pip: &Pip, line: usize) -> Result<Pip
         pip.user = truthy(value("PIP_USER"));
     }
     Ok(pip)
+}
+
+/// Folders that hold the image's own software: a copy of one would carry
+/// the builder's Python and tools over the runtime's.
+fn is_system_folder(dir: &str) -> bool {
+    let d = dir.trim_end_matches('/');
+    d.is_empty()
+        || matches!(
+            d,
+            "/usr" | "/usr/local" | "/usr/lib" | "/lib" | "/opt" | "/etc" | "/var"
+        )
 }
 
 /// The folder `pip install --user` fills: PYTHONUSERBASE, or `.local` in

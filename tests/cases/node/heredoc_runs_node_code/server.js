@@ -1,0 +1,1 @@
+console.log(require('fs').readFileSync(require('os').homedir() + '/.seed', 'utf8'));

@@ -1,0 +1,2 @@
+import cv2
+print(cv2.__version__)
