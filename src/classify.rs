@@ -1216,8 +1216,41 @@ fn copy_destination(
         ));
     }
     if dir_like && system {
-        // Copy the named files, not the whole system folder.
+        // Copy the named files, not the whole system folder. A folder
+        // source puts its contents there, not itself: `COPY ./dist/ ./`
+        // in / makes /server.js, not /dist.
         for s in sources {
+            let rel = s.trim_start_matches("./").trim_end_matches('/');
+            let folder = facts
+                .context
+                .as_ref()
+                .filter(|_| !rel.contains(['*', '?', '[', '$']) && !s.starts_with("<<"))
+                .map(|c| c.join(rel))
+                .filter(|p| p.is_dir());
+            if let Some(folder) = folder {
+                let mut names: Vec<String> = std::fs::read_dir(&folder)
+                    .map(|d| {
+                        d.flatten()
+                            .map(|e| e.file_name().to_string_lossy().into_owned())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                names.sort();
+                if abs == "/" || names.is_empty() {
+                    return Err(Unsure::at(
+                        line,
+                        format!("copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"),
+                    ));
+                }
+                paths.extend(names.iter().map(|n| format!("{}/{n}", abs.trim_end_matches('/'))));
+                continue;
+            }
+            if s.ends_with('/') || s == "." {
+                return Err(Unsure::at(
+                    line,
+                    format!("copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"),
+                ));
+            }
             let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
             if name.contains(['*', '?', '['])
                 || name == "."
