@@ -1245,6 +1245,12 @@ fn copy_destination(
                 paths.extend(names.iter().map(|n| format!("{}/{n}", abs.trim_end_matches('/'))));
                 continue;
             }
+            if abs == "/" && (s.ends_with('/') || s == ".") {
+                return Err(Unsure::at(
+                    line,
+                    format!("copies {s} into /; dockopt cannot tell the app's files apart"),
+                ));
+            }
             if s.ends_with('/') || s == "." {
                 return Err(Unsure::at(
                     line,
