@@ -1239,10 +1239,16 @@ fn copy_destination(
                 if abs == "/" || names.is_empty() {
                     return Err(Unsure::at(
                         line,
-                        format!("copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"),
+                        format!(
+                            "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
+                        ),
                     ));
                 }
-                paths.extend(names.iter().map(|n| format!("{}/{n}", abs.trim_end_matches('/'))));
+                paths.extend(
+                    names
+                        .iter()
+                        .map(|n| format!("{}/{n}", abs.trim_end_matches('/'))),
+                );
                 continue;
             }
             if abs == "/" && (s.ends_with('/') || s == ".") {
@@ -1254,7 +1260,9 @@ fn copy_destination(
             if s.ends_with('/') || s == "." {
                 return Err(Unsure::at(
                     line,
-                    format!("copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"),
+                    format!(
+                        "copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"
+                    ),
                 ));
             }
             let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);

@@ -9,6 +9,9 @@
 //!
 //! [images]                      # runtime images replaced by others
 //! "python:3.12-slim" = "registry.example.com/python:3.12-slim"
+//!
+//! [verify]
+//! allow_missing = ["/usr/share/doc/**"]   # losses verify accepts
 //! ```
 
 use std::collections::BTreeMap;
@@ -40,9 +43,21 @@ pub struct Config {
     /// `COPY --link` for what the runtime stage copies.
     #[serde(default)]
     pub link: bool,
+    /// Settings of `dockopt verify`.
+    #[serde(default)]
+    pub verify: VerifyConfig,
     /// Where the file was read from (not a setting).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `[verify]` in `.dockopt.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyConfig {
+    /// Globs of paths the rewrite may lose without failing verify.
+    #[serde(default)]
+    pub allow_missing: Vec<String>,
 }
 
 /// Why a config file could not be used.

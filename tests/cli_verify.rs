@@ -175,3 +175,124 @@ fn offline_needs_an_engine_that_can_cut_the_network() {
             .contains("cannot be used with")
     );
 }
+
+/// Runs `dockopt verify --engine docker` on the flask example with a
+/// stand-in `docker` whose `export` serves a tar per image: `original` and
+/// `rewritten` hold the files given, so the image comparison can be
+/// checked without an engine.
+#[cfg(unix)]
+fn verify_with_images(
+    original: &[(&str, &[u8])],
+    rewritten: &[(&str, &[u8])],
+    extra: &[&str],
+) -> (Option<i32>, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, files) in [("original", original), ("rewritten", rewritten)] {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_cksum();
+            b.append_data(&mut h, path, *data).unwrap();
+        }
+        std::fs::write(
+            dir.path().join(format!("{name}.tar")),
+            b.into_inner().unwrap(),
+        )
+        .unwrap();
+    }
+    let script = format!(
+        r#"#!/bin/sh
+d="{dir}"
+case "$1" in
+  info) echo 27.0 ;;
+  build) ;;
+  image) echo "1000 2" ;;
+  create) case "$2" in *original*) echo original ;; *rewritten*) echo rewritten ;; *) echo none ;; esac ;;
+  export) [ -f "$d/$2.tar" ] && cat "$d/$2.tar" ;;
+  run) echo hello ;;
+esac
+"#,
+        dir = dir.path().display()
+    );
+    let docker = dir.path().join("docker");
+    std::fs::write(&docker, script).unwrap();
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockopt"))
+        .args(["verify", "--engine", "docker"])
+        .args(extra)
+        .arg("examples/flask/Dockerfile")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_lost_outside_the_app_fails_and_is_named() {
+    let (code, stdout) = verify_with_images(
+        &[("app/app.py", b"print(1)"), ("etc/myapp/build.json", b"{}")],
+        &[("app/app.py", b"print(1)")],
+        &[],
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("lost without a reason (1 paths):"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/etc/myapp/build.json (missing)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("result: the rewrite answers the same but lost what the original has"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn allow_missing_accepts_a_loss_and_caches_are_explained() {
+    let (code, stdout) = verify_with_images(
+        &[
+            ("app/app.py", b"print(1)"),
+            ("etc/myapp/build.json", b"{}"),
+            ("root/.cache/pip/wheel", b"cached"),
+        ],
+        &[("app/app.py", b"print(1)")],
+        &["--allow-missing", "/etc/myapp/**"],
+    );
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("allowed by the user"), "{stdout}");
+    assert!(stdout.contains("caches and logs"), "{stdout}");
+    assert!(
+        stdout.contains("result: the rewrite behaves the same"),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_json_report_holds_the_comparison() {
+    let (code, stdout) = verify_with_images(
+        &[("app/app.py", b"print(1)"), ("etc/myapp/build.json", b"{}")],
+        &[("app/app.py", b"print(1)")],
+        &["--format", "json"],
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(report["same"], false);
+    assert_eq!(
+        report["comparison"]["unexplained"][0]["folder"], "/etc/myapp",
+        "{stdout}"
+    );
+}

@@ -60,6 +60,18 @@ pub struct Args {
     /// something when it starts (docker or podman; not with --http).
     #[arg(long, conflicts_with = "http")]
     offline: bool,
+    /// Verify this multi-stage file against PATH instead of dockopt's own
+    /// rewrite (a hand-made rewrite, another tool's).
+    #[arg(long, value_name = "FILE")]
+    rewritten: Option<PathBuf>,
+    /// Accept the loss of paths matching GLOB (repeatable), as
+    /// `verify.allow_missing` in .dockopt.toml does.
+    #[arg(long = "allow-missing", value_name = "GLOB")]
+    allow_missing: Vec<String>,
+    /// Compare only behaviour, not the images' files, libraries and
+    /// programs.
+    #[arg(long)]
+    no_files: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -106,10 +118,19 @@ pub fn run(args: &Args) -> u8 {
         timeout: Duration::from_secs(args.timeout),
         keep: args.keep,
         offline: args.offline,
+        rewritten: args.rewritten.clone(),
+        compare_files: !args.no_files,
+        allow_missing: allow_missing(args),
     };
     let name = args.path.display().to_string();
     match verify::verify(&args.path, &options) {
         Err(e) => {
+            if matches!(args.format, Format::Json) {
+                println!(
+                    "{}",
+                    serde_json::json!({ "file": name, "error": e.to_string() })
+                );
+            }
             eprintln!("error: {name}: {e}");
             EXIT_ERROR
         }
@@ -133,6 +154,29 @@ pub fn run(args: &Args) -> u8 {
             if report.same { EXIT_OK } else { 1 }
         }
     }
+}
+
+/// `--allow-missing` globs and the nearest .dockopt.toml's
+/// `verify.allow_missing`.
+fn allow_missing(args: &Args) -> Vec<String> {
+    let mut out = args.allow_missing.clone();
+    let dir = args
+        .path
+        .parent()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                p
+            }
+        })
+        .unwrap_or(std::path::Path::new("."));
+    if let Some(found) = dockopt::config::find(&dir.canonicalize().unwrap_or(dir.to_path_buf()))
+        && let Ok(config) = dockopt::config::load(&found)
+    {
+        out.extend(config.verify.allow_missing);
+    }
+    out
 }
 
 /// `8080` or `8080/health`.
@@ -210,16 +254,111 @@ fn text(r: &Report) -> String {
         show(&r.original_behaviour),
         after
     );
-    if r.same {
-        let _ = writeln!(
-            s,
-            "result: the rewrite behaves the same and is {:.1}% smaller",
-            r.saving_percent
-        );
-    } else {
-        let _ = writeln!(s, "result: the rewrite behaves differently");
+    let behaves = r.rewritten_behaviour.as_ref() == Some(&r.original_behaviour);
+    if let Some(c) = &r.comparison {
+        comparison_text(&mut s, c, r.compare_seconds);
+    }
+    let files_clean = r.comparison.as_ref().is_none_or(|c| c.clean());
+    match (behaves, files_clean) {
+        (true, true) => {
+            let _ = writeln!(
+                s,
+                "result: the rewrite behaves the same and is {:.1}% smaller",
+                r.saving_percent
+            );
+        }
+        (true, false) => {
+            let _ = writeln!(
+                s,
+                "result: the rewrite answers the same but lost what the original has (above)"
+            );
+        }
+        _ => {
+            let _ = writeln!(s, "result: the rewrite behaves differently");
+        }
     }
     s
+}
+
+/// The comparison of the two images' files, libraries and programs.
+fn comparison_text(s: &mut String, c: &dockopt::verify::compare::Comparison, seconds: f64) {
+    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
+    if !c.saving.is_empty() {
+        let _ = writeln!(s, "left behind on purpose:");
+        for (group, bytes) in &c.saving {
+            let _ = writeln!(s, "  {:<36} {:>10}", group, mb(*bytes));
+        }
+    }
+    for l in &c.libraries {
+        let _ = writeln!(
+            s,
+            "lost library: {} needs {}, which the original has at {} and the rewrite lacks",
+            l.object, l.needed, l.original_at
+        );
+    }
+    for p in &c.programs {
+        let _ = writeln!(
+            s,
+            "lost program: {} (run by {}) is at {} in the original and not found in the rewrite",
+            p.program, p.by, p.original_at
+        );
+    }
+    for f in &c.files {
+        let what = match &f.need {
+            dockopt::verify::compare::Need::Path(p) => p.clone(),
+            dockopt::verify::compare::Need::Font(n) => format!("the font {n}"),
+            dockopt::verify::compare::Need::Library(l) => format!("the library {l}"),
+        };
+        let _ = writeln!(
+            s,
+            "lost file: {what} (named by {}) is at {} in the original and missing in the rewrite",
+            f.by, f.original_at
+        );
+    }
+    if !c.unexplained.is_empty() {
+        let files: usize = c.unexplained.iter().map(|u| u.files).sum();
+        let _ = writeln!(s, "lost without a reason ({files} paths):");
+        for u in &c.unexplained {
+            let examples: Vec<String> = u
+                .examples
+                .iter()
+                .map(|(p, change)| format!("{p} ({})", change_word(*change)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {:<36} {:>5} files {:>10}  e.g. {}",
+                u.folder,
+                u.files,
+                mb(u.bytes),
+                examples.join(", ")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "  (accept a loss with --allow-missing GLOB or verify.allow_missing in .dockopt.toml)"
+        );
+    }
+    if c.app_content_changes > 0 {
+        let _ = writeln!(
+            s,
+            "note: {} files of the app differ in content, as two builds' outputs do; not counted",
+            c.app_content_changes
+        );
+    }
+    let _ = writeln!(s, "images compared in {seconds:.1} s");
+}
+
+/// How a path differs, in a word.
+fn change_word(c: dockopt::verify::compare::Change) -> &'static str {
+    use dockopt::verify::compare::Change;
+    match c {
+        Change::Missing => "missing",
+        Change::Content => "other content",
+        Change::Mode => "other mode",
+        Change::Owner => "other owner",
+        Change::LinkTarget => "other link target",
+        Change::Kind => "other kind",
+    }
 }
 
 /// The first line with something on it, cut to fit the table: what a

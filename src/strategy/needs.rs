@@ -142,6 +142,108 @@ pub fn app_code_text(facts: &Facts<'_>, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The programs the image runs, with what runs each: CMD, ENTRYPOINT and
+/// HEALTHCHECK (through wrappers, and the shell scripts they start, read
+/// from the build context), and what the app's code starts by name.
+pub fn programs_used(facts: &Facts<'_>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut push = |p: &str, by: String| {
+        if !p.is_empty()
+            && !p.contains('$')
+            && !BASE_PROGRAMS.contains(&p)
+            && !out.iter().any(|(x, _)| x == p)
+        {
+            out.push((p.to_string(), by));
+        }
+    };
+    let mut scripts: Vec<(String, usize)> = Vec::new();
+    for (line, cmd) in &facts.runtime_commands {
+        let cmd = unwrap(cmd);
+        let full = cmd.argv.first().cloned().unwrap_or_default();
+        push(&full, format!("line {line}"));
+        if is_shell(cmd.program()) {
+            if let Some(s) = cmd.args().iter().find(|a| !a.starts_with('-')) {
+                scripts.push((s.clone(), *line));
+            }
+        } else if full.contains('/') || full.ends_with(".sh") {
+            scripts.push((full.clone(), *line));
+        }
+    }
+    for (script, line) in scripts {
+        let abs = classify::resolve(&script, facts.workdir.as_deref()).unwrap_or_default();
+        let Some(text) = facts.context_file_at(&abs) else {
+            continue;
+        };
+        if code::shebang(&text)
+            .is_some_and(|s| !is_shell(s.program.rsplit('/').next().unwrap_or("")))
+        {
+            continue;
+        }
+        for c in crate::analysis::shell::commands(&text) {
+            let c = unwrap(&c);
+            if let Some(p) = c.argv.first() {
+                push(p, format!("{script} (run on line {line})"));
+            }
+        }
+    }
+    for file in app_code(facts)
+        .files
+        .iter()
+        .filter(|f| f.lang != Lang::Shell)
+    {
+        for f in &file.findings {
+            if let Use::Program(p) = &f.what {
+                push(p, format!("{}:{}", file.path, f.line));
+            }
+        }
+    }
+    out
+}
+
+/// A file the app's code names, for `verify` to look for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileUse {
+    Path(String),
+    Font(String),
+    Library(String),
+}
+
+/// The files the app's code names: absolute paths, fonts, libraries it
+/// loads by name, the MIME table; with where each is named.
+pub fn files_used(facts: &Facts<'_>) -> Vec<(FileUse, String)> {
+    let mut out: Vec<(FileUse, String)> = Vec::new();
+    for file in &app_code(facts).files {
+        for f in &file.findings {
+            let need = match &f.what {
+                Use::Path(p) if !facts.in_app(p) => FileUse::Path(p.clone()),
+                Use::Font(name) => FileUse::Font(name.clone()),
+                Use::Library(name) => FileUse::Library(name.clone()),
+                Use::MimeTypes => FileUse::Path("/etc/mime.types".into()),
+                _ => continue,
+            };
+            if !out.iter().any(|(n, _)| *n == need) {
+                out.push((need, format!("{}:{}", file.path, f.line)));
+            }
+        }
+    }
+    out
+}
+
+/// The system packages the file installs for the program (not build
+/// tools or headers), which a rewrite must keep.
+pub fn runtime_packages_installed(facts: &Facts<'_>) -> Vec<String> {
+    let cat = catalog::catalog();
+    let family = catalog::catalog()
+        .distro(&facts.image)
+        .map_or(Family::Debian, |d| d.family);
+    facts
+        .packages
+        .iter()
+        .map(|p| catalog::package_name(&p.package).to_string())
+        .filter(|p| cat.package_role(family, p) == PackageRole::Runtime)
+        .collect()
+}
+
 /// What the runtime image lacks that the builder had.
 enum Diff<'c> {
     /// The packages, from the images' package lists.

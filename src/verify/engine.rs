@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::VerifyError;
+use super::filesystem::Index;
 
 /// An engine dockopt can build and run images with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -192,6 +193,106 @@ impl Engine {
             container,
             engine: self,
         })
+    }
+
+    /// The whole file system of an image, read through the engine's own
+    /// command line: a container exported as a tar (docker, podman), or
+    /// mounted (buildah).
+    pub fn export(self, tag: &str) -> Result<Index, VerifyError> {
+        match self {
+            Engine::Buildah => {
+                let ctr = run(Command::new("buildah").args(["from", "--pull=never", tag]))?
+                    .trim()
+                    .to_string();
+                let result = run(Command::new("buildah").args(["mount", &ctr])).and_then(|dir| {
+                    Index::from_dir(Path::new(dir.trim())).map_err(|e| {
+                        VerifyError::Engine(format!("cannot read the files of {tag}: {e}"))
+                    })
+                });
+                let _ = run(Command::new("buildah").args(["umount", &ctr]));
+                let _ = run(Command::new("buildah").args(["rm", &ctr]));
+                result
+            }
+            _ => {
+                let id = run(Command::new(self.program()).args(["create", tag, "true"]))?
+                    .trim()
+                    .to_string();
+                let result = (|| {
+                    let mut child = Command::new(self.program())
+                        .args(["export", &id])
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::null())
+                        .spawn()
+                        .map_err(|e| {
+                            VerifyError::Engine(format!("cannot run {}: {e}", self.program()))
+                        })?;
+                    let stdout = child.stdout.take().ok_or_else(|| {
+                        VerifyError::Engine(format!("{} export gave no output", self.program()))
+                    })?;
+                    let index = Index::from_tar(std::io::BufReader::with_capacity(1 << 20, stdout))
+                        .map_err(|e| {
+                            VerifyError::Engine(format!("cannot read the export of {tag}: {e}"))
+                        });
+                    let status = child.wait();
+                    match (index, status) {
+                        (Ok(i), Ok(s)) if s.success() => Ok(i),
+                        (Err(e), _) => Err(e),
+                        _ => Err(VerifyError::Engine(format!(
+                            "{} export of {tag} failed",
+                            self.program()
+                        ))),
+                    }
+                })();
+                let _ = run(Command::new(self.program()).args(["rm", "-f", &id]));
+                result
+            }
+        }
+    }
+
+    /// An image's environment (`NAME=value` lines) and working folder.
+    pub fn config(self, tag: &str) -> Result<(Vec<String>, String), VerifyError> {
+        let out = match self {
+            Engine::Buildah => run(Command::new("buildah").args([
+                "inspect",
+                "--type",
+                "image",
+                "--format",
+                "{{range .OCIv1.Config.Env}}{{println .}}{{end}}WORKDIR={{.OCIv1.Config.WorkingDir}}",
+                tag,
+            ]))?,
+            _ => run(Command::new(self.program()).args([
+                "image",
+                "inspect",
+                "--format",
+                "{{range .Config.Env}}{{println .}}{{end}}WORKDIR={{.Config.WorkingDir}}",
+                tag,
+            ]))?,
+        };
+        let mut env = Vec::new();
+        let mut workdir = String::new();
+        for line in out.lines() {
+            match line.strip_prefix("WORKDIR=") {
+                Some(w) => workdir = w.to_string(),
+                None if !line.is_empty() => env.push(line.to_string()),
+                None => {}
+            }
+        }
+        Ok((env, workdir))
+    }
+
+    /// Whether an image is in the engine's store.
+    pub fn has_image(self, tag: &str) -> bool {
+        let args: &[&str] = match self {
+            Engine::Buildah => &["inspect", "--type", "image"],
+            _ => &["image", "inspect"],
+        };
+        Command::new(self.program())
+            .args(args)
+            .arg(tag)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     /// Removes an image dockopt built.

@@ -2,7 +2,11 @@
 //! real engine, run both, and report sizes and whether they behave the same.
 //! A reviewer then need not trust the rewrite: it is measured.
 
+pub mod compare;
+pub mod elf;
 pub mod engine;
+pub mod filesystem;
+pub mod packages;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -34,6 +38,12 @@ pub struct Options {
     /// Run both images with no network, so that a program that fetches
     /// something when it starts shows it (docker and podman only).
     pub offline: bool,
+    /// A multi-stage file to verify instead of dockopt's own rewrite.
+    pub rewritten: Option<PathBuf>,
+    /// Compare the two images' files, libraries and programs.
+    pub compare_files: bool,
+    /// Globs of paths the user accepts as lost.
+    pub allow_missing: Vec<String>,
 }
 
 /// Why a verification could not be made.
@@ -95,6 +105,10 @@ pub struct Report {
     /// Builds that failed once and were tried again, with the first
     /// failure's last line: engines fail now and then for their own reasons.
     pub retried: Vec<String>,
+    /// What the rewrite lost, explained or not, when the files were read.
+    pub comparison: Option<compare::Comparison>,
+    /// How long reading and comparing the images took.
+    pub compare_seconds: f64,
 }
 
 /// What verifying a file came to.
@@ -129,12 +143,28 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
             })
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    let text = match rewrite::rewrite_in(&df, Some(&context))
-        .map_err(|e| VerifyError::Input(e.to_string()))?
-    {
-        Outcome::Unchanged(why) => return Ok(Verified::NotRewritten(why)),
-        Outcome::Rewritten { text, .. } => text,
+    let text = match &options.rewritten {
+        Some(file) => std::fs::read_to_string(file)
+            .map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", file.display())))?,
+        None => match rewrite::rewrite_in(&df, Some(&context))
+            .map_err(|e| VerifyError::Input(e.to_string()))?
+        {
+            Outcome::Unchanged(why) => return Ok(Verified::NotRewritten(why)),
+            Outcome::Rewritten { text, .. } => text,
+        },
     };
+    let rewritten_df = syntax::parse(&text).map_err(|e| {
+        VerifyError::Input(
+            e.render(
+                &options
+                    .rewritten
+                    .as_ref()
+                    .map_or_else(|| "the rewrite".to_string(), |p| p.display().to_string()),
+                &text,
+            ),
+        )
+    })?;
+    let about = About::read(&df, &rewritten_df, &context);
     let engine = match options.engine {
         Some(e) if e.usable() => e,
         Some(e) => return Err(VerifyError::EngineMissing(e.program())),
@@ -168,6 +198,7 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
         &context,
         &tags,
         options,
+        &about,
     );
     if !options.keep {
         tags.iter().for_each(|t| engine.remove(t));
@@ -183,6 +214,7 @@ fn measure(
     context: &Path,
     tags: &[String; 2],
     options: &Options,
+    about: &About,
 ) -> Result<Report, VerifyError> {
     let mut retried = Vec::new();
     let t = build_with_retry(
@@ -213,6 +245,8 @@ fn measure(
         rewritten_behaviour: None,
         same: false,
         retried,
+        comparison: None,
+        compare_seconds: 0.0,
     };
     let t = match build_with_retry(
         engine,
@@ -245,7 +279,152 @@ fn measure(
     let rewritten_behaviour = behaviour(engine, &tags[1], options)?;
     report.same = rewritten_behaviour == report.original_behaviour;
     report.rewritten_behaviour = Some(rewritten_behaviour);
+    if options.compare_files {
+        let start = Instant::now();
+        let comparison = compare_images(engine, tags, about, options)?;
+        report.compare_seconds = start.elapsed().as_secs_f64();
+        report.same &= comparison.clean();
+        report.comparison = Some(comparison);
+    }
     Ok(report)
+}
+
+/// What the comparison needs to know of the two Dockerfiles.
+#[derive(Debug, Default)]
+struct About {
+    /// The images the original builds on and the rewrite's runtime
+    /// starts from.
+    builder_base: Option<String>,
+    runtime_base: Option<String>,
+    /// Where the original's build put the app, and what the rewrite's
+    /// runtime copies from its builder.
+    app_folders: Vec<String>,
+    copied: Vec<String>,
+    /// Programs the image runs, with what runs them.
+    programs: Vec<(String, String)>,
+    /// Files the app's code names.
+    data: Vec<(compare::Need, String)>,
+    /// Packages the original installs for the program.
+    must_carry: Vec<String>,
+}
+
+impl About {
+    /// Reads the original (with its build context) and the rewrite.
+    fn read(
+        original: &syntax::Dockerfile,
+        rewritten: &syntax::Dockerfile,
+        context: &Path,
+    ) -> About {
+        let mut about = About::default();
+        if let Ok(facts) = crate::classify::facts_in(original, Some(context)) {
+            about.app_folders = facts.app_paths.iter().map(|a| a.path.clone()).collect();
+            about
+                .app_folders
+                .extend(facts.workdir.clone().filter(|w| w != "/"));
+            about.programs = crate::strategy::needs::programs_used(&facts);
+            about.data = crate::strategy::needs::files_used(&facts)
+                .into_iter()
+                .map(|(need, by)| {
+                    let need = match need {
+                        crate::strategy::needs::FileUse::Path(p) => compare::Need::Path(p),
+                        crate::strategy::needs::FileUse::Font(f) => compare::Need::Font(f),
+                        crate::strategy::needs::FileUse::Library(l) => compare::Need::Library(l),
+                    };
+                    (need, by)
+                })
+                .collect();
+            about.must_carry = crate::strategy::needs::runtime_packages_installed(&facts);
+            let base = crate::classify::expand(&facts.image_text, &facts.global_args);
+            about.builder_base = (!base.contains('$')).then_some(base);
+        }
+        let froms: Vec<usize> = rewritten
+            .instructions()
+            .filter(|(_, i)| i.kind() == syntax::Kind::From)
+            .map(|(n, _)| n)
+            .collect();
+        if let Some(&last) = froms.last() {
+            about.runtime_base = rewritten.nodes()[last]
+                .instruction()
+                .and_then(|i| i.from_image())
+                .map(String::from)
+                .filter(|i| !i.contains('$'));
+            let mut workdir = "/".to_string();
+            for (n, ins) in rewritten.instructions().filter(|(n, _)| *n > last) {
+                let _ = n;
+                match ins.kind() {
+                    syntax::Kind::Workdir => {
+                        if let Some(w) = ins.args().first() {
+                            workdir =
+                                crate::classify::resolve(w, Some(&workdir)).unwrap_or(workdir);
+                        }
+                    }
+                    syntax::Kind::Copy if ins.flag("from").is_some() => {
+                        let args = ins.args();
+                        for src in args.iter().take(args.len().saturating_sub(1)) {
+                            if let Some(abs) = crate::classify::resolve(src, Some("/")) {
+                                about.copied.push(abs);
+                            }
+                        }
+                        if let Some(dest) = args
+                            .last()
+                            .and_then(|d| crate::classify::resolve(d, Some(&workdir)))
+                        {
+                            about.copied.push(dest);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        about
+    }
+}
+
+/// Reads both images (and their base images, when they are in the store)
+/// and compares them.
+fn compare_images(
+    engine: Engine,
+    tags: &[String; 2],
+    about: &About,
+    options: &Options,
+) -> Result<compare::Comparison, VerifyError> {
+    let original = engine.export(&tags[0])?;
+    let rewritten = engine.export(&tags[1])?;
+    let base = |name: &Option<String>| -> Option<filesystem::Index> {
+        let name = name.as_ref()?;
+        let found = [name.clone(), format!("docker.io/library/{name}")]
+            .into_iter()
+            .find(|n| engine.has_image(n))?;
+        engine.export(&found).ok()
+    };
+    let builder_base = base(&about.builder_base);
+    let runtime_base = base(&about.runtime_base);
+    let (o_env, o_dir) = engine.config(&tags[0])?;
+    let (r_env, r_dir) = engine.config(&tags[1])?;
+    let o = compare::Image::new(&original, &o_env, &o_dir);
+    let r = compare::Image::new(&rewritten, &r_env, &r_dir);
+    let mut globs = globset::GlobSetBuilder::new();
+    for p in &options.allow_missing {
+        let glob = globset::Glob::new(p)
+            .map_err(|e| VerifyError::Input(format!("--allow-missing {p}: {e}")))?;
+        globs.add(glob);
+    }
+    let allow = globs
+        .build()
+        .map_err(|e| VerifyError::Input(format!("--allow-missing: {e}")))?;
+    Ok(compare::compare(&compare::Inputs {
+        original: &o,
+        rewritten: &r,
+        builder_base: builder_base.as_ref(),
+        runtime_base: runtime_base.as_ref(),
+        app_folders: &about.app_folders,
+        copied: &about.copied,
+        allow: &allow,
+        allow_patterns: &options.allow_missing,
+        programs: &about.programs,
+        data: &about.data,
+        must_carry: &about.must_carry,
+    }))
 }
 
 /// Builds once, and once more when that fails: an engine can fail to start a

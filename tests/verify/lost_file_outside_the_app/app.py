@@ -1,0 +1,1 @@
+print("the build file is read on one route only")
