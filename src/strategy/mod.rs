@@ -9,6 +9,7 @@ pub mod cpp;
 pub mod distro;
 pub mod django;
 pub mod dotnet;
+pub mod foreign;
 pub mod go;
 pub mod java;
 pub mod manifests;
@@ -72,6 +73,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             plan
         }
     };
+    foreign::check(facts, &plan.strategy)?;
     django::static_files(facts, &mut plan)?;
     Ok(plan)
 }

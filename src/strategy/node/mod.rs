@@ -35,7 +35,7 @@ use crate::catalog;
 use crate::classify::Facts;
 use crate::plan::{Artifact, Plan, Unsure};
 
-mod scripts;
+pub mod scripts;
 
 use super::{
     add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,

@@ -1,0 +1,78 @@
+//! Steps of another ecosystem than the strategy's own: a Python image that
+//! also runs `npm run build`, a Node image that also runs `pip install`.
+//! Each strategy follows where its own tools put things; another
+//! ecosystem's step is accepted only where what it makes stays in the app
+//! folder (and its scripts are read), and leaves the file alone otherwise.
+
+use crate::analysis::steps::{CargoStep, GoStep, NodeAction, Step};
+use crate::classify::Facts;
+use crate::plan::Unsure;
+
+use super::{manifests, node};
+
+/// Checks every step the strategy `strategy` does not follow itself.
+pub fn check(facts: &Facts<'_>, strategy: &str) -> Result<(), Unsure> {
+    let package_json = manifests::package_json(facts);
+    for (n, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*n);
+        let in_app = workdir
+            .as_deref()
+            .is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w));
+        for step in steps {
+            let why = match (strategy, step) {
+                ("python" | "distro", Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. } | Step::Django { .. }) => None,
+                (_, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. }) => {
+                    Some("pip installs into a Python whose folders this image's strategy does not follow".to_string())
+                }
+                ("node", Step::Node { .. } | Step::NodeGlobal { .. } | Step::Corepack { .. }) => None,
+                (_, Step::Node { tool, action, args }) => {
+                    if !in_app {
+                        Some(format!("{tool} runs outside an app folder, where node_modules would not be copied"))
+                    } else {
+                        let project = node::scripts::Project {
+                            facts,
+                            package_json: package_json.as_ref(),
+                            workdir: workdir.as_deref(),
+                            line,
+                        };
+                        match action {
+                            NodeAction::Install => project.check_install(args)?,
+                            NodeAction::Build => project.check_run("build")?,
+                            NodeAction::Script(name) if tool == "npx" => project.check_npx(name, args)?,
+                            NodeAction::Script(name) => project.check_run(name)?,
+                            NodeAction::Prune | NodeAction::Housekeeping => {}
+                        }
+                        None
+                    }
+                }
+                ("distro", Step::NodeGlobal { .. }) => None,
+                (_, Step::NodeGlobal { .. } | Step::Corepack { .. }) => Some(
+                    "a global npm install or corepack puts programs among the image's own, which this image's strategy does not follow".to_string(),
+                ),
+                ("go" | "distro", Step::Go(_)) => None,
+                (_, Step::Go(GoStep::Modules | GoStep::Check)) => None,
+                (_, Step::Go(_)) => Some("go builds or installs where this image's strategy does not follow".to_string()),
+                ("rust", Step::Cargo(_)) => None,
+                (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => None,
+                (_, Step::Cargo(_)) => Some("cargo builds or installs where this image's strategy does not follow".to_string()),
+                ("java", Step::Jvm { .. }) => None,
+                (_, Step::Jvm { .. }) if in_app => None,
+                (_, Step::Jvm { .. }) => Some("Maven or Gradle runs outside an app folder".to_string()),
+                ("dotnet", Step::Dotnet { .. }) => None,
+                (_, Step::Dotnet { .. }) => Some("dotnet builds where this image's strategy does not follow".to_string()),
+                ("ruby", Step::Ruby { .. }) => None,
+                (_, Step::Ruby { .. }) => Some("gem or bundler installs into a Ruby whose folders this image's strategy does not follow".to_string()),
+                ("php", Step::Composer { .. } | Step::PhpExtension) => None,
+                (_, Step::Composer { .. }) if in_app => None,
+                (_, Step::Composer { .. } | Step::PhpExtension) => {
+                    Some("PHP's tools install where this image's strategy does not follow".to_string())
+                }
+                _ => None,
+            };
+            if let Some(why) = why {
+                return Err(Unsure::at(line, why));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+require('child_process').execFileSync('python3', ['-c', 'import six']);

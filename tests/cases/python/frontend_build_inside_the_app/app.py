@@ -1,0 +1,1 @@
+print(open('static/app.js').read())
