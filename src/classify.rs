@@ -725,6 +725,7 @@ fn describe(steps: &[Step]) -> String {
                 _ => interpreter.clone(),
             }),
             Step::ShellScript { path } => push(format!("runs {path}")),
+            Step::AppCommand { command } => push(command.clone()),
             Step::Harmless | Step::Unknown(_) | Step::Computed { .. } => {}
         }
     }
@@ -878,6 +879,17 @@ fn run_role(
                     line,
                     format!("RUN runs the script {path}, which is not in the build context"),
                 ));
+            }
+            Step::AppCommand { command } => {
+                if !workdir.is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w)) {
+                    return Err(Unsure::at(
+                        line,
+                        format!(
+                            "`{command}` writes into its working folder, which is not an app folder"
+                        ),
+                    ));
+                }
+                build_work = true;
             }
             Step::Code {
                 interpreter,

@@ -119,6 +119,9 @@ pub enum Step {
         /// The code given inline, if any.
         inline: Option<String>,
     },
+    /// A framework command known to write only inside the project
+    /// (`php artisan view:cache`, `python manage.py compilemessages`).
+    AppCommand { command: String },
     /// Runs a shell script of the build context (`sh build.sh`,
     /// `./install.sh`), whose commands are read as the RUN's own.
     ShellScript { path: String },
@@ -572,6 +575,15 @@ fn interpreter_step(interpreter: &str, args: &[String], inline_flags: &[&str]) -
             continue;
         }
         if !a.starts_with('-') {
+            let rest: Vec<&str> = it.map(String::as_str).collect();
+            if in_app_command(interpreter, a, &rest) {
+                // A framework command whose outputs stay in the project.
+                return Step::AppCommand {
+                    command: format!("{interpreter} {a} {}", rest.first().unwrap_or(&""))
+                        .trim()
+                        .to_string(),
+                };
+            }
             return Step::Code {
                 interpreter: interpreter.into(),
                 script: Some(a.clone()),
@@ -580,6 +592,24 @@ fn interpreter_step(interpreter: &str, args: &[String], inline_flags: &[&str]) -
         }
     }
     Step::Harmless
+}
+
+/// Whether `interpreter script args` is a framework command known to write
+/// only inside the project (catalog code.toml's in_app_commands:
+/// `php artisan config:cache`).
+fn in_app_command(interpreter: &str, script: &str, args: &[&str]) -> bool {
+    let name = script.rsplit('/').next().unwrap_or(script);
+    let sub = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .copied()
+        .unwrap_or("");
+    let lang = if interpreter.starts_with("python") {
+        "python"
+    } else {
+        interpreter
+    };
+    crate::catalog::catalog().in_app_command(lang, name, sub)
 }
 
 /// `pip install` and its options: where it installs and from what.

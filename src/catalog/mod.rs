@@ -141,6 +141,7 @@ pub struct Node {
 struct Code {
     python_stdlib: Vec<String>,
     node_builtins: Vec<String>,
+    in_app_commands: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// The whole catalog, read once.
@@ -206,6 +207,16 @@ impl Catalog {
     /// Whether `module` is part of Python's standard library.
     pub fn python_stdlib(&self, module: &str) -> bool {
         self.code.python_stdlib.iter().any(|m| m == module)
+    }
+
+    /// Whether `script sub` run by `lang` (php, python) is a framework
+    /// command that writes only inside the project.
+    pub fn in_app_command(&self, lang: &str, script: &str, sub: &str) -> bool {
+        self.code
+            .in_app_commands
+            .get(lang)
+            .and_then(|m| m.get(script))
+            .is_some_and(|subs| subs.iter().any(|s| s == sub))
     }
 
     /// Whether `module` is one of Node's built-in modules.

@@ -985,6 +985,25 @@ fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
             for m in find(r"\b(Dir\.home|ENV\[.HOME)") {
                 push(m.start(), Use::Home);
             }
+            for m in find(r#"(?m)^\s*require\s+['"]([^'"./][^'"]*)['"]"#) {
+                let name = m
+                    .as_str()
+                    .trim()
+                    .trim_start_matches("require")
+                    .trim()
+                    .trim_matches(['\'', '"']);
+                push(m.start(), Use::Module(name.to_string()));
+            }
+        }
+        Lang::Php => {
+            // Code loaded from vendor/ (composer's autoloader) is not the
+            // app's own, and not read.
+            for m in find(r"\b(require|include)(_once)?\b[^;]*vendor/") {
+                push(m.start(), Use::Module("vendor".into()));
+            }
+            for m in find(r"\bgetenv\s*\(|\$_ENV\b|\$_SERVER\b") {
+                push(m.start(), Use::Environment);
+            }
         }
         _ => {}
     }
