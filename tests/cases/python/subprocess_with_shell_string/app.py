@@ -1,2 +1,2 @@
 import subprocess
-print(subprocess.check_output('ps aux | wc -l', shell=True, text=True).strip())
+print(subprocess.check_output('ps --version | cut -c1-2', shell=True, text=True).strip())
