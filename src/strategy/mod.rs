@@ -561,16 +561,22 @@ pub fn add_packages(
             .packages
             .iter()
             .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
+        let mut rules: Vec<&str> = Vec::new();
         if input_pins && !packages.is_empty() {
-            let rule = match family {
+            rules.push(match family {
                 Family::Alpine => "DL3018",
                 Family::Fedora => "DL3041",
                 Family::Debian | Family::Ubuntu => "DL3008",
-            };
-            line = format!(
-                "# hadolint ignore={rule}
-{line}"
-            );
+            });
+        }
+        // DL3015 asks for --no-install-recommends, which the file chose not
+        // to give for these packages; the runtime keeps that choice.
+        let with_recommends = packages.iter().any(|(p, _)| recommends.contains(p));
+        if with_recommends && matches!(family, Family::Debian | Family::Ubuntu) {
+            rules.push("DL3015");
+        }
+        if !rules.is_empty() {
+            line = format!("# hadolint ignore={}\n{line}", rules.join(","));
         }
         let mut why = packages
             .iter()
