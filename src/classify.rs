@@ -10,6 +10,7 @@ use crate::analysis::steps::{self, Manager, Step};
 use crate::catalog::ImageRef;
 use crate::inline::Inline;
 use crate::plan::{Artifact, Decision, Role, Unsure};
+use crate::reasons::Code;
 use crate::syntax::{Dockerfile, Instruction, Kind, NodeKind};
 
 /// A system package installed by a build step.
@@ -315,16 +316,22 @@ pub fn facts_with<'a>(
         .map(|(n, _)| n)
         .collect();
     let from = match froms.as_slice() {
-        [] => return Err(Unsure::file("no FROM instruction")),
+        [] => return Err(Unsure::file(Code::NoFrom, "no FROM instruction")),
         [one] => *one,
-        _ => return Err(Unsure::file("already multi-stage")),
+        _ => return Err(Unsure::file(Code::AlreadyMultiStage, "already multi-stage")),
     };
     let from_ins = df.nodes()[from]
         .instruction()
-        .ok_or_else(|| Unsure::file("no FROM"))?;
+        .ok_or_else(|| Unsure::file(Code::NoFrom, "no FROM"))?;
     let image_text = from_ins
         .from_image()
-        .ok_or_else(|| Unsure::at(df.nodes()[from].lines.0, "FROM names no image"))?
+        .ok_or_else(|| {
+            Unsure::at(
+                Code::NoFrom,
+                df.nodes()[from].lines.0,
+                "FROM names no image",
+            )
+        })?
         .to_string();
     let mut facts = Facts {
         df,
@@ -378,12 +385,14 @@ pub fn facts_with<'a>(
         .filter(|(_, ins)| ins.continues_at_end())
     {
         return Err(Unsure::at(
+            Code::UnsupportedInstruction,
             df.nodes()[i].lines.0,
             "its line continuation runs to the end of the file; a stage written after it would join it",
         ));
     }
     if from_ins.flags().any(|f| f.name != "platform") {
         return Err(Unsure::at(
+            Code::UnsupportedInstruction,
             facts.line(from),
             "FROM has flags dockopt does not know",
         ));
@@ -429,6 +438,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
         };
         if let Some(u) = user_at.filter(|_| ins.kind() == Kind::Run) {
             return Err(Unsure::at(
+                Code::NonRootBuild,
                 u,
                 "USER comes before RUN steps; files they make would belong to that user",
             ));
@@ -437,6 +447,17 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             Kind::Run if inline.forced(i).is_some() => {
                 // The author decided; dockopt does not second-guess the RUN.
                 // One kept in the builder still counts as build work.
+                if let Some((Role::Runtime, at)) = inline.forced(i)
+                    && let Some(what) = run_steps(ins).iter().find_map(build_tool_step)
+                {
+                    return Err(Unsure::at(
+                        Code::DirectiveConflict,
+                        line,
+                        format!(
+                            "`# dockopt: runtime` on line {at} moves this RUN, which runs {what}, into the runtime stage, where the build's tools and sources are not; remove the comment or keep the RUN in the builder"
+                        ),
+                    ));
+                }
                 if inline.forced(i).is_some_and(|(r, _)| r == Role::Build) {
                     let steps = run_steps(ins);
                     for s in &steps {
@@ -551,6 +572,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             }
             Kind::Onbuild => {
                 return Err(Unsure::at(
+                    Code::UnsupportedInstruction,
                     line,
                     "ONBUILD runs in images built from this one",
                 ));
@@ -558,6 +580,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             Kind::From => unreachable_from(line)?,
             Kind::Unknown => {
                 return Err(Unsure::at(
+                    Code::UnsupportedInstruction,
                     line,
                     format!("unknown instruction {}", ins.keyword()),
                 ));
@@ -590,6 +613,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     }
     if last_build.is_none() {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no build step: nothing for a builder stage to do",
         ));
     }
@@ -599,7 +623,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
 /// A second FROM: the file is multi-stage after all, which the caller checks
 /// first, so this is only a guard.
 fn unreachable_from(line: usize) -> Result<Decision, Unsure> {
-    Err(Unsure::at(line, "a second FROM"))
+    Err(Unsure::at(Code::NoFrom, line, "a second FROM"))
 }
 
 /// Configuration that comes after the last build step moves to the runtime
@@ -862,12 +886,14 @@ fn run_role(
         match s {
             Step::Unknown(prog) => {
                 return Err(Unsure::at(
+                    Code::UnknownCommand,
                     line,
                     format!("RUN calls `{prog}`, which dockopt does not know"),
                 ));
             }
             Step::Computed { program } => {
                 return Err(Unsure::at(
+                    Code::ComputedAtBuild,
                     line,
                     format!(
                         "`{program}` takes what it installs or writes from a command substitution, known only when the build runs"
@@ -876,6 +902,7 @@ fn run_role(
             }
             Step::ShellScript { path } => {
                 return Err(Unsure::at(
+                    Code::BuildScriptMissing,
                     line,
                     format!("RUN runs the script {path}, which is not in the build context"),
                 ));
@@ -883,6 +910,7 @@ fn run_role(
             Step::AppCommand { command } => {
                 if !workdir.is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w)) {
                     return Err(Unsure::at(
+                        Code::UnplaceablePath,
                         line,
                         format!(
                             "`{command}` writes into its working folder, which is not an app folder"
@@ -918,19 +946,25 @@ fn run_role(
                     let p = &facts.expand_path(p);
                     let Some(abs) = resolve(p, workdir) else {
                         return Err(Unsure::at(
+                            Code::UnplaceablePath,
                             line,
                             format!("`{program}` on the relative path {p} with no WORKDIR"),
                         ));
                     };
                     if p.contains('$') {
                         return Err(Unsure::at(
+                            Code::ComputedAtBuild,
                             line,
                             format!("`{program}` on {p}, a path with a variable"),
                         ));
                     }
                     let app = facts.in_app_or(workdir, &abs);
                     if abs.starts_with("/etc/apt") {
-                        return Err(Unsure::at(line, "changes the package sources"));
+                        return Err(Unsure::at(
+                            Code::SystemChangeInBuild,
+                            line,
+                            "changes the package sources",
+                        ));
                     }
                     if !app && !SCRATCH.iter().any(|s| under(&abs, s)) {
                         system_change = true;
@@ -954,12 +988,13 @@ fn run_role(
         // Runtime packages and the files made with them (a download with
         // the wget it installs): the runtime repeats the whole RUN.
         if let Some(why) = replay_doubt(steps) {
-            return Err(Unsure::at(line, why));
+            return Err(Unsure::at(Code::SystemChangeInBuild, line, why));
         }
         return Ok(Role::Both);
     }
     match (system_change, build_work || packaging) {
         (true, true) => Err(Unsure::at(
+            Code::SystemChangeInBuild,
             line,
             "the same RUN builds and changes system files the runtime may need",
         )),
@@ -1001,6 +1036,7 @@ fn refuse_link_in_app(
                 .is_some_and(|a| facts.in_app_or(workdir, &a))
         {
             return Err(Unsure::at(
+                Code::SystemChangeInBuild,
                 line,
                 format!(
                     "the RUN changes system files and makes the link {link} in the app; repeated in the runtime stage, it would make it again over the copied one"
@@ -1135,6 +1171,7 @@ fn record_owners(
             let same = artifact.chown.as_deref().is_none_or(|o| o == owner);
             if !whole || !same {
                 return Err(Unsure::at(
+                    Code::Ownership,
                     line,
                     format!(
                         "chown on {abs}: files copied from the builder belong to root unless the whole of {} gets one owner",
@@ -1158,6 +1195,7 @@ fn copy_destination(
     let args = ins.args();
     let Some((dest, sources)) = args.split_last() else {
         return Err(Unsure::at(
+            Code::UnsupportedInstruction,
             line,
             format!("{} with no destination", ins.keyword()),
         ));
@@ -1168,6 +1206,7 @@ fn copy_destination(
             .any(|s| s.contains("://") || s.starts_with("git@"))
     {
         return Err(Unsure::at(
+            Code::DownloadOutsideApp,
             line,
             "ADD downloads from a URL; dockopt cannot see what arrives",
         ));
@@ -1182,12 +1221,14 @@ fn copy_destination(
     let dest = &expand(dest, &facts.env);
     if dest.contains('$') {
         return Err(Unsure::at(
+            Code::ComputedAtBuild,
             line,
             format!("destination {dest} holds a variable"),
         ));
     }
     let Some(abs) = resolve(dest, workdir) else {
         return Err(Unsure::at(
+            Code::UnplaceablePath,
             line,
             format!("relative destination {dest} with no WORKDIR"),
         ));
@@ -1205,6 +1246,7 @@ fn copy_destination(
     if ins.kind() == Kind::Add && sources.iter().any(|s| archive(s)) {
         if system {
             return Err(Unsure::at(
+                Code::CopyIntoSystem,
                 line,
                 format!(
                     "ADD unpacks an archive into {abs}, among the system's files; dockopt cannot see what it holds"
@@ -1223,6 +1265,7 @@ fn copy_destination(
     let mut paths = Vec::new();
     if abs == "/" && !dir_like {
         return Err(Unsure::at(
+            Code::CopyIntoSystem,
             line,
             "copies into /; dockopt cannot tell the app's files apart",
         ));
@@ -1250,6 +1293,7 @@ fn copy_destination(
                 names.sort();
                 if abs == "/" || names.is_empty() {
                     return Err(Unsure::at(
+                        Code::CopyIntoSystem,
                         line,
                         format!(
                             "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
@@ -1265,12 +1309,14 @@ fn copy_destination(
             }
             if abs == "/" && (s.ends_with('/') || s == ".") {
                 return Err(Unsure::at(
+                    Code::CopyIntoSystem,
                     line,
                     format!("copies {s} into /; dockopt cannot tell the app's files apart"),
                 ));
             }
             if s.ends_with('/') || s == "." {
                 return Err(Unsure::at(
+                    Code::CopyIntoSystem,
                     line,
                     format!(
                         "copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"
@@ -1288,7 +1334,11 @@ fn copy_destination(
                 } else {
                     format!("the system folder {abs}")
                 };
-                return Err(Unsure::at(line, format!("copies {s} into {into}")));
+                return Err(Unsure::at(
+                    Code::CopyIntoSystem,
+                    line,
+                    format!("copies {s} into {into}"),
+                ));
             }
             paths.push(format!("{}/{name}", abs.trim_end_matches('/')));
         }
@@ -1337,6 +1387,24 @@ fn copy_destination(
     Ok(())
 }
 
+/// The build tool a step runs (`pip install`, `npm install`, `go build`),
+/// which only a builder stage can run.
+fn build_tool_step(step: &Step) -> Option<&'static str> {
+    Some(match step {
+        Step::Pip(_) => "pip install",
+        Step::PythonTool { .. } => "a Python package manager",
+        Step::Node { .. } | Step::NodeGlobal { .. } => "npm, yarn or pnpm",
+        Step::Go(_) => "go",
+        Step::Cargo(_) => "cargo",
+        Step::Jvm { .. } => "Maven or Gradle",
+        Step::Dotnet { .. } => "dotnet",
+        Step::Ruby { .. } => "gem or bundler",
+        Step::Composer { .. } => "composer",
+        Step::Native { .. } => "a C or C++ build",
+        _ => return None,
+    })
+}
+
 /// Whether `path` is a folder the build made earlier (a WORKDIR or a
 /// folder COPY filled), so that a COPY to it without a slash puts files
 /// inside it.
@@ -1375,6 +1443,7 @@ fn expand_scripts(
             if let Some(Step::Unknown(prog)) = inner.iter().find(|s| matches!(s, Step::Unknown(_)))
             {
                 return Err(Unsure::at(
+                    Code::UnknownCommand,
                     line,
                     format!("{path} calls `{prog}`, which dockopt does not know"),
                 ));

@@ -43,6 +43,18 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
         let text = df.node_text(i).trim();
         let body = text.trim_start_matches('#').trim();
         let Some(words) = body.strip_prefix("dockopt:") else {
+            // `# DOCKOPT: ignore` meant the directive: say so rather than
+            // pass over it.
+            if body.len() >= 8 && body[..8].eq_ignore_ascii_case("dockopt:") {
+                return Err(located(
+                    df,
+                    i,
+                    format!(
+                        "`{}` is not a directive: write `dockopt:` in lower case",
+                        &body[..8]
+                    ),
+                ));
+            }
             continue;
         };
         let line = node.lines.0;
@@ -68,6 +80,18 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
                         format!("`# dockopt: {word}` must stand just above an instruction"),
                     ));
                 };
+                let is_from = df.nodes()[target]
+                    .instruction()
+                    .is_some_and(|ins| ins.kind() == crate::syntax::Kind::From);
+                if is_from {
+                    return Err(located(
+                        df,
+                        i,
+                        format!(
+                            "`# dockopt: {word}` cannot stand above FROM, which starts both stages"
+                        ),
+                    ));
+                }
                 inline.forced.push((target, role, line));
             }
             other => {
@@ -86,7 +110,11 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
 
 /// An error at the `dockopt:` of comment node `i`.
 fn located(df: &Dockerfile, i: usize, message: String) -> ParseError {
-    let column = df.node_text(i).find("dockopt:").map_or(1, |c| c + 1);
+    let column = df
+        .node_text(i)
+        .to_ascii_lowercase()
+        .find("dockopt:")
+        .map_or(1, |c| c + 1);
     ParseError {
         line: df.nodes()[i].lines.0,
         column,

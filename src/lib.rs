@@ -13,6 +13,7 @@ pub mod emit;
 pub mod facts;
 pub mod inline;
 pub mod plan;
+pub mod reasons;
 pub mod report;
 pub mod rewrite;
 pub mod strategy;

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::reasons::Code;
+
 /// Where an instruction ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,9 +80,11 @@ pub struct Plan {
     pub replay_after: Vec<usize>,
 }
 
-/// Why a file is left as it is.
+/// Why a file is left as it is: a code (see [`crate::reasons`]), the line
+/// the doubt is about, and the particulars in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unsure {
+    pub code: Code,
     /// The line the doubt is about, if one.
     pub line: Option<usize>,
     /// The reason, in a sentence.
@@ -89,16 +93,18 @@ pub struct Unsure {
 
 impl Unsure {
     /// A doubt about line `line`.
-    pub fn at(line: usize, reason: impl Into<String>) -> Unsure {
+    pub fn at(code: Code, line: usize, reason: impl Into<String>) -> Unsure {
         Unsure {
+            code,
             line: Some(line),
             reason: reason.into(),
         }
     }
 
     /// A doubt about the whole file.
-    pub fn file(reason: impl Into<String>) -> Unsure {
+    pub fn file(code: Code, reason: impl Into<String>) -> Unsure {
         Unsure {
+            code,
             line: None,
             reason: reason.into(),
         }
@@ -108,8 +114,8 @@ impl Unsure {
 impl std::fmt::Display for Unsure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(l) => write!(f, "unsure about line {l}: {}", self.reason),
-            None => f.write_str(&self.reason),
+            Some(l) => write!(f, "{} unsure about line {l}: {}", self.code, self.reason),
+            None => write!(f, "{} {}", self.code, self.reason),
         }
     }
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::catalog;
-use crate::plan::{Plan, Role};
+use crate::plan::{Plan, Role, Unsure};
+use crate::reasons::Code;
 
 /// What happened to one file.
 #[derive(Debug, Clone, Serialize)]
@@ -23,13 +24,28 @@ pub enum Entry {
         /// Estimated saving, from the catalog's size figures.
         estimated_saving_mb: Option<u32>,
     },
-    /// Left as it was.
-    Unchanged { file: String, reason: String },
+    /// Left as it was: the reason's code, the line it is about, the reason.
+    Unchanged {
+        file: String,
+        code: Code,
+        line: Option<usize>,
+        reason: String,
+    },
     /// Could not be read, parsed or written.
     Error { file: String, error: String },
 }
 
 impl Entry {
+    /// The entry for a file left alone.
+    pub fn unchanged(file: &str, why: &Unsure) -> Entry {
+        Entry::Unchanged {
+            file: file.to_string(),
+            code: why.code,
+            line: why.line,
+            reason: why.reason.clone(),
+        }
+    }
+
     /// The entry for a rewritten file.
     pub fn rewritten(file: &str, plan: &Plan) -> Entry {
         let moved = plan
@@ -128,15 +144,25 @@ pub fn markdown(entries: &[Entry]) -> String {
         .collect();
     if !left.is_empty() {
         s.push_str(
-            "<details><summary>Left unchanged, and why</summary>\n\n| file | why |\n|---|---|\n",
+            "<details><summary>Left unchanged, and why</summary>\n\n| file | code | why |\n|---|---|---|\n",
         );
         for e in left {
             match e {
-                Entry::Unchanged { file, reason } => {
-                    s.push_str(&format!("| `{file}` | {} |\n", escape(reason)))
+                Entry::Unchanged {
+                    file,
+                    code,
+                    line,
+                    reason,
+                } => {
+                    let at = line.map_or(String::new(), |l| format!(" (line {l})"));
+                    s.push_str(&format!(
+                        "| `{file}` | {code} {} | {}{at} |\n",
+                        code.doc().name,
+                        escape(reason)
+                    ))
                 }
                 Entry::Error { file, error } => {
-                    s.push_str(&format!("| `{file}` | error: {} |\n", escape(error)))
+                    s.push_str(&format!("| `{file}` | error | {} |\n", escape(error)))
                 }
                 Entry::Rewritten { .. } => {}
             }
@@ -145,6 +171,146 @@ pub fn markdown(entries: &[Entry]) -> String {
     }
     s.push_str("Savings are estimates from the compressed sizes of the official images on Docker Hub, listed in dockopt's catalog; `dockopt explain FILE` shows why each line went where it did.\n");
     s
+}
+
+/// The table of codes the README shows, made from the codes themselves (a
+/// test checks the README's copy).
+pub fn codes_table() -> String {
+    let mut s = String::from("| code | name | what it means |\n|---|---|---|\n");
+    for c in Code::all() {
+        let d = c.doc();
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            d.id,
+            d.name,
+            escape(d.summary)
+        ));
+    }
+    s
+}
+
+/// The outcomes as SARIF 2.1.0, for code-review tools: a rule per code,
+/// a result per file left alone (level `note`, at its line) and per file
+/// that can be rewritten (`DO001`, level `warning`).
+pub fn sarif(entries: &[Entry]) -> String {
+    let rules: Vec<serde_json::Value> = Code::all()
+        .iter()
+        .map(|c| {
+            let d = c.doc();
+            serde_json::json!({
+                "id": d.id,
+                "name": d.name,
+                "shortDescription": { "text": d.summary },
+                "fullDescription": { "text": d.why },
+                "help": { "text": format!("{}\n\nExample:\n{}", d.fix, d.example) },
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for e in entries {
+        let (file, code, line, text, level) = match e {
+            Entry::Unchanged {
+                file,
+                code,
+                line,
+                reason,
+            } => (
+                file,
+                *code,
+                line.unwrap_or(1),
+                format!("left unchanged: {reason}"),
+                "note",
+            ),
+            Entry::Rewritten { file, runtime, .. } => (
+                file,
+                Code::Rewrite,
+                1,
+                format!("can be rewritten into a builder stage and a {runtime} runtime stage"),
+                "warning",
+            ),
+            Entry::Error { .. } => continue,
+        };
+        results.push(serde_json::json!({
+            "ruleId": code.id(),
+            "level": level,
+            "message": { "text": text },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(file) },
+                    "region": { "startLine": line.max(1) },
+                }
+            }],
+        }));
+    }
+    let doc = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "dockopt",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/OWNER/dockopt",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    });
+    format!("{doc:#}\n")
+}
+
+/// A file path as a SARIF artifact URI: relative paths stay relative,
+/// with `/` separators.
+fn uri(file: &str) -> String {
+    file.replace('\\', "/")
+        .trim_start_matches("./")
+        .replace(' ', "%20")
+}
+
+/// The outcomes as GitHub Actions workflow commands: an annotation on each
+/// file, a notice where it is left alone and a warning where it can be
+/// rewritten.
+pub fn github(entries: &[Entry]) -> String {
+    let mut s = String::new();
+    for e in entries {
+        match e {
+            Entry::Unchanged {
+                file,
+                code,
+                line,
+                reason,
+            } => s.push_str(&format!(
+                "::notice file={},line={},title={} {}::{}\n",
+                property(file.trim_start_matches("./")),
+                line.unwrap_or(1),
+                code,
+                code.doc().name,
+                data(reason)
+            )),
+            Entry::Rewritten { file, runtime, .. } => s.push_str(&format!(
+                "::warning file={},line=1,title=DO001 rewrite-available::{}\n",
+                property(file.trim_start_matches("./")),
+                data(&format!("can be rewritten into a builder stage and a {runtime} runtime stage; run `dockopt rewrite {file}` to see the diff"))
+            )),
+            Entry::Error { file, error } => s.push_str(&format!(
+                "::error file={}::{}\n",
+                property(file),
+                data(error)
+            )),
+        }
+    }
+    s
+}
+
+/// A workflow command's message, escaped as GitHub asks.
+fn data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value, escaped as GitHub asks.
+fn property(s: &str) -> String {
+    data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn totals(entries: &[Entry]) -> (usize, usize, usize, u32) {

@@ -1,6 +1,7 @@
 //! The rewrite as one call: parse, read the facts, let the ecosystem's
 //! strategy plan, emit, and check the result before anyone sees it.
 
+use crate::reasons::Code;
 use std::path::Path;
 
 use crate::classify;
@@ -100,9 +101,10 @@ fn prepare<'a>(
 ) -> Result<Result<(classify::Facts<'a>, Plan), Unsure>, Error> {
     let inline = inline::read(df).map_err(Error::Directive)?;
     if let Some(line) = inline.ignore {
-        return Ok(Err(Unsure::file(format!(
-            "`# dockopt: ignore` on line {line}"
-        ))));
+        return Ok(Err(Unsure::file(
+            Code::Ignored,
+            format!("`# dockopt: ignore` on line {line}"),
+        )));
     }
     let facts = match classify::facts_with(df, options.context, &inline) {
         Ok(f) => f,
@@ -125,9 +127,10 @@ fn plan_with(
             .path
             .as_ref()
             .map_or(String::from(".dockopt.toml"), |p| p.display().to_string());
-        return Err(Unsure::file(format!(
-            "the {eco} strategy is turned off in {from}"
-        )));
+        return Err(Unsure::file(
+            Code::StrategyOff,
+            format!("the {eco} strategy is turned off in {from}"),
+        ));
     }
     let plan = strategy::plan(facts)?;
     let mut plan = keep_base(plan, facts, inline);

@@ -78,7 +78,7 @@ fn a_tree_of_repositories() {
     // Left alone, with the reason.
     assert!(
         stderr.contains(&format!(
-            "{}: unchanged: already multi-stage",
+            "{}: unchanged: DO101 already multi-stage",
             r("repo2/Containerfile")
         )),
         "{stderr}"

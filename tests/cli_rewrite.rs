@@ -34,7 +34,7 @@ fn check_exits_1_when_a_file_would_change_and_0_when_none_would() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout, format!("would rewrite {}\n", a.display()));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("other.Dockerfile: unchanged: unsure about line 1: no known ecosystem for the base image scratch"), "{stderr}");
+    assert!(stderr.contains("other.Dockerfile: unchanged: DO105 the base image scratch is not one dockopt has a strategy for"), "{stderr}");
     assert!(
         stderr.contains("2 files: 1 would be rewritten, 1 unchanged, 0 errors"),
         "{stderr}"
@@ -160,7 +160,7 @@ fn explain_gives_every_instruction_a_role_and_a_reason() {
     let v: serde_json::Value = serde_json::from_slice(&unchanged.stdout).unwrap();
     assert_eq!(
         v["unchanged"]["reason"],
-        "no known ecosystem for the base image scratch"
+        "the base image scratch is not one dockopt has a strategy for"
     );
 }
 

@@ -14,7 +14,7 @@ fn a_file_dockopt_leaves_alone_has_nothing_to_verify() {
     let out = dockopt(&["verify", path.to_str().unwrap()], b"");
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.ends_with("unchanged: unsure about line 1: no known ecosystem for the base image scratch; nothing to verify\n"), "{stdout}");
+    assert!(stdout.ends_with("unchanged: DO105 the base image scratch is not one dockopt has a strategy for; nothing to verify\n"), "{stdout}");
 }
 
 #[test]

@@ -64,13 +64,13 @@ fn settings_apply_to_the_files_below_the_config() {
     let (go, err) = stdout_of("svc");
     assert_eq!(go, GO);
     assert!(
-        err.contains("unchanged: the go strategy is turned off in"),
+        err.contains("unchanged: DO104 the go strategy is turned off in"),
         "{err}"
     );
     let (old, err) = stdout_of("legacy/old");
     assert_eq!(old, PY);
     assert!(
-        err.contains("unchanged: skipped by `legacy/**` in"),
+        err.contains("unchanged: DO103 skipped by `legacy/**` in"),
         "{err}"
     );
 }

@@ -10,12 +10,14 @@ use dockopt::config::{self, Config};
 /// Config files seen so far, shared by the worker threads.
 pub struct Configs {
     given: Option<Arc<Config>>,
+    /// `--no-config`: none applies.
+    none: bool,
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
 }
 
 impl Configs {
     /// `--config FILE` when given (read now), else found per file.
-    pub fn new(given: Option<&str>) -> Result<Configs, String> {
+    pub fn new(given: Option<&str>, none: bool) -> Result<Configs, String> {
         let given = match given {
             Some(path) => Some(Arc::new(
                 config::load(Path::new(path)).map_err(|e| e.to_string())?,
@@ -24,6 +26,7 @@ impl Configs {
         };
         Ok(Configs {
             given,
+            none,
             loaded: Mutex::new(HashMap::new()),
         })
     }
@@ -32,6 +35,9 @@ impl Configs {
     pub fn for_file(&self, path: &str) -> Result<Option<Arc<Config>>, String> {
         if let Some(c) = &self.given {
             return Ok(Some(c.clone()));
+        }
+        if self.none {
+            return Ok(None);
         }
         if path == "-" {
             return Ok(None);

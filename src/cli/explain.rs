@@ -39,27 +39,29 @@ enum Format {
 /// Runs `dockopt explain`.
 pub fn run(args: &Args) -> u8 {
     let name = input::display_name(&args.file);
+    let json = matches!(args.format, Format::Json);
+    let fail = |message: String| {
+        if json {
+            println!("{}", serde_json::json!({ "file": name, "error": message }));
+        }
+        eprintln!("{message}");
+        EXIT_ERROR
+    };
     let bytes = match input::read(&args.file) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {name}: cannot read: {e}");
-            return EXIT_ERROR;
-        }
+        Err(e) => return fail(format!("error: {name}: cannot read: {e}")),
     };
     let df = match syntax::parse_bytes(&bytes) {
         Ok(df) => df,
-        Err(e) => {
-            eprintln!("{}", e.render(name, &String::from_utf8_lossy(&bytes)));
-            return EXIT_ERROR;
-        }
+        Err(e) => return fail(e.render(name, &String::from_utf8_lossy(&bytes))),
     };
     let context = super::rewrite::context_of(&args.file, args.context.as_deref());
-    let config = match super::configs::Configs::new(args.config.as_deref())
+    let config = match super::configs::Configs::new(args.config.as_deref(), false)
         .and_then(|c| c.for_file(&args.file))
     {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            error!("{e}");
             return EXIT_ERROR;
         }
     };
@@ -74,7 +76,7 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_ERROR;
         }
         Err(e) => {
-            eprintln!("error: {name}: {e}");
+            error!("{name}: {e}");
             return EXIT_ERROR;
         }
     };
@@ -88,7 +90,14 @@ pub fn run(args: &Args) -> u8 {
         }
         Format::Text => match &decision {
             Ok(plan) => explain_text(name, plan),
-            Err(why) => format!("{name}: unchanged: {why}\n"),
+            Err(why) => {
+                let d = why.code.doc();
+                let at = why.line.map_or(String::new(), |l| format!(":{l}"));
+                format!(
+                    "{name}{at}: unchanged: {} {}\n\n  {} ({}): {}\n  What you can do: {}\n",
+                    why.code, why.reason, why.code, d.name, d.summary, d.fix
+                )
+            }
         },
     };
     print!("{text}");
@@ -113,6 +122,19 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
         };
         let role = format!("{:?}", d.role).to_lowercase();
         let _ = writeln!(s, "  {lines:>7}  {:<11} {role:<8} {}", d.keyword, d.reason);
+    }
+    if !plan.builder_inserts.is_empty() {
+        let _ = writeln!(s, "\nthe builder gets:");
+        for (node, text) in &plan.builder_inserts {
+            let before = plan
+                .decisions
+                .iter()
+                .find(|d| d.node == *node)
+                .map_or(String::new(), |d| format!(" (before line {})", d.lines.0));
+            for line in text.lines() {
+                let _ = writeln!(s, "  {line}{before}");
+            }
+        }
     }
     let _ = writeln!(s, "\nthe runtime stage copies:");
     for a in &plan.artifacts {

@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> u8 {
         let bytes = match input::read(path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("error: {name}: cannot read: {e}");
+                error!("{name}: cannot read: {e}");
                 status = EXIT_ERROR;
                 continue;
             }
@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> u8 {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return status;
             }
-            eprintln!("error: cannot write output: {e}");
+            error!("cannot write output: {e}");
             return EXIT_ERROR;
         }
     }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
+
 use std::path::Path;
 
 use clap::ValueEnum;
@@ -67,18 +68,78 @@ pub struct Args {
     /// When to colour the diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
-    /// Write a report of every file: FORMAT is json or markdown, FILE a path
-    /// or `-` for standard error.
+    /// Write a report of every file: FORMAT is json, markdown, sarif or
+    /// github, FILE a path or `-` for standard output.
     #[arg(long, value_names = ["FORMAT", "FILE"], num_args = 2)]
     report: Option<Vec<String>>,
+    /// How to print each file's outcome on standard output: text (the diff,
+    /// or with --check the files that would change), or json, sarif (SARIF
+    /// 2.1.0 for code review) or github (workflow annotations) instead.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    output_format: OutputFormat,
     /// Settings file (default: the nearest .dockopt.toml above each Dockerfile).
     #[arg(long, value_name = "FILE")]
     config: Option<String>,
     /// Threads to use (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
+    /// Print only errors (no reasons, no summary).
+    #[arg(short = 'q', long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: the settings file each Dockerfile uses, and with --check
+    /// the files already multi-stage too.
+    #[arg(short = 'v', long)]
+    verbose: bool,
+    /// Ignore every .dockopt.toml.
+    #[arg(long, conflicts_with = "config")]
+    no_config: bool,
+    /// The name standard input is reported under, and whose folder is its
+    /// build context (like ruff's and prettier's).
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<String>,
     #[command(flatten)]
     walk: files::WalkOptions,
+}
+
+/// What standard output carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// A report's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReportFormat {
+    Json,
+    Markdown,
+    Sarif,
+    Github,
+}
+
+impl ReportFormat {
+    /// The format by its name.
+    fn parse(name: &str) -> Option<ReportFormat> {
+        Some(match name {
+            "json" => ReportFormat::Json,
+            "markdown" => ReportFormat::Markdown,
+            "sarif" => ReportFormat::Sarif,
+            "github" => ReportFormat::Github,
+            _ => return None,
+        })
+    }
+
+    /// The report of `entries` in this format.
+    fn render(self, entries: &[report::Entry]) -> String {
+        match self {
+            ReportFormat::Json => report::json(entries),
+            ReportFormat::Markdown => report::markdown(entries),
+            ReportFormat::Sarif => report::sarif(entries),
+            ReportFormat::Github => report::github(entries),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,7 +155,7 @@ enum Done {
     Error(String),
     /// Left as it was, and why.
     Unchanged {
-        reason: String,
+        why: dockopt::plan::Unsure,
         original: Option<String>,
     },
     /// Rewritten: what to print on standard output, and its report entry.
@@ -111,10 +172,14 @@ pub fn run(args: &Args) -> u8 {
     let paths = match files::expand(&args.paths, &args.walk) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            error!("{e}");
             return EXIT_ERROR;
         }
     };
+    if paths.is_empty() {
+        warning!("no Dockerfiles found under {}", args.paths.join(", "));
+        return EXIT_OK;
+    }
     if args.stdout && paths.len() != 1 {
         eprintln!(
             "error: --stdout takes exactly one Dockerfile ({} given)",
@@ -123,11 +188,11 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_ERROR;
     }
     if args.in_place && paths.iter().any(|p| p == "-") {
-        eprintln!("error: --in-place cannot write back to standard input");
+        error!("--in-place cannot write back to standard input");
         return EXIT_ERROR;
     }
     if paths.iter().filter(|p| *p == "-").count() > 1 {
-        eprintln!("error: standard input can be read only once");
+        error!("standard input can be read only once");
         return EXIT_ERROR;
     }
     let pool = match rayon::ThreadPoolBuilder::new()
@@ -136,34 +201,46 @@ pub fn run(args: &Args) -> u8 {
     {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: cannot start threads: {e}");
+            error!("cannot start threads: {e}");
             return EXIT_ERROR;
         }
     };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    // anstream decides for `auto` as the conventions ask: a terminal,
+    // NO_COLOR (set and not empty) turns colour off, CLICOLOR_FORCE on.
+    let choice = match args.color {
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+        Color::Auto => anstream::ColorChoice::Auto,
     };
+    let color = !matches!(
+        anstream::AutoStream::new(std::io::stdout(), choice).current_choice(),
+        anstream::ColorChoice::Never
+    );
     let report_to = match args.report.as_deref() {
         None => None,
-        Some([format, file]) if format == "json" || format == "markdown" => {
-            Some((format.clone(), file.clone()))
+        Some([format, file]) if ReportFormat::parse(format).is_some() => {
+            ReportFormat::parse(format).map(|f| (f, file.clone()))
         }
         Some(other) => {
             eprintln!(
-                "error: --report takes a format (json or markdown) and a file, not {}",
+                "error: --report takes a format (json, markdown, sarif or github) and a file, not {}",
                 other.join(" ")
             );
             return EXIT_ERROR;
         }
     };
+    if let Some(dir) = args.context.as_deref().filter(|d| !Path::new(d).is_dir()) {
+        error!("--context {dir}: no such folder");
+        return EXIT_ERROR;
+    }
+    let structured = args.output_format != OutputFormat::Text;
     // Entries are kept only for a report, so memory stays flat without one.
-    let mut entries: Option<Vec<report::Entry>> = report_to.as_ref().map(|_| Vec::new());
-    let configs = match Configs::new(args.config.as_deref()) {
+    let mut entries: Option<Vec<report::Entry>> =
+        (report_to.is_some() || structured).then(Vec::new);
+    let configs = match Configs::new(args.config.as_deref(), args.no_config) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            error!("{e}");
             return EXIT_ERROR;
         }
     };
@@ -183,7 +260,7 @@ pub fn run(args: &Args) -> u8 {
         });
         for (path, done) in chunk.iter().zip(results) {
             progress.inc(1);
-            let name = input::display_name(path);
+            let name = shown_name(path, args);
             let printed = match done {
                 Done::Error(message) => {
                     progress.suspend(|| eprintln!("{message}"));
@@ -198,32 +275,36 @@ pub fn run(args: &Args) -> u8 {
                     summary.errors += 1;
                     Ok(())
                 }
-                Done::Unchanged { reason, original } => {
-                    progress.suspend(|| eprintln!("{name}: unchanged: {reason}"));
-                    summary.unchanged(&reason);
-                    record(
-                        &mut entries,
-                        report::Entry::Unchanged {
-                            file: name.to_string(),
-                            reason,
-                        },
-                    );
+                Done::Unchanged { why, original } => {
+                    // With --check, a file already split is not news.
+                    let routine = args.check
+                        && why.code == dockopt::reasons::Code::AlreadyMultiStage
+                        && !args.verbose;
+                    if !structured && !args.quiet && !routine {
+                        progress.suspend(|| eprintln!("{}", unchanged_line(name, &why)));
+                    }
+                    summary.unchanged(why.code);
+                    record(&mut entries, report::Entry::unchanged(name, &why));
                     match original {
-                        Some(text) => out.write_all(text.as_bytes()),
-                        None => Ok(()),
+                        Some(text) if !structured => out.write_all(text.as_bytes()),
+                        _ => Ok(()),
                     }
                 }
                 Done::Rewritten(text, entry) => {
                     summary.changed += 1;
                     record(&mut entries, *entry);
-                    out.write_all(text.as_bytes())
+                    if structured {
+                        Ok(())
+                    } else {
+                        out.write_all(text.as_bytes())
+                    }
                 }
             };
             if let Err(e) = printed {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
                     return EXIT_OK;
                 }
-                eprintln!("error: cannot write output: {e}");
+                error!("cannot write output: {e}");
                 return EXIT_ERROR;
             }
         }
@@ -233,23 +314,33 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("dockopt: interrupted; every file is either as it was or fully rewritten");
         return EXIT_INTERRUPTED;
     }
+    let all = entries.as_deref().unwrap_or_default();
+    let shown = match args.output_format {
+        OutputFormat::Text => None,
+        OutputFormat::Json => Some(ReportFormat::Json),
+        OutputFormat::Sarif => Some(ReportFormat::Sarif),
+        OutputFormat::Github => Some(ReportFormat::Github),
+    };
+    if let Some(format) = shown
+        && let Err(e) = out.write_all(format.render(all).as_bytes())
+    {
+        error!("cannot write output: {e}");
+        return EXIT_ERROR;
+    }
     if let Some((format, file)) = report_to {
-        let text = match format.as_str() {
-            "json" => report::json(entries.as_deref().unwrap_or_default()),
-            _ => report::markdown(entries.as_deref().unwrap_or_default()),
-        };
+        let text = format.render(all);
         let written = if file == "-" {
-            std::io::stderr().write_all(text.as_bytes())
+            out.write_all(text.as_bytes())
         } else {
             std::fs::write(&file, text)
         };
         if let Err(e) = written {
-            eprintln!("error: cannot write the report to {file}: {e}");
+            error!("cannot write the report to {file}: {e}");
             return EXIT_ERROR;
         }
     }
-    if paths.len() > 1 {
-        eprint!("{}", summary.render(paths.len(), args.check));
+    if paths.len() > 1 && !args.quiet {
+        eprint!("{}", summary.render(paths.len(), mode(args)));
     }
     if summary.errors > 0 {
         EXIT_ERROR
@@ -260,9 +351,36 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
+/// The name a file is reported under: `--stdin-filename` for standard
+/// input when given.
+fn shown_name<'a>(path: &'a str, args: &'a Args) -> &'a str {
+    match (path, args.stdin_filename.as_deref()) {
+        ("-", Some(given)) => given,
+        _ => input::display_name(path),
+    }
+}
+
+/// What the run does to files, for the words that report it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Writes them back.
+    InPlace,
+    /// Lists or shows what would change.
+    Show,
+}
+
+/// The run's mode.
+fn mode(args: &Args) -> Mode {
+    if args.in_place {
+        Mode::InPlace
+    } else {
+        Mode::Show
+    }
+}
+
 /// Reads, rewrites and (with --in-place) writes one file.
 fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
-    let name = input::display_name(path);
+    let name = shown_name(path, args);
     let bytes = match input::read(path) {
         Ok(b) => b,
         Err(e) => return Done::Error(format!("error: {name}: cannot read: {e}")),
@@ -274,20 +392,40 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     // The tree prints back to exactly the input, which parse_bytes checked
     // is UTF-8: the bytes are the text.
     let text = std::str::from_utf8(&bytes).unwrap_or_default();
-    let config = match configs.for_file(path) {
+    let config_path = match (path, args.stdin_filename.as_deref()) {
+        ("-", Some(given)) => given,
+        _ => path,
+    };
+    let config = match configs.for_file(config_path) {
         Ok(c) => c,
         Err(e) => return Done::Error(format!("error: {e}")),
     };
+    if args.verbose
+        && let Some(from) = config.as_ref().and_then(|c| c.path.as_ref())
+    {
+        eprintln!("{name}: settings from {}", from.display());
+    }
     if let Some((glob, from)) = config
         .as_ref()
         .and_then(|c| Some((c.skipped(Path::new(path))?, c.path.clone()?)))
     {
         return Done::Unchanged {
-            reason: format!("skipped by `{glob}` in {}", from.display()),
+            why: dockopt::plan::Unsure::file(
+                dockopt::reasons::Code::Ignored,
+                format!("skipped by `{glob}` in {}", from.display()),
+            ),
             original: args.stdout.then(|| text.to_string()),
         };
     }
-    let context = context_of(path, args.context.as_deref());
+    let context = match (path, args.stdin_filename.as_deref()) {
+        ("-", Some(given)) => context_of(given, args.context.as_deref()),
+        _ => context_of(path, args.context.as_deref()),
+    };
+    if context.is_none() && !args.quiet {
+        eprintln!(
+            "note: {name} has no build context, so the app's code is not read for what it uses; give --stdin-filename PATH or --context DIR"
+        );
+    }
     let options = rewrite::Options {
         context: context.as_deref(),
         config: config.as_deref(),
@@ -295,9 +433,22 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     let new = match rewrite::rewrite_with(&df, &options) {
         Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, text)),
         Err(e) => return Done::Error(format!("error: {name}: {e}")),
-        Ok(Outcome::Unchanged(why)) => {
+        Ok(Outcome::Unchanged(mut why)) => {
+            use dockopt::reasons::Code;
+            let wants_context = matches!(
+                why.code,
+                Code::RuntimeScriptMissing
+                    | Code::ManifestMissing
+                    | Code::BuildScriptMissing
+                    | Code::NpmScript
+            );
+            if context.is_none() && wants_context {
+                why.reason.push_str(
+                    " (standard input has no build context: name it with --stdin-filename PATH, or give --context DIR)",
+                );
+            }
             return Done::Unchanged {
-                reason: why.to_string(),
+                why,
                 original: args.stdout.then(|| text.to_string()),
             };
         }
@@ -348,30 +499,34 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     bar
 }
 
+/// The line standard error gets for a file left alone:
+/// `PATH:LINE: unchanged: CODE reason`, as editors and CI logs read it.
+fn unchanged_line(name: &str, why: &dockopt::plan::Unsure) -> String {
+    match why.line {
+        Some(l) => format!("{name}:{l}: unchanged: {} {}", why.code, why.reason),
+        None => format!("{name}: unchanged: {} {}", why.code, why.reason),
+    }
+}
+
 /// Counts for the closing summary.
 #[derive(Default)]
 struct Summary {
     changed: usize,
     errors: usize,
-    reasons: BTreeMap<String, usize>,
+    reasons: BTreeMap<dockopt::reasons::Code, usize>,
 }
 
 impl Summary {
-    /// Counts a file left unchanged under its reason, line numbers aside.
-    fn unchanged(&mut self, reason: &str) {
-        let general = reason
-            .split_once(": ")
-            .filter(|(head, _)| head.starts_with("unsure about line"))
-            .map_or(reason.to_string(), |(_, rest)| rest.to_string());
-        *self.reasons.entry(general).or_default() += 1;
+    /// Counts a file left unchanged under its reason's code.
+    fn unchanged(&mut self, code: dockopt::reasons::Code) {
+        *self.reasons.entry(code).or_default() += 1;
     }
 
-    fn render(&self, files: usize, check: bool) -> String {
+    fn render(&self, files: usize, mode: Mode) -> String {
         let unchanged: usize = self.reasons.values().sum();
-        let verb = if check {
-            "would be rewritten"
-        } else {
-            "rewritten"
+        let verb = match mode {
+            Mode::InPlace => "rewritten",
+            Mode::Show => "would be rewritten",
         };
         let mut s = format!(
             "dockopt: {}: {} {verb}, {unchanged} unchanged, {}\n",
@@ -379,13 +534,14 @@ impl Summary {
             self.changed,
             dockopt::report::count(self.errors, "error")
         );
-        let mut reasons: Vec<(&String, &usize)> = self.reasons.iter().collect();
+        let mut reasons: Vec<(&dockopt::reasons::Code, &usize)> = self.reasons.iter().collect();
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (why, n) in reasons.iter().take(10) {
-            s.push_str(&format!("  {n:>5} unchanged: {why}\n"));
+        for (code, n) in reasons {
+            let d = code.doc();
+            s.push_str(&format!("  {n:>5} {code} {}: {}\n", d.name, d.summary));
         }
-        if reasons.len() > 10 {
-            s.push_str(&format!("  and {} other reasons\n", reasons.len() - 10));
+        if !self.reasons.is_empty() {
+            s.push_str("  (`dockopt rule CODE` explains a code and what to do about it)\n");
         }
         s
     }
@@ -393,25 +549,26 @@ impl Summary {
 
 /// Colours a unified diff the way git does.
 fn paint(diff: &str, color: bool) -> String {
+    use anstyle::{AnsiColor, Style};
     if !color {
         return diff.to_string();
     }
     diff.split_inclusive('\n')
         .map(|line| {
-            let code = if line.starts_with("+++") || line.starts_with("---") {
-                "1"
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                Style::new().bold()
             } else if line.starts_with('+') {
-                "32"
+                AnsiColor::Green.on_default()
             } else if line.starts_with('-') {
-                "31"
+                AnsiColor::Red.on_default()
             } else if line.starts_with("@@") {
-                "36"
+                AnsiColor::Cyan.on_default()
             } else {
                 return line.to_string();
             };
             let body = line.trim_end_matches('\n');
             let nl = if line.ends_with('\n') { "\n" } else { "" };
-            format!("\x1b[{code}m{body}\x1b[0m{nl}")
+            format!("{}{body}{}{nl}", style.render(), style.render_reset())
         })
         .collect()
 }

@@ -92,7 +92,7 @@ enum Format {
 pub fn run(args: &Args) -> u8 {
     let http = match args.http.as_deref().map(parse_http) {
         Some(Err(e)) => {
-            eprintln!("error: --http {e}");
+            error!("--http {e}");
             return EXIT_ERROR;
         }
         Some(Ok(h)) => Some(h),
@@ -131,7 +131,7 @@ pub fn run(args: &Args) -> u8 {
                     serde_json::json!({ "file": name, "error": e.to_string() })
                 );
             }
-            eprintln!("error: {name}: {e}");
+            error!("{name}: {e}");
             EXIT_ERROR
         }
         Ok(Verified::NotRewritten(why)) => {

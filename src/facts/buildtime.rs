@@ -4,6 +4,7 @@
 //! from the build context, with its local modules; anything it cannot
 //! account for stops the rewrite with the place that stopped it.
 
+use crate::reasons::Code;
 use std::path::{Path, PathBuf};
 
 use crate::classify::{self, Facts};
@@ -25,6 +26,7 @@ pub fn check_code(
 ) -> Result<(), Unsure> {
     let Some(lang) = language_of(interpreter) else {
         return Err(Unsure::at(
+            Code::BuildCodeEscapes,
             line,
             format!("RUN runs {interpreter} code, which dockopt does not read"),
         ));
@@ -36,6 +38,7 @@ pub fn check_code(
             check_text(facts, lang, text, None, &what, line, 0)
         }
         (Some(module), None) if module.starts_with("-m ") => Err(Unsure::at(
+            Code::BuildCodeEscapes,
             line,
             format!(
                 "RUN runs `{interpreter} {module}`, a module whose effects dockopt cannot read"
@@ -59,14 +62,20 @@ pub fn check_file(
     let file = abs.as_deref().and_then(|a| facts.context_path_of(a));
     let Some(file) = file.filter(|f| f.is_file()) else {
         return Err(Unsure::at(
+            Code::BuildScriptMissing,
             line,
             format!(
                 "RUN runs {path}, which is not in the build context, so dockopt cannot see what it writes"
             ),
         ));
     };
-    let text = std::fs::read_to_string(&file)
-        .map_err(|_| Unsure::at(line, format!("RUN runs {path}, which dockopt cannot read")))?;
+    let text = std::fs::read_to_string(&file).map_err(|_| {
+        Unsure::at(
+            Code::BuildScriptMissing,
+            line,
+            format!("RUN runs {path}, which dockopt cannot read"),
+        )
+    })?;
     check_text(facts, lang, &text, Some(&file), path, line, 0)
 }
 
@@ -96,6 +105,7 @@ fn check_workdir(
     match workdir {
         Some(w) if w != "/" && facts.in_app_or(Some(w), w) => Ok(()),
         _ => Err(Unsure::at(
+            Code::BuildCodeEscapes,
             line,
             format!(
                 "RUN runs {interpreter} code outside an app folder (WORKDIR {}), where what it writes cannot be told from the system",
@@ -127,6 +137,7 @@ fn check_text(
         };
         if let Some(why) = escape {
             return Err(Unsure::at(
+                Code::BuildCodeEscapes,
                 line,
                 format!(
                     "RUN runs {what}, which {why} (line {} of it); dockopt cannot tell what it writes outside the app",

@@ -37,6 +37,7 @@ use crate::analysis::steps::Step;
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{
     Runtime, base_plan, install_runtime_needs, manifests, push_artifact, refuse_digest, runs_binary,
@@ -54,15 +55,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let built = install_artifacts(facts, &mut plan, true)?;
     if !facts.runs_step(|s| matches!(s, Step::Native { .. })) {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no make, cmake or compiler run: nothing for a builder stage to keep",
         ));
     }
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if TOOLCHAIN.contains(&program) {
-            return Err(Unsure::file(format!(
-                "the image runs {program}, which only the build image has"
-            )));
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!("the image runs {program}, which only the build image has"),
+            ));
         }
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
     };
@@ -102,6 +105,7 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
                 read.push(workdir);
                 let found = manifests::build_file_links(facts, workdir.as_deref()).ok_or_else(|| {
                     Unsure::at(
+                        Code::ManifestMissing,
                         line,
                         format!("{tool} links what its build files say, and they are not in the build context"),
                     )
@@ -114,6 +118,7 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
     for (name, line) in names {
         let packages = cat.link_library(family, &name).ok_or_else(|| {
             Unsure::at(
+                Code::UnknownLibrary,
                 line,
                 format!("the build links {name}, whose runtime package dockopt does not know"),
             )
@@ -135,7 +140,7 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
     let release = catalog::catalog().gcc_release(version).ok_or_else(|| {
-        Unsure::at(
+        Unsure::at(Code::UnknownTag,
             line,
             format!(
                 "binaries from gcc:{version} need its own libstdc++, newer than the Debian release's; dockopt knows gcc:11 and gcc:12"
@@ -144,6 +149,7 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     })?;
     if !variant.is_empty() && variant != release {
         return Err(Unsure::at(
+            Code::UnknownTag,
             line,
             format!("unknown gcc tag variant {variant}"),
         ));
@@ -185,7 +191,11 @@ pub fn install_artifacts(
                 let abs = classify::resolve(out, workdir.as_deref())
                     .filter(|o| !o.contains('$'))
                     .ok_or_else(|| {
-                        Unsure::at(line, format!("{tool} -o {out}, which dockopt cannot place"))
+                        Unsure::at(
+                            Code::UnplaceablePath,
+                            line,
+                            format!("{tool} -o {out}, which dockopt cannot place"),
+                        )
                     })?;
                 push_artifact(plan, abs.clone(), format!("{tool} writes it (line {line})"));
                 built.outputs.push(abs);
@@ -196,6 +206,7 @@ pub fn install_artifacts(
                     .filter(|d| !d.contains('$'))
                     .ok_or_else(|| {
                         Unsure::at(
+                            Code::UnplaceablePath,
                             line,
                             format!("{tool} installs into {dir}, which dockopt cannot place"),
                         )
@@ -205,6 +216,7 @@ pub fn install_artifacts(
                     || (toolchain_in_usr_local && classify::under(&dir, "/usr/local"));
                 if shared {
                     return Err(Unsure::at(
+                        Code::CopyIntoSystem,
                         line,
                         format!(
                             "{tool} installs into {dir}, mixed with files of the image itself; install to a prefix of its own (--prefix=/opt/app)"

@@ -47,6 +47,7 @@ use crate::analysis::steps::{GoStep, NodeAction, Step};
 use crate::catalog::{Distro, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{
     Runtime, base_plan, cpp, go, install_runtime_needs, left_behind, manifests, push_artifact,
@@ -92,15 +93,19 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         // Packages such as git are build tools only when something builds;
         // here the image is its own runtime and needs what it installs.
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no build step: the file installs packages and copies files, but builds nothing a builder stage could keep",
         ));
     }
     let left_behind = left_behind(facts, distro.family);
     if left_behind.is_empty() {
-        return Err(Unsure::file(format!(
-            "the build installs no build-only package, so a runtime stage from {} would hold the same files",
-            facts.image_text
-        )));
+        return Err(Unsure::file(
+            Code::NothingToBuild,
+            format!(
+                "the build installs no build-only package, so a runtime stage from {} would hold the same files",
+                facts.image_text
+            ),
+        ));
     }
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
         if runs_binary(facts, &binaries, cmd)
@@ -137,7 +142,13 @@ fn artifacts_of(
     let at = |path: &str, what: &str| {
         classify::resolve(path, workdir)
             .filter(|p| !p.contains('$'))
-            .ok_or_else(|| Unsure::at(line, format!("{what} {path}, which dockopt cannot place")))
+            .ok_or_else(|| {
+                Unsure::at(
+                    Code::UnplaceablePath,
+                    line,
+                    format!("{what} {path}, which dockopt cannot place"),
+                )
+            })
     };
     match step {
         Step::Venv { path, .. } => {
@@ -167,6 +178,7 @@ fn artifacts_of(
         }
         Step::PythonTool { tool, .. } => {
             return Err(Unsure::at(
+                Code::ForeignStep,
                 line,
                 format!(
                     "{tool} on a distribution image installs into folders dockopt does not follow"
@@ -175,6 +187,7 @@ fn artifacts_of(
         }
         Step::NodeGlobal { .. } => {
             return Err(Unsure::at(
+                Code::ForeignStep,
                 line,
                 "a global npm install on a distribution image goes where its npm was configured",
             ));
@@ -184,6 +197,7 @@ fn artifacts_of(
             ..
         } if workdir.is_none_or(|w| w == "/") => {
             return Err(Unsure::at(
+                Code::ForeignStep,
                 line,
                 "node_modules would land in /, which the runtime cannot copy apart",
             ));
@@ -199,6 +213,7 @@ fn artifacts_of(
         }
         Step::Go(GoStep::Install { .. }) | Step::Cargo(_) => {
             return Err(Unsure::at(
+                Code::ForeignStep,
                 line,
                 "on a distribution image this installs under the toolchain's own home, which dockopt does not follow",
             ));
@@ -233,6 +248,7 @@ fn system_pip(
 ) -> Result<(), Unsure> {
     if distro.family == Family::Alpine {
         return Err(Unsure::at(
+            Code::PythonEnvironment,
             line,
             "pip installs into Alpine's system Python under /usr; make a virtual environment so the runtime can copy it",
         ));
@@ -248,7 +264,7 @@ fn system_pip(
     }
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let version = distro.python3(tag).ok_or_else(|| {
-        Unsure::at(
+        Unsure::at(Code::PythonEnvironment,
             line,
             format!(
                 "pip installs into /usr/local/lib/python3.X, and dockopt does not know the Python version of {}",

@@ -10,6 +10,7 @@
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
 use crate::plan::{Artifact, Plan, Unsure};
+use crate::reasons::Code;
 
 /// Adds the folder of every collectstatic run to the artifacts, or refuses.
 pub fn static_files(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
@@ -19,13 +20,20 @@ pub fn static_files(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
             let Step::Django { script } = step else {
                 continue;
             };
-            let manage = classify::resolve(script, workdir.as_deref())
-                .ok_or_else(|| Unsure::at(line, "manage.py at a relative path with no WORKDIR"))?;
+            let manage = classify::resolve(script, workdir.as_deref()).ok_or_else(|| {
+                Unsure::at(
+                    Code::UnplaceablePath,
+                    line,
+                    "manage.py at a relative path with no WORKDIR",
+                )
+            })?;
             let project = manage
                 .rsplit_once('/')
                 .map_or("", |(dir, _)| dir)
                 .to_string();
-            match static_root(facts, &project).map_err(|why| Unsure::at(line, why))? {
+            match static_root(facts, &project)
+                .map_err(|why| Unsure::at(Code::UnplaceablePath, line, why))?
+            {
                 StaticRoot::InProject => {}
                 StaticRoot::At(path) => {
                     if !plan.artifacts.iter().any(|a| a.path == path) {

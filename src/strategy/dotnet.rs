@@ -41,6 +41,7 @@ use crate::analysis::steps::Step;
 use crate::catalog::Family;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{Runtime, base_plan, install_runtime_needs, push_artifact, refuse_digest};
 
@@ -80,6 +81,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     .filter(|d| !d.contains('$'))
                     .ok_or_else(|| {
                         Unsure::at(
+                            Code::UnplaceablePath,
                             line,
                             format!("dotnet {verb} -o {out}, which dockopt cannot place"),
                         )
@@ -95,6 +97,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if !builds {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no dotnet build or publish: nothing for a builder stage to keep",
         ));
     }
@@ -103,9 +106,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         if cmd.program() == "dotnet" {
             let first = cmd.args().first().map(String::as_str).unwrap_or("");
             if SDK_VERBS.contains(&first) || !first.ends_with(".dll") {
-                return Err(Unsure::file(format!(
-                    "the image runs dotnet {first}, which needs the SDK"
-                )));
+                return Err(Unsure::file(
+                    Code::RunsBuildTool,
+                    format!("the image runs dotnet {first}, which needs the SDK"),
+                ));
             }
             return Ok(true);
         }
@@ -172,6 +176,7 @@ fn runtime_tag(facts: &Facts<'_>) -> Result<(String, Family), Unsure> {
     let (version, variant) = tag.split_once('-').unwrap_or((tag.as_str(), ""));
     if version.split('.').count() > 2 || version == "latest" {
         return Err(Unsure::at(
+            Code::UnknownTag,
             line,
             format!(
                 "the SDK tag {tag} names an SDK release; the runtime's own tag for it is another number"
@@ -184,6 +189,7 @@ fn runtime_tag(facts: &Facts<'_>) -> Result<(String, Family), Unsure> {
         v if v.starts_with("alpine") => Family::Alpine,
         v => {
             return Err(Unsure::at(
+                Code::UnknownTag,
                 line,
                 format!("the SDK tag variant {v} has no runtime image dockopt knows"),
             ));

@@ -7,6 +7,7 @@
 use crate::analysis::steps::{CargoStep, GoStep, NodeAction, Step};
 use crate::classify::Facts;
 use crate::plan::Unsure;
+use crate::reasons::Code;
 
 use super::{manifests, node};
 
@@ -70,7 +71,7 @@ pub fn check(facts: &Facts<'_>, strategy: &str) -> Result<(), Unsure> {
                 _ => None,
             };
             if let Some(why) = why {
-                return Err(Unsure::at(line, why));
+                return Err(Unsure::at(Code::ForeignStep, line, why));
             }
         }
     }

@@ -36,6 +36,7 @@ use crate::analysis::steps::{GoStep, Step};
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{
     Runtime, base_plan, install_runtime_needs, keep_on_path, needs, push_artifact, runs_binary,
@@ -95,6 +96,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                                 && name[1..].chars().all(|c| c.is_ascii_digit())
                         {
                             return Err(Unsure::at(
+                                Code::ManifestMissing,
                                 line,
                                 format!("cannot tell the binary name of go install {p}"),
                             ));
@@ -114,6 +116,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if binaries.is_empty() && plan.artifacts.iter().all(|a| !bin_dirs.contains(&a.path)) {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no go build or go install: nothing to copy out of a builder",
         ));
     }
@@ -121,6 +124,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         let program = cmd.program();
         if program == "go" {
             return Err(Unsure::file(
+                Code::RunsBuildTool,
                 "the image runs the go tool, which needs the SDK",
             ));
         }
@@ -197,7 +201,7 @@ fn module_links(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String
                     continue;
                 }
                 let packages = cat.link_library(family, name).ok_or_else(|| {
-                    Unsure::file(format!(
+                    Unsure::file(Code::UnknownLibrary, format!(
                         "the Go module {module} links {name} through cgo, whose runtime package dockopt does not know"
                     ))
                 })?;
@@ -248,14 +252,14 @@ pub(crate) fn build_output(
         ..
     } = build
     else {
-        return Err(Unsure::at(line, "not a go build"));
+        return Err(Unsure::at(Code::UnplaceablePath, line, "not a go build"));
     };
     let out = match output {
         Some(o) => o.clone(),
         None => default_output(packages, chdir.as_deref())
             .or_else(|| module_output(facts, packages, chdir.as_deref(), workdir))
             .ok_or_else(|| {
-                Unsure::at(
+                Unsure::at(Code::ManifestMissing,
                     line,
                     "go build without -o names the binary after the module in go.mod, which is not in the build context",
                 )
@@ -263,6 +267,7 @@ pub(crate) fn build_output(
     };
     if out.ends_with('/') {
         return Err(Unsure::at(
+            Code::UnplaceablePath,
             line,
             "go build -o into a folder names the binaries after their packages",
         ));
@@ -271,6 +276,7 @@ pub(crate) fn build_output(
         .filter(|o| !o.contains('$'))
         .ok_or_else(|| {
             Unsure::at(
+                Code::UnplaceablePath,
                 line,
                 format!("go build writes {out}, which dockopt cannot place"),
             )
@@ -334,6 +340,7 @@ fn module_output(
 fn install_dir(facts: &Facts<'_>, line: usize) -> Result<String, Unsure> {
     if facts.env_value("GOOS").is_some() || facts.env_value("GOARCH").is_some() {
         return Err(Unsure::at(
+            Code::UnplaceablePath,
             line,
             "go install with GOOS or GOARCH set writes into a per-platform folder",
         ));
@@ -347,6 +354,7 @@ fn install_dir(facts: &Facts<'_>, line: usize) -> Result<String, Unsure> {
     };
     if !dir.starts_with('/') || dir.contains('$') {
         return Err(Unsure::at(
+            Code::UnplaceablePath,
             line,
             format!("go install writes to {dir}, which dockopt cannot place"),
         ));

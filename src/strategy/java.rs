@@ -38,6 +38,7 @@ use crate::analysis::steps::Step;
 use crate::catalog::Family;
 use crate::classify::Facts;
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{Runtime, base_plan, install_runtime_needs, refuse_digest};
 
@@ -55,15 +56,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let mut plan = base_plan(facts, "java", &runtime);
     if !facts.runs_step(|s| matches!(s, Step::Jvm { .. })) {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no Maven or Gradle build: nothing for a builder stage to keep",
         ));
     }
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if JDK_ONLY.contains(&program) {
-            return Err(Unsure::file(format!(
-                "the image runs {program}, which needs the JDK or the build tool"
-            )));
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!("the image runs {program}, which needs the JDK or the build tool"),
+            ));
         }
         Ok(program == "java")
     };
@@ -80,6 +83,7 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let unknown = || {
         Unsure::at(
+            Code::UnknownTag,
             line,
             format!(
                 "cannot tell the Eclipse Temurin JDK of {}; its JRE image is not known",
@@ -123,6 +127,7 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let variant = rest.join("-");
     if !variant.is_empty() && !VARIANTS.contains(&variant.as_str()) {
         return Err(Unsure::at(
+            Code::UnknownTag,
             line,
             format!("the tag variant {variant} has no Eclipse Temurin JRE dockopt knows"),
         ));

@@ -24,6 +24,7 @@ use crate::analysis::shell::Command;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
 use crate::plan::{Artifact, Plan, Unsure};
+use crate::reasons::Code;
 
 /// Every strategy's name, as `.dockopt.toml`'s `disable` and `explain` use it.
 pub const STRATEGIES: &[&str] = &[
@@ -59,11 +60,10 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
 
 /// Decides a plan for a parsed single-stage file.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let from_line = facts.line(facts.from);
     let mut plan = match catalog::catalog().distro(&facts.image) {
         Some(d) => distro::plan(facts, d)?,
         None => {
-            let mut plan = by_ecosystem(facts, from_line)?;
+            let mut plan = by_ecosystem(facts)?;
             if plan.strategy != "c" {
                 // Language images keep their own runtime in /usr/local, so
                 // only an install to a prefix of its own can be copied.
@@ -126,6 +126,7 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
             && let Some(name) = ins.args().first().and_then(|u| unknown(u))
         {
             return Err(Unsure::at(
+                Code::Ownership,
                 d.lines.0,
                 format!(
                     "the user {name} comes with {}, and {} has no such user",
@@ -136,17 +137,20 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
     }
     for a in &plan.artifacts {
         if let Some(name) = a.chown.as_deref().and_then(unknown) {
-            return Err(Unsure::file(format!(
-                "{} is owned by {name}, a user {} has and {} does not",
-                a.path, facts.image_text, plan.runtime_image
-            )));
+            return Err(Unsure::file(
+                Code::Ownership,
+                format!(
+                    "{} is owned by {name}, a user {} has and {} does not",
+                    a.path, facts.image_text, plan.runtime_image
+                ),
+            ));
         }
     }
     Ok(())
 }
 
 /// The plan of the ecosystem strategy for the base image.
-fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
+fn by_ecosystem(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     match ecosystem_of(&facts.image) {
         Some("python") => python::plan(facts),
         Some("node") => node::plan(facts),
@@ -157,9 +161,12 @@ fn by_ecosystem(facts: &Facts<'_>, from_line: usize) -> Result<Plan, Unsure> {
         Some("ruby") => ruby::plan(facts),
         Some("php") => php::plan(facts),
         Some("c") => cpp::plan(facts),
-        _ => Err(Unsure::at(
-            from_line,
-            format!("no known ecosystem for the base image {}", facts.image_text),
+        _ => Err(Unsure::file(
+            Code::UnknownBase,
+            format!(
+                "the base image {} is not one dockopt has a strategy for",
+                facts.image_text
+            ),
         )),
     }
 }
@@ -195,6 +202,7 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
         .any(|v| v.contains("windows") || v.contains("nanoserver"))
     {
         return Err(Unsure::at(
+            Code::WindowsImage,
             line,
             "Windows base images have no slim variant dockopt knows",
         ));
@@ -215,6 +223,7 @@ fn templated_tag(facts: &Facts<'_>, tag: &str) -> Result<String, Unsure> {
     let resolved = classify::expand(tag, &facts.global_args);
     if resolved.contains('$') {
         return Err(Unsure::at(
+            Code::UnknownTag,
             line,
             format!("the tag {tag} comes from a build argument with no default"),
         ));
@@ -230,6 +239,7 @@ fn templated_tag(facts: &Facts<'_>, tag: &str) -> Result<String, Unsure> {
         return Ok(resolved);
     }
     Err(Unsure::at(
+        Code::UnknownTag,
         line,
         format!(
             "the tag {tag} comes from a build argument whose default, {resolved}, names a variant; dockopt cannot name the slim image of every value it may take"
@@ -243,6 +253,7 @@ fn templated_tag(facts: &Facts<'_>, tag: &str) -> Result<String, Unsure> {
 pub fn refuse_digest(facts: &Facts<'_>, runtime: &str) -> Result<(), Unsure> {
     if facts.image.digest.is_some() {
         return Err(Unsure::at(
+            Code::DigestPinned,
             facts.line(facts.from),
             format!(
                 "the base image is pinned by digest; {runtime} has another digest dockopt cannot know"
@@ -274,6 +285,7 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
     let known = variants.iter().all(|v| RELEASES.contains(&v.as_str()));
     if !known {
         return Err(Unsure::at(
+            Code::UnknownTag,
             facts.line(facts.from),
             format!(
                 "the tag variant {} has no slim counterpart dockopt knows",
@@ -321,6 +333,7 @@ pub fn binary_runtime(
             });
         }
         return Err(Unsure::at(
+            Code::UnknownTag,
             line,
             format!(
                 "{repo}:*-alpine without a release: the binary needs the same musl as an Alpine release dockopt cannot tell"
@@ -331,9 +344,9 @@ pub fn binary_runtime(
     let release = match rest.as_slice() {
         [r] if RELEASES.contains(&r.as_str()) => r.to_string(),
         [] => default(&version).ok_or_else(|| {
-            Unsure::at(line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({repo}:{version}-bookworm)"))
+            Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({repo}:{version}-bookworm)"))
         })?,
-        _ => return Err(Unsure::at(line, format!("unknown {repo} tag variant {}", variants.join("-")))),
+        _ => return Err(Unsure::at(Code::UnknownTag, line, format!("unknown {repo} tag variant {}", variants.join("-")))),
     };
     Ok(Runtime {
         image: format!("debian:{release}-slim"),
@@ -367,6 +380,7 @@ pub fn runtime_packages(
             }
             PackageRole::UnknownDev => {
                 return Err(Unsure::at(
+                    Code::UnknownLibrary,
                     inst.line,
                     format!(
                         "no known runtime library for {} on {}",
@@ -617,6 +631,7 @@ pub fn refuse_runtime_compilers(
     let cat = catalog::catalog();
     match pip.packages.iter().find(|p| cat.compiles_at_runtime(p)) {
         Some(p) => Err(Unsure::at(
+            Code::CompilesAtRuntime,
             line,
             format!(
                 "{p} runs the C compiler while the program runs, and a runtime stage would have none"
@@ -658,17 +673,20 @@ pub fn source_built_libraries(
 ) -> Result<Vec<(String, String)>, Unsure> {
     let full_builder = plan.runtime_image != facts.image.to_string();
     if let Some(file) = installs.unread.first().filter(|_| full_builder) {
-        return Err(Unsure::file(format!(
-            "installs from {file}, which is not in the build context: packages built from source on {} can link libraries {} lacks, and dockopt cannot see which",
-            facts.image_text, plan.runtime_image
-        )));
+        return Err(Unsure::file(
+            Code::ManifestMissing,
+            format!(
+                "installs from {file}, which is not in the build context: packages built from source on {} can link libraries {} lacks, and dockopt cannot see which",
+                facts.image_text, plan.runtime_image
+            ),
+        ));
     }
     let mut out = manifests::native_libraries(family, &installs.names);
     for name in &installs.links {
         let packages = catalog::catalog()
             .link_library(family, name)
             .ok_or_else(|| {
-                Unsure::file(format!(
+                Unsure::file(Code::UnknownLibrary, format!(
                     "a C extension the build compiles links {name}, whose runtime package dockopt does not know"
                 ))
             })?;

@@ -17,6 +17,7 @@ use crate::classify::{self, Facts};
 use crate::facts::code::{self, Finding, Lang, Shebang, Use};
 use crate::facts::context;
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 /// Programs every runtime image here has (a shell and its core tools),
 /// for images whose package lists dockopt does not have.
@@ -431,10 +432,13 @@ pub fn check(
     }
     let code = app_code(facts);
     if code.too_large {
-        return Err(Unsure::file(format!(
-            "the build context has more than {} files; dockopt reads every source file the image gets, and stops there",
-            context::MAX_FILES
-        )));
+        return Err(Unsure::file(
+            Code::ContextTooLarge,
+            format!(
+                "the build context has more than {} files; dockopt reads every source file the image gets, and stops there",
+                context::MAX_FILES
+            ),
+        ));
     }
     for file in &code.files {
         check.file(file)?;
@@ -477,7 +481,7 @@ pub fn code_links(
         for f in &file.findings {
             let Use::Links(name) = &f.what else { continue };
             let packages = cat.link_library(family, name).ok_or_else(|| {
-                Unsure::file(format!(
+                Unsure::file(Code::UnknownLibrary, format!(
                     "{}:{} links {name} when it is built, whose runtime package dockopt does not know",
                     file.path, f.line
                 ))
@@ -528,6 +532,7 @@ impl Checker<'_> {
                 Ok(())
             }
             Found::Unknown => Err(at(
+                Code::UnknownRuntimeProgram,
                 line,
                 format!(
                     "{origin} uses {what}; dockopt cannot tell whether {} has it",
@@ -561,6 +566,7 @@ impl Checker<'_> {
         }
         if full.contains('$') {
             return Err(at(
+                Code::ComputedAtRuntime,
                 line,
                 format!(
                     "{origin} runs a program named by a variable ({full}), known only when the container starts"
@@ -569,6 +575,7 @@ impl Checker<'_> {
         }
         if SUPERVISORS.contains(&program) {
             return Err(at(
+                Code::Supervisor,
                 line,
                 format!(
                     "{origin} runs {program}, which starts the programs its configuration names; dockopt does not read them"
@@ -631,6 +638,7 @@ impl Checker<'_> {
         let abs = classify::resolve(full, self.facts.workdir.as_deref());
         let Some(abs) = abs else {
             return Err(at(
+                Code::UnplaceablePath,
                 line,
                 format!("{origin} runs {full}, a relative path with no WORKDIR"),
             ));
@@ -668,6 +676,7 @@ impl Checker<'_> {
             return Ok(()); // a program from a package the runtime installs again
         }
         Err(at(
+            Code::UnknownRuntimeProgram,
             line,
             format!("runs {full}, which the runtime stage would not have"),
         ))
@@ -685,6 +694,7 @@ impl Checker<'_> {
     ) -> Result<(), Unsure> {
         let Some(context) = &self.facts.context else {
             return Err(at(
+                Code::RuntimeScriptMissing,
                 line,
                 format!(
                     "{origin} runs {path}; without the build context dockopt cannot see what it calls"
@@ -695,6 +705,7 @@ impl Checker<'_> {
         let file = self.facts.context_path_of(&abs).filter(|p| p.is_file());
         let Some(file) = file else {
             return Err(at(
+                Code::RuntimeScriptMissing,
                 line,
                 format!(
                     "{origin} runs {path}, which is not in the build context {}",
@@ -704,6 +715,7 @@ impl Checker<'_> {
         };
         let Ok(bytes) = std::fs::read(&file) else {
             return Err(at(
+                Code::RuntimeScriptMissing,
                 line,
                 format!("{origin} runs {path}, which dockopt cannot read"),
             ));
@@ -770,22 +782,28 @@ impl Checker<'_> {
                     self.code_program(&cmd, &origin)?;
                 }
                 Use::ComputedProgram(what) if file.lang != Lang::Shell => {
-                    return Err(Unsure::file(format!(
-                        "{origin} starts a program whose name the code computes ({}); dockopt cannot tell whether {} has it",
-                        what.trim(),
-                        self.missing.runtime
-                    )));
+                    return Err(Unsure::file(
+                        Code::ComputedAtRuntime,
+                        format!(
+                            "{origin} starts a program whose name the code computes ({}); dockopt cannot tell whether {} has it",
+                            what.trim(),
+                            self.missing.runtime
+                        ),
+                    ));
                 }
                 Use::Library(name) => {
                     let found = self.missing.library(name);
                     self.settle(found, name, &origin, None)?;
                 }
                 Use::ComputedLibrary(what) => {
-                    return Err(Unsure::file(format!(
-                        "{origin} loads a library whose name the code computes ({}); dockopt cannot tell whether {} has it",
-                        what.trim(),
-                        self.missing.runtime
-                    )));
+                    return Err(Unsure::file(
+                        Code::ComputedAtRuntime,
+                        format!(
+                            "{origin} loads a library whose name the code computes ({}); dockopt cannot tell whether {} has it",
+                            what.trim(),
+                            self.missing.runtime
+                        ),
+                    ));
                 }
                 Use::Font(name) => {
                     let found = self.missing.data("/usr/share/fonts");
@@ -870,10 +888,10 @@ impl Checker<'_> {
 }
 
 /// A reason about line `line`, or about the whole file.
-fn at(line: Option<usize>, reason: String) -> Unsure {
+fn at(code: Code, line: Option<usize>, reason: String) -> Unsure {
     match line {
-        Some(l) => Unsure::at(l, reason),
-        None => Unsure::file(reason),
+        Some(l) => Unsure::at(code, l, reason),
+        None => Unsure::file(code, reason),
     }
 }
 

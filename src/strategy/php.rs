@@ -35,6 +35,7 @@ use crate::analysis::steps::Step;
 use crate::catalog::{Family, PackageRole};
 use crate::classify::Facts;
 use crate::plan::{Plan, Role, Unsure};
+use crate::reasons::Code;
 
 use super::{Runtime, base_plan, install_runtime_needs, left_behind, same_image_has};
 
@@ -48,6 +49,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let family = family_of(&plan);
     if !facts.runs_step(|s| matches!(s, Step::Composer { .. })) {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no composer install: the runtime would be the same php image with the same files",
         ));
     }
@@ -57,6 +59,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let provided = |cmd: &Command| -> Result<bool, Unsure> {
         if matches!(cmd.program(), "composer" | "composer.phar") {
             return Err(Unsure::file(
+                Code::RunsBuildTool,
                 "the image runs composer, a build tool the runtime leaves out",
             ));
         }
@@ -86,6 +89,7 @@ fn extensions_are_self_contained(facts: &Facts<'_>, plan: &Plan) -> Result<(), U
         });
         if !replayed || earlier_build_packages {
             return Err(Unsure::at(
+                Code::SystemChangeInBuild,
                 line,
                 "builds a PHP extension the runtime needs; install and remove its build packages in that same RUN so the runtime stage can repeat it",
             ));

@@ -35,6 +35,7 @@ use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{
     base_plan, install_runtime_needs, manifests, push_artifact, slim_variant,
@@ -66,6 +67,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     .filter(|d| !d.contains('$'))
                     .ok_or_else(|| {
                         Unsure::at(
+                            Code::UnplaceablePath,
                             line,
                             format!("gems go to {dir}, which dockopt cannot place"),
                         )
@@ -77,6 +79,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     installs += 1;
                     if args.iter().any(|a| a == "--user-install") {
                         return Err(Unsure::at(
+                            Code::UnplaceablePath,
                             line,
                             "gem install --user-install puts gems in the user's home",
                         ));
@@ -126,6 +129,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if installs == 0 {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no gem or bundle install: nothing for a builder stage to keep",
         ));
     }

@@ -38,6 +38,7 @@ use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::facts::code::Lang;
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 use super::{
     base_plan, binary_runtime, install_runtime_needs, keep_on_path, manifests, push_artifact,
@@ -58,8 +59,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         let at = |p: &str| {
-            classify::resolve(&classify::expand(p, &facts.env), workdir.as_deref())
-                .ok_or_else(|| Unsure::at(line, format!("{p} is relative and there is no WORKDIR")))
+            classify::resolve(&classify::expand(p, &facts.env), workdir.as_deref()).ok_or_else(
+                || {
+                    Unsure::at(
+                        Code::UnplaceablePath,
+                        line,
+                        format!("{p} is relative and there is no WORKDIR"),
+                    )
+                },
+            )
         };
         for step in steps {
             match step {
@@ -126,6 +134,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if binaries.is_empty() {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no cargo build or cargo install: nothing to copy out of a builder",
         ));
     }
@@ -134,9 +143,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if matches!(program, "cargo" | "rustc") {
-            return Err(Unsure::file(format!(
-                "the image runs {program}, which needs the toolchain"
-            )));
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!("the image runs {program}, which needs the toolchain"),
+            ));
         }
         Ok(runs_binary(facts, &binaries, cmd))
     };
@@ -153,7 +163,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // The rust image is built on buildpack-deps, whose -dev packages let
     // -sys crates link system libraries the runtime image lacks.
     let crates = manifests::crates(facts, ".").ok_or_else(|| {
-        Unsure::file(
+        Unsure::file(Code::ManifestMissing,
             "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
         )
     })?;
@@ -223,17 +233,23 @@ fn bin_names(
     let context = facts
         .context
         .as_ref()
-        .ok_or_else(|| Unsure::at(line, why))?;
+        .ok_or_else(|| Unsure::at(Code::ManifestMissing, line, why))?;
     let rel = manifest.unwrap_or("Cargo.toml").trim_start_matches("./");
     let text =
         std::fs::read_to_string(context.join(rel.trim_start_matches('/'))).map_err(|_| {
             Unsure::at(
+                Code::ManifestMissing,
                 line,
                 format!("{why} ({rel} is not in {})", context.display()),
             )
         })?;
-    let doc: toml::Table = toml::from_str(&text)
-        .map_err(|e| Unsure::at(line, format!("{rel} does not parse: {}", e.message())))?;
+    let doc: toml::Table = toml::from_str(&text).map_err(|e| {
+        Unsure::at(
+            Code::ManifestMissing,
+            line,
+            format!("{rel} does not parse: {}", e.message()),
+        )
+    })?;
     let declared: Vec<String> = doc
         .get("bin")
         .and_then(|b| b.as_array())
@@ -253,6 +269,7 @@ fn bin_names(
     {
         Some(name) => Ok(vec![name.to_string()]),
         None => Err(Unsure::at(
+            Code::UnplaceablePath,
             line,
             format!("{rel} is a workspace: give --bin to name the binaries"),
         )),

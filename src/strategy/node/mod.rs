@@ -34,6 +34,7 @@ use crate::analysis::steps::{NodeAction, Step};
 use crate::catalog;
 use crate::classify::Facts;
 use crate::plan::{Artifact, Plan, Unsure};
+use crate::reasons::Code;
 
 pub mod scripts;
 
@@ -111,6 +112,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                             || p.ends_with(".tgz")
                     }) {
                         return Err(Unsure::at(
+                            Code::ForeignStep,
                             facts.line(*node),
                             format!(
                                 "installs {p} globally, a package of the build context; the runtime stage would have to install it again from the app"
@@ -127,6 +129,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if installs == 0 {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no npm, yarn or pnpm install: nothing to leave behind in a builder",
         ));
     }
@@ -146,18 +149,24 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 other => other,
             };
             if script.is_some_and(|s| DEV_SCRIPTS.contains(&s)) {
-                return Err(Unsure::file(format!(
-                    "the image runs `{program} {}`, a development server that needs the build tools",
-                    args.join(" ")
-                )));
+                return Err(Unsure::file(
+                    Code::RunsBuildTool,
+                    format!(
+                        "the image runs `{program} {}`, a development server that needs the build tools",
+                        args.join(" ")
+                    ),
+                ));
             }
             // What the script runs, from package.json in the context.
             let body = script.and_then(|s| manifests::npm_script(package_json.as_ref(), s));
             if let Some(dev) = body.and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d))) {
-                return Err(Unsure::file(format!(
-                    "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
-                    args.join(" ")
-                )));
+                return Err(Unsure::file(
+                    Code::RunsBuildTool,
+                    format!(
+                        "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
+                        args.join(" ")
+                    ),
+                ));
             }
         }
         if let Some((g, _)) = globals
@@ -176,9 +185,12 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             .iter()
             .find(|(g, _)| !full.contains('/') && !known && !catalog_knows_commands(g))
         {
-            return Err(Unsure::file(format!(
-                "the image runs {program}, which may be a command of {g}, installed globally on line {line}; dockopt does not know that package's commands"
-            )));
+            return Err(Unsure::file(
+                Code::UnknownRuntimeProgram,
+                format!(
+                    "the image runs {program}, which may be a command of {g}, installed globally on line {line}; dockopt does not know that package's commands"
+                ),
+            ));
         }
         match program {
             "pnpm" => uses_pnpm.set(true),
@@ -195,6 +207,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let pnpm = uses_pnpm.get() && !global("pnpm");
     if pnpm && !corepack {
         return Err(Unsure::file(
+            Code::UnknownRuntimeProgram,
             "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
         ));
     }
@@ -258,10 +271,13 @@ fn refuse_home_downloads(facts: &Facts<'_>, names: &[String]) -> Result<(), Unsu
         if skipped {
             continue;
         }
-        return Err(Unsure::file(format!(
-            "{name} downloads into {} when it installs, outside the app folder the runtime stage receives",
-            download.folder
-        )));
+        return Err(Unsure::file(
+            Code::DownloadOutsideApp,
+            format!(
+                "{name} downloads into {} when it installs, outside the app folder the runtime stage receives",
+                download.folder
+            ),
+        ));
     }
     Ok(())
 }
@@ -279,19 +295,23 @@ fn corepack_home(facts: &Facts<'_>) -> Result<String, Unsure> {
         (None, Some(x)) => format!("{x}/node/corepack"),
         (None, None) => {
             if !corepack_uses_cache_folder(facts.image.tag.as_deref()) {
-                return Err(Unsure::file(format!(
-                    "the build fetches a package manager with the corepack of node:{}, which may keep it in ~/.node/corepack rather than ~/.cache/node/corepack; set COREPACK_HOME to name the folder",
-                    facts.image.tag.as_deref().unwrap_or("latest")
-                )));
+                return Err(Unsure::file(
+                    Code::DownloadOutsideApp,
+                    format!(
+                        "the build fetches a package manager with the corepack of node:{}, which may keep it in ~/.node/corepack rather than ~/.cache/node/corepack; set COREPACK_HOME to name the folder",
+                        facts.image.tag.as_deref().unwrap_or("latest")
+                    ),
+                ));
             }
             let home = facts.env_value("HOME").unwrap_or("/root");
             format!("{}/.cache/node/corepack", home.trim_end_matches('/'))
         }
     };
     if home.contains('$') || !home.starts_with('/') {
-        return Err(Unsure::file(format!(
-            "corepack keeps its package managers in {home}, a path dockopt cannot resolve"
-        )));
+        return Err(Unsure::file(
+            Code::DownloadOutsideApp,
+            format!("corepack keeps its package managers in {home}, a path dockopt cannot resolve"),
+        ));
     }
     Ok(home)
 }
@@ -388,6 +408,7 @@ fn refuse_yarn_global_cache(
     };
     if global_cache && !node_modules {
         return Err(Unsure::file(
+            Code::DownloadOutsideApp,
             "Yarn keeps the packages in its global cache (~/.yarn/berry/cache) and the app loads them from there with Plug'n'Play, outside the app folder the runtime receives; set enableGlobalCache: false or nodeLinker: node-modules in .yarnrc.yml",
         ));
     }

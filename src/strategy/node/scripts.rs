@@ -6,6 +6,7 @@
 //! commands must stay in the app. Whatever cannot be read stops the
 //! rewrite, naming the script and the command.
 
+use crate::reasons::Code;
 use serde_json::Value;
 
 use crate::analysis::shell;
@@ -46,7 +47,7 @@ impl Project<'_> {
 
     /// A reason about the RUN this project's script runs in.
     fn doubt(&self, why: String) -> Unsure {
-        Unsure::at(self.line, why)
+        Unsure::at(Code::NpmScript, self.line, why)
     }
 
     /// Checks what an install runs of the project's own scripts, unless
@@ -280,10 +281,13 @@ pub fn check_dependencies(
     let mut needs: Vec<(String, String)> = Vec::new();
     for name in names {
         if let Some(what) = node.install_links.get(name.as_str()) {
-            return Err(Unsure::file(format!(
-                "the dependency {name} builds against {what} of {}, which the runtime image lacks",
-                facts.image_text
-            )));
+            return Err(Unsure::file(
+                Code::UnknownLibrary,
+                format!(
+                    "the dependency {name} builds against {what} of {}, which the runtime image lacks",
+                    facts.image_text
+                ),
+            ));
         }
         if let Some(pkgs) = node.install_needs.get(name.as_str()) {
             for p in pkgs {
@@ -306,9 +310,12 @@ pub fn check_dependencies(
                 .next()
                 .is_some();
         if !known {
-            return Err(Unsure::file(format!(
-                "the dependency {name} runs an install script (package-lock.json), whose effects dockopt does not know"
-            )));
+            return Err(Unsure::file(
+                Code::NpmScript,
+                format!(
+                    "the dependency {name} runs an install script (package-lock.json), whose effects dockopt does not know"
+                ),
+            ));
         }
     }
     Ok(needs)

@@ -42,6 +42,7 @@
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 
 mod venv;
 
@@ -107,6 +108,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 Step::Venv { path, system_site } => {
                     if *system_site {
                         return Err(Unsure::at(
+                            Code::PythonEnvironment,
                             line,
                             format!(
                                 "the virtual environment {path} sees the system's packages (--system-site-packages), which stay in the builder"
@@ -115,12 +117,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     }
                     let abs = classify::resolve(path, workdir.as_deref()).ok_or_else(|| {
                         Unsure::at(
+                            Code::PythonEnvironment,
                             line,
                             "a virtual environment at a relative path with no WORKDIR",
                         )
                     })?;
                     if !path_env.contains(&format!("{abs}/bin")) && !facts.in_app(&abs) {
                         return Err(Unsure::at(
+                            Code::PythonEnvironment,
                             line,
                             format!(
                                 "the virtual environment {abs} is not on PATH, so dockopt cannot tell where pip installs"
@@ -135,6 +139,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     refuse_runtime_compilers(pip, line)?;
                     if pip.uv && (pip.system || truthy(facts.env_value("UV_SYSTEM_PYTHON"))) {
                         return Err(Unsure::at(
+                            Code::PythonEnvironment,
                             line,
                             "uv pip installs into the image's own Python (--system), which ignores any virtual environment, so the packages cannot be copied apart from Python itself",
                         ));
@@ -142,7 +147,11 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     let dir = pip.prefix.as_ref().or(pip.target.as_ref());
                     if let Some(dir) = dir {
                         let abs = classify::resolve(dir, workdir.as_deref()).ok_or_else(|| {
-                            Unsure::at(line, "pip installs into a relative folder with no WORKDIR")
+                            Unsure::at(
+                                Code::PythonEnvironment,
+                                line,
+                                "pip installs into a relative folder with no WORKDIR",
+                            )
                         })?;
                         push_artifact(&mut plan, abs, format!("pip installs here (line {line})"));
                     } else if pip.user {
@@ -169,6 +178,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                         ("poetry", "install" | "sync") => {
                             if !poetry_in_env {
                                 return Err(Unsure::at(
+                                    Code::PythonEnvironment,
                                     line,
                                     "poetry installs into its own cache folder; set POETRY_VIRTUALENVS_CREATE=false or POETRY_VIRTUALENVS_IN_PROJECT=true",
                                 ));
@@ -184,6 +194,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                                 }
                             } else if !truthy(facts.env_value("PIPENV_VENV_IN_PROJECT")) {
                                 return Err(Unsure::at(
+                                    Code::PythonEnvironment,
                                     line,
                                     "pipenv installs into its own folder; use --system or PIPENV_VENV_IN_PROJECT=1",
                                 ));
@@ -194,6 +205,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                                 let abs = classify::resolve(env, workdir.as_deref()).ok_or_else(
                                     || {
                                         Unsure::at(
+                                            Code::PythonEnvironment,
                                             line,
                                             "UV_PROJECT_ENVIRONMENT is relative with no WORKDIR",
                                         )
@@ -207,7 +219,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                             }
                         }
                         ("poetry" | "pipenv" | "uv", _) => {}
-                        _ => return Err(Unsure::at(line, format!("{tool} {sub}"))),
+                        _ => {
+                            return Err(Unsure::at(
+                                Code::PythonEnvironment,
+                                line,
+                                format!("{tool} {sub}"),
+                            ));
+                        }
                     }
                 }
                 _ => {}
@@ -216,6 +234,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     if installs == 0 {
         return Err(Unsure::file(
+            Code::NothingToBuild,
             "no Python packages are installed; a slim image alone would not make it smaller by much",
         ));
     }
@@ -246,22 +265,25 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         let program = cmd.program();
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         if matches!(program, "poetry" | "pipenv" | "uv") {
-            return Err(Unsure::file(format!(
-                "the program is started through {program}, a build tool"
-            )));
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!("the program is started through {program}, a build tool"),
+            ));
         }
         if program.starts_with("python") || program.starts_with("pip") {
             if venv_made_here && full.starts_with("/usr/local/bin/") {
-                return Err(Unsure::file(format!(
-                    "{full} would not see the packages dockopt moves to {VENV}"
-                )));
+                return Err(Unsure::file(
+                    Code::VenvMove,
+                    format!("{full} would not see the packages dockopt moves to {VENV}"),
+                ));
             }
             return Ok(true);
         }
         if full.starts_with("/usr/local/bin/") {
-            return Err(Unsure::file(format!(
-                "runs {full}; dockopt cannot tell whether pip installed it"
-            )));
+            return Err(Unsure::file(
+                Code::UnknownRuntimeProgram,
+                format!("runs {full}; dockopt cannot tell whether pip installed it"),
+            ));
         }
         // A console script that pip installed (gunicorn, uvicorn...) is in
         // the copied environment; anything else is looked up in what the

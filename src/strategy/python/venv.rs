@@ -9,6 +9,7 @@ use crate::analysis::steps::{Pip, Step};
 use crate::classify::Facts;
 use crate::facts::code::Use;
 use crate::plan::{Plan, Unsure};
+use crate::reasons::Code;
 use crate::strategy::needs;
 
 /// Where the system Python keeps its packages and scripts on the official
@@ -27,6 +28,7 @@ pub fn with_environment(facts: &Facts<'_>, pip: &Pip, line: usize) -> Result<Pip
     };
     if value("PIP_ROOT").is_some() {
         return Err(Unsure::at(
+            Code::PythonEnvironment,
             line,
             "PIP_ROOT moves every file pip installs, which dockopt does not follow",
         ));
@@ -40,6 +42,7 @@ pub fn with_environment(facts: &Facts<'_>, pip: &Pip, line: usize) -> Result<Pip
     for (what, dir) in [("--prefix", &pip.prefix), ("--target", &pip.target)] {
         if let Some(d) = dir.as_deref().filter(|d| is_system_folder(d)) {
             return Err(Unsure::at(
+                Code::PythonEnvironment,
                 line,
                 format!(
                     "pip {what} {d} installs among the system's own files, which cannot be copied apart from them"
@@ -87,6 +90,7 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
                     if pip.program.starts_with("/usr/") || pip.program.starts_with("/bin/") =>
                 {
                     return Err(Unsure::at(
+                        Code::VenvMove,
                         at,
                         format!(
                             "{} installs into the system Python whatever is on PATH; dockopt would move pip's packages into a virtual environment at line {line}",
@@ -96,6 +100,7 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
                 }
                 Step::Pip(pip) if with_environment(facts, pip, at)?.user => {
                     return Err(Unsure::at(
+                        Code::VenvMove,
                         at,
                         "pip --user cannot install into the virtual environment dockopt would make for the other installs",
                     ));
@@ -113,9 +118,12 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
     }
     for (name, value) in &facts.env {
         if names_system_python(value) {
-            return Err(Unsure::file(format!(
-                "ENV {name} names {value}, the system Python's folder, which dockopt would empty by moving pip's packages into a virtual environment"
-            )));
+            return Err(Unsure::file(
+                Code::VenvMove,
+                format!(
+                    "ENV {name} names {value}, the system Python's folder, which dockopt would empty by moving pip's packages into a virtual environment"
+                ),
+            ));
         }
     }
     for a in &plan.artifacts {
@@ -132,19 +140,25 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
             .as_ref()
             .filter(|s| names_system_python(&s.program))
         {
-            return Err(Unsure::file(format!(
-                "{}'s #! line runs {}, which would not see the packages dockopt moves into a virtual environment",
-                file.path, s.program
-            )));
+            return Err(Unsure::file(
+                Code::VenvMove,
+                format!(
+                    "{}'s #! line runs {}, which would not see the packages dockopt moves into a virtual environment",
+                    file.path, s.program
+                ),
+            ));
         }
         for f in &file.findings {
             if let Use::Path(p) = &f.what
                 && names_system_python(p)
             {
-                return Err(Unsure::file(format!(
-                    "{}:{} names {p}, where the system Python kept pip's packages; dockopt would move them into a virtual environment",
-                    file.path, f.line
-                )));
+                return Err(Unsure::file(
+                    Code::VenvMove,
+                    format!(
+                        "{}:{} names {p}, where the system Python kept pip's packages; dockopt would move them into a virtual environment",
+                        file.path, f.line
+                    ),
+                ));
             }
         }
     }
@@ -154,6 +168,7 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
 /// A reason naming what relies on the system site-packages.
 fn moved(line: usize, what: &str) -> Unsure {
     Unsure::at(
+        Code::VenvMove,
         line,
         format!(
             "{what}, the system Python's folder; dockopt would move pip's packages into a virtual environment, which does not see it"
