@@ -70,7 +70,7 @@ failures += [f"no Debian package {m}" for m in missing]
 
 # 2. Programs and libraries the runtime lacks, pair by pair.
 pairs = [
-    ("docker.io/library/python:3.11", "docker.io/library/python:3.11-slim", "buildpack-deps-bookworm", "python-slim-bookworm"),
+    ("docker.io/library/python:3.11", "docker.io/library/python:3.11-slim", "python-bookworm", "python-slim-bookworm"),
     ("docker.io/library/node:20", "docker.io/library/node:20-slim", "buildpack-deps-bookworm", "node-slim-bookworm"),
     ("docker.io/library/gcc:12", "docker.io/library/debian:bookworm-slim", "buildpack-deps-bookworm", "debian-bookworm-slim"),
 ]

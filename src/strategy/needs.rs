@@ -430,6 +430,7 @@ pub fn check(
     for (line, cmd) in &facts.runtime_commands {
         check.command(cmd, "the image", Some(*line), 0)?;
     }
+    check.replayed_runs()?;
     let code = app_code(facts);
     if code.too_large {
         return Err(Unsure::file(
@@ -540,6 +541,76 @@ impl Checker<'_> {
                 ),
             )),
         }
+    }
+
+    /// The RUNs the runtime stage repeats: each program they call must be
+    /// there when they run (`curl ... | tar -C /opt` on a slim image that
+    /// has no curl would fail to build), unless the RUN installs it first.
+    fn replayed_runs(&mut self) -> Result<(), Unsure> {
+        let facts = self.facts;
+        for d in &self.plan.decisions {
+            if d.role != crate::plan::Role::Both {
+                continue;
+            }
+            let Some(ins) = facts.df.nodes()[d.node]
+                .instruction()
+                .filter(|i| i.kind() == crate::syntax::Kind::Run)
+            else {
+                continue;
+            };
+            let cmds = classify::commands_of(ins);
+            let installed: Vec<String> = classify::run_steps(ins)
+                .iter()
+                .filter_map(|s| match s {
+                    crate::analysis::steps::Step::PackageInstall { packages, .. } => Some(packages),
+                    _ => None,
+                })
+                .flatten()
+                .map(|p| catalog::package_name(p).to_string())
+                .collect();
+            let origin = format!(
+                "the RUN on line {}, repeated in the runtime stage,",
+                d.lines.0
+            );
+            for c in &cmds {
+                let program = c.program();
+                if program.is_empty()
+                    || BASE_PROGRAMS.contains(&program)
+                    || is_shell(program)
+                    || matches!(
+                        program,
+                        "apt-get"
+                            | "apt"
+                            | "apk"
+                            | "dnf"
+                            | "yum"
+                            | "microdnf"
+                            | "dpkg"
+                            | "useradd"
+                            | "groupadd"
+                            | "adduser"
+                            | "addgroup"
+                            | "usermod"
+                            | "update-alternatives"
+                            | "install"
+                            | "rmdir"
+                            | "chgrp"
+                    )
+                    || self.missing.provides(&installed, program).is_some()
+                {
+                    continue;
+                }
+                if c.argv
+                    .first()
+                    .is_some_and(|p| p.contains('/') || p.contains('$'))
+                {
+                    continue; // a path of the app or a variable: checked with the RUN
+                }
+                let found = self.missing.program(program);
+                self.settle(found, program, &origin, Some(d.lines.0))?;
+            }
+        }
+        Ok(())
     }
 
     /// One command that the image runs, or that a script it runs runs.
