@@ -6,7 +6,7 @@
 //! or Go.
 
 use crate::analysis::shell::{self, Command};
-use crate::analysis::steps::{self, Manager, Step};
+use crate::analysis::steps::{self, CdTo, Manager, Step};
 use crate::catalog::ImageRef;
 use crate::inline::Inline;
 use crate::plan::{Artifact, Decision, Role, Unsure};
@@ -66,6 +66,9 @@ pub struct Facts<'a> {
     /// puts files and what repeated RUNs write, so programs there are
     /// present.
     pub made_in_runtime: Vec<String>,
+    /// Folders a `cd` moved a RUN into that are not the app's: what runs
+    /// there does not write into the app.
+    pub foreign_folders: Vec<String>,
     /// Folders of the build context and where COPY put them in the image
     /// (image folder, context folder; "" is the context's root).
     pub context_copies: Vec<(String, String)>,
@@ -103,7 +106,9 @@ impl Facts<'_> {
     /// Whether `path` is the app's, counting the RUN's WORKDIR (other than
     /// /) as the app's too: what a RUN writes there is build output.
     pub fn in_app_or(&self, workdir: Option<&str>, path: &str) -> bool {
-        workdir.is_some_and(|w| w != "/" && under(path, w)) || self.in_app(path)
+        workdir.is_some_and(|w| {
+            w != "/" && under(path, w) && !self.foreign_folders.iter().any(|f| f == w)
+        }) || self.in_app(path)
     }
 
     /// Whether any RUN has a step that `pred` picks.
@@ -351,6 +356,7 @@ pub fn facts_with<'a>(
         runtime_commands: Vec::new(),
         env: Vec::new(),
         made_in_runtime: Vec::new(),
+        foreign_folders: Vec::new(),
         context_copies: Vec::new(),
         context_files: Vec::new(),
         copied_sources: Vec::new(),
@@ -459,44 +465,48 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
                     ));
                 }
                 if inline.forced(i).is_some_and(|(r, _)| r == Role::Build) {
-                    let steps = run_steps(ins);
-                    for s in &steps {
+                    let parts = by_folder(facts, run_steps(ins), workdir.as_deref(), line)?;
+                    for s in parts.iter().flat_map(|(_, s)| s) {
                         track_packages(facts, &mut virtual_groups, s, line);
                     }
-                    facts.run_steps.push((i, workdir.clone(), steps));
+                    facts
+                        .run_steps
+                        .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
                     last_build = Some(i);
                 }
                 decide(Role::Build, "placed by a `# dockopt:` comment")
             }
             Kind::Run => {
                 let steps = expand_scripts(facts, run_steps(ins), workdir.as_deref(), line, 0)?;
-                let role = run_role(facts, &steps, workdir.as_deref(), line)?;
+                let parts = by_folder(facts, steps, workdir.as_deref(), line)?;
+                let role = run_role(facts, &parts, line)?;
                 if role == Role::Both {
-                    refuse_link_in_app(facts, &steps, workdir.as_deref(), line)?;
+                    refuse_link_in_app(facts, &parts, line)?;
                     // Repeated, the RUN sets its owners again itself, after
                     // the app is copied if it uses the app's files.
-                    if uses_app_files(facts, &steps, workdir.as_deref()) {
+                    if uses_app_files(facts, &parts) {
                         facts.replay_after.push(i);
                     }
                 } else {
-                    record_owners(facts, &steps, workdir.as_deref(), line)?;
+                    record_owners(facts, &parts, line)?;
                 }
-                let what = describe(&steps);
-                for s in &steps {
+                let all: Vec<Step> = parts.iter().flat_map(|(_, s)| s.clone()).collect();
+                let what = describe(&all);
+                for s in &all {
                     track_packages(facts, &mut virtual_groups, s, line);
                 }
-                facts.run_steps.push((i, workdir.clone(), steps));
-                last_build = Some(i);
                 if role == Role::Both {
                     for p in facts.packages.iter_mut().filter(|p| p.line == line) {
                         p.replayed = true;
                     }
-                    let made = facts
-                        .run_steps
-                        .last()
-                        .map(|(_, w, s)| made_files(s, w.as_deref()));
-                    facts.made_in_runtime.extend(made.unwrap_or_default());
+                    for (w, s) in &parts {
+                        facts.made_in_runtime.extend(made_files(s, w.as_deref()));
+                    }
                 }
+                facts
+                    .run_steps
+                    .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
+                last_build = Some(i);
                 match role {
                     Role::Both => decide(
                         Role::Both,
@@ -750,7 +760,7 @@ fn describe(steps: &[Step]) -> String {
             }),
             Step::ShellScript { path } => push(format!("runs {path}")),
             Step::AppCommand { command } => push(command.clone()),
-            Step::Harmless | Step::Unknown(_) | Step::Computed { .. } => {}
+            Step::Harmless | Step::Cd(_) | Step::Unknown(_) | Step::Computed { .. } => {}
         }
     }
     if parts.is_empty() {
@@ -763,11 +773,111 @@ fn describe(steps: &[Step]) -> String {
 /// The commands a RUN executes: its shell script, its heredoc scripts, or
 /// its exec-form argument list.
 pub fn run_steps(ins: &Instruction) -> Vec<Step> {
+    steps_of(&commands_of(ins))
+}
+
+/// The steps of a script's commands, with the subshells they enter and
+/// leave marked.
+fn steps_of(commands: &[Command]) -> Vec<Step> {
     let mut out = Vec::new();
-    for c in commands_of(ins) {
-        flatten_into(steps::step(&c), &mut out);
+    let mut scope: &[usize] = &[];
+    for c in commands {
+        // Leaving and entering subshells, where a `cd` ends.
+        let same = scope
+            .iter()
+            .zip(&c.subshells)
+            .take_while(|(a, b)| a == b)
+            .count();
+        (same..scope.len()).for_each(|_| out.push(Step::Cd(CdTo::Leave)));
+        (same..c.subshells.len()).for_each(|_| out.push(Step::Cd(CdTo::Enter)));
+        scope = &c.subshells;
+        flatten_into(steps::step(c), &mut out);
     }
     out
+}
+
+/// A RUN's steps with the folder each runs in, split where a `cd` moves
+/// them: the RUN's WORKDIR is only where it starts.
+pub type Parts = Vec<(Option<String>, Vec<Step>)>;
+
+/// Splits a RUN's steps at each `cd`; a folder dockopt cannot follow
+/// (`cd $DIR` with a variable the file does not set, `cd -`) is refused
+/// unless what runs there does not depend on the folder.
+fn by_folder(
+    facts: &mut Facts<'_>,
+    steps: Vec<Step>,
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<Parts, Unsure> {
+    let mut parts: Parts = vec![(workdir.map(str::to_string), Vec::new())];
+    // The folder now, or the `cd` that left it unknown.
+    let mut here: Result<Option<String>, String> = Ok(workdir.map(str::to_string));
+    let mut saved = Vec::new();
+    for s in steps {
+        let next = match &s {
+            Step::Cd(CdTo::Enter) => {
+                saved.push(here.clone());
+                continue;
+            }
+            Step::Cd(CdTo::Leave) => saved.pop().unwrap_or_else(|| here.clone()),
+            Step::Cd(CdTo::Path(p)) => {
+                let expanded = facts.expand_path(p);
+                match &here {
+                    _ if expanded.contains('$') => Err(p.clone()),
+                    Ok(cur) => resolve(&expanded, cur.as_deref())
+                        .map(Some)
+                        .ok_or(p.clone()),
+                    Err(_) if expanded.starts_with('/') => {
+                        Ok(Some(resolve(&expanded, None).unwrap_or(expanded)))
+                    }
+                    Err(unknown) => Err(unknown.clone()),
+                }
+            }
+            _ => {
+                if let Err(dir) = &here
+                    && !folder_free(&s)
+                {
+                    return Err(Unsure::at(
+                        Code::ComputedAtBuild,
+                        line,
+                        format!(
+                            "after `cd {dir}`, a folder dockopt cannot follow, the RUN runs {}",
+                            describe(std::slice::from_ref(&s))
+                        ),
+                    ));
+                }
+                if let Some((_, last)) = parts.last_mut() {
+                    last.push(s);
+                }
+                continue;
+            }
+        };
+        if next != here {
+            if let Ok(Some(dir)) = &next
+                && !facts.in_app_or(workdir, dir)
+            {
+                facts.foreign_folders.push(dir.clone());
+            }
+            here = next;
+            parts.push((here.clone().unwrap_or_default(), Vec::new()));
+        }
+    }
+    parts.retain(|(_, steps)| !steps.is_empty());
+    Ok(parts)
+}
+
+/// Steps whose effect does not depend on the folder they run in.
+fn folder_free(step: &Step) -> bool {
+    matches!(
+        step,
+        Step::Harmless
+            | Step::PackageIndex
+            | Step::PackageUpgrade
+            | Step::PackageInstall { .. }
+            | Step::PackageRemove { .. }
+            | Step::User
+            | Step::Cd(_)
+    )
 }
 
 /// The simple commands of a RUN, CMD, ENTRYPOINT or HEALTHCHECK.
@@ -862,16 +972,12 @@ fn runtime_commands(ins: &Instruction) -> Vec<Command> {
 }
 
 /// Whether a RUN is build work or also changes what the runtime needs.
-fn run_role(
-    facts: &mut Facts<'_>,
-    steps: &[Step],
-    workdir: Option<&str>,
-    line: usize,
-) -> Result<Role, Unsure> {
+fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, Unsure> {
     let mut system_change = false;
     let mut build_work = false;
     let mut packaging = false;
-    for s in steps {
+    let steps: Vec<Step> = parts.iter().flat_map(|(_, s)| s.clone()).collect();
+    for (workdir, s) in each_step(parts) {
         if let Some(dest) = moved_out_of_app(facts, s, workdir) {
             // Build output the RUN puts beside the app (`mv node_modules
             // /node_modules`): copied like the app itself.
@@ -987,7 +1093,7 @@ fn run_role(
         }
         // Runtime packages and the files made with them (a download with
         // the wget it installs): the runtime repeats the whole RUN.
-        if let Some(why) = replay_doubt(steps) {
+        if let Some(why) = replay_doubt(&steps) {
             return Err(Unsure::at(Code::SystemChangeInBuild, line, why));
         }
         return Ok(Role::Both);
@@ -1003,12 +1109,19 @@ fn run_role(
     }
 }
 
+/// Each step of a RUN with the folder it runs in.
+fn each_step(parts: &Parts) -> impl Iterator<Item = (Option<&str>, &Step)> {
+    parts
+        .iter()
+        .flat_map(|(w, steps)| steps.iter().map(move |s| (w.as_deref(), s)))
+}
+
 /// Whether a RUN's file commands name a path of the app (a file COPY put
 /// there, or below the RUN's working folder when it is the app's).
-fn uses_app_files(facts: &Facts<'_>, steps: &[Step], workdir: Option<&str>) -> bool {
+fn uses_app_files(facts: &Facts<'_>, parts: &Parts) -> bool {
     // (A link it makes in the app is copied with the app, and making it
     // again over the copy fails: `link_in_app` refuses those first.)
-    steps.iter().any(|s| match s {
+    each_step(parts).any(|(workdir, s)| match s {
         Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
             resolve(&facts.expand_path(p), workdir).is_some_and(|a| facts.in_app_or(workdir, &a))
         }),
@@ -1018,13 +1131,8 @@ fn uses_app_files(facts: &Facts<'_>, steps: &[Step], workdir: Option<&str>) -> b
 
 /// A repeated RUN that makes a link inside the app would make it again over
 /// the link the app's copy already brought, and fail.
-fn refuse_link_in_app(
-    facts: &Facts<'_>,
-    steps: &[Step],
-    workdir: Option<&str>,
-    line: usize,
-) -> Result<(), Unsure> {
-    for s in steps {
+fn refuse_link_in_app(facts: &Facts<'_>, parts: &Parts, line: usize) -> Result<(), Unsure> {
+    for (workdir, s) in each_step(parts) {
         let Step::Files { program, paths } = s else {
             continue;
         };
@@ -1145,13 +1253,8 @@ fn replay_doubt(steps: &[Step]) -> Option<String> {
 /// `COPY --from` gives files to root unless told otherwise, so an owner the
 /// build sets on a copied folder must be repeated with `--chown`; an owner
 /// set on part of a copied folder cannot be, and is a doubt.
-fn record_owners(
-    facts: &mut Facts<'_>,
-    steps: &[Step],
-    workdir: Option<&str>,
-    line: usize,
-) -> Result<(), Unsure> {
-    for s in steps {
+fn record_owners(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<(), Unsure> {
+    for (workdir, s) in each_step(parts) {
         let Step::Chown {
             owner,
             paths,
@@ -1434,10 +1537,7 @@ fn expand_scripts(
             out.push(s);
             continue;
         };
-        let mut inner = Vec::new();
-        for c in shell::commands(&text) {
-            flatten_into(steps::step(&c), &mut inner);
-        }
+        let inner = steps_of(&shell::commands(&text));
         if inner.iter().any(|s| matches!(s, Step::Unknown(_))) {
             // Name the script in the reason, not only the command.
             if let Some(Step::Unknown(prog)) = inner.iter().find(|s| matches!(s, Step::Unknown(_)))
@@ -1449,7 +1549,10 @@ fn expand_scripts(
                 ));
             }
         }
+        // The script runs in its own shell: its `cd`s end with it.
+        out.push(Step::Cd(CdTo::Enter));
         out.extend(expand_scripts(facts, inner, workdir, line, depth + 1)?);
+        out.push(Step::Cd(CdTo::Leave));
     }
     Ok(out)
 }
@@ -1457,7 +1560,12 @@ fn expand_scripts(
 /// Appends a step, with a `sh -c` script's steps in place of it.
 fn flatten_into(step: Step, out: &mut Vec<Step>) {
     match step {
-        Step::Script(inner) => inner.into_iter().for_each(|s| flatten_into(s, out)),
+        Step::Script(inner) => {
+            // `sh -c` runs in its own shell: its `cd`s end with it.
+            out.push(Step::Cd(CdTo::Enter));
+            inner.into_iter().for_each(|s| flatten_into(s, out));
+            out.push(Step::Cd(CdTo::Leave));
+        }
         s => out.push(s),
     }
 }

@@ -20,6 +20,10 @@ pub struct Command {
     /// Whether a word of the command is computed by a command substitution
     /// (`$(cat list)`, backticks): what it names is known only at run time.
     pub substituted: bool,
+    /// The subshells the command runs in, outermost first (`( ... )` and
+    /// command substitutions), each with an id unique in its script: a `cd`
+    /// lasts only as long as its subshell.
+    pub subshells: Vec<usize>,
 }
 
 impl Command {
@@ -42,7 +46,9 @@ enum Tok {
     Word(String),
     /// A separator between commands.
     Sep,
-    /// `)`: a separator, and the end of a `case` pattern.
+    /// `(`: a separator, and the start of a subshell.
+    Open,
+    /// `)`: a separator, and the end of a `case` pattern or a subshell.
     Close,
     /// `;;`: the end of a `case` branch.
     BranchEnd,
@@ -54,27 +60,58 @@ enum Tok {
 
 /// The simple commands of a shell script, in order.
 pub fn commands(script: &str) -> Vec<Command> {
+    commands_in(script, &mut 0, &[])
+}
+
+/// The commands of a script that runs inside the subshells `outer`; `ids`
+/// numbers the subshells opened so far.
+fn commands_in(script: &str, ids: &mut usize, outer: &[usize]) -> Vec<Command> {
     let mut out = Vec::new();
-    let mut cur = Command::default();
+    let mut scope = outer.to_vec();
+    let fresh = |scope: &[usize]| Command {
+        subshells: scope.to_vec(),
+        ..Command::default()
+    };
+    let mut cur = fresh(&scope);
     let mut redirect_next = false;
     let mut case = CaseState::default();
     let mut inner: Vec<String> = Vec::new();
+    // Whether the innermost `(` was opened since the last command ended: a
+    // `case` pattern may start with one (`(a|b)`).
+    let mut open_pending = false;
     for tok in tokens(script) {
         match tok {
             Tok::Inner(text) => {
                 cur.substituted = true;
                 inner.push(text);
             }
-            Tok::Sep | Tok::BranchEnd | Tok::Close => {
-                if tok == Tok::Close && case.pattern_ends(&mut out, &cur) {
-                    cur = Command::default();
+            Tok::Sep | Tok::BranchEnd | Tok::Close | Tok::Open => {
+                let pattern = tok == Tok::Close && case.pattern_ends(&mut out, &cur);
+                if pattern {
+                    cur = fresh(&scope);
                 } else if !cur.argv.is_empty() || !cur.assignments.is_empty() {
                     case.command_ends(&cur, out.len());
-                    out.push(std::mem::take(&mut cur));
+                    out.push(std::mem::replace(&mut cur, fresh(&scope)));
+                    open_pending = false;
                 }
                 if tok == Tok::BranchEnd {
                     case.branch_ends(out.len());
                 }
+                match tok {
+                    Tok::Open => {
+                        *ids += 1;
+                        scope.push(*ids);
+                        open_pending = true;
+                    }
+                    Tok::Close if !pattern || open_pending => {
+                        if scope.len() > outer.len() {
+                            scope.pop();
+                        }
+                        open_pending = false;
+                    }
+                    _ => {}
+                }
+                cur.subshells = scope.clone();
                 redirect_next = false;
             }
             Tok::Redirect => redirect_next = true,
@@ -96,7 +133,10 @@ pub fn commands(script: &str) -> Vec<Command> {
     }
     let mut out: Vec<Command> = out.into_iter().filter_map(strip_keywords).collect();
     for text in inner {
-        out.extend(commands(&text));
+        *ids += 1;
+        let mut within = outer.to_vec();
+        within.push(*ids);
+        out.extend(commands_in(&text, ids, &within));
     }
     out
 }
@@ -301,6 +341,8 @@ fn tokens(script: &str) -> Vec<Tok> {
                 if c == '&' && chars.peek() == Some(&'>') {
                     chars.next();
                     toks.push(Tok::Redirect);
+                } else if c == '(' {
+                    toks.push(Tok::Open);
                 } else if c == ')' {
                     toks.push(Tok::Close);
                 } else if c == ';' && chars.peek() == Some(&';') {
@@ -408,6 +450,33 @@ mod tests {
                 vec!["true"],
                 vec!["echo", "x"],
                 vec!["tee", "y"],
+            ]
+        );
+    }
+
+    #[test]
+    fn subshells_are_marked_and_case_patterns_are_not_subshells() {
+        let scopes = |s: &str| -> Vec<(String, Vec<usize>)> {
+            commands(s)
+                .into_iter()
+                .map(|c| (c.argv.join(" "), c.subshells))
+                .collect()
+        };
+        assert_eq!(
+            scopes("(cd /tmp && make) && (cd b) && pip install x"),
+            vec![
+                ("cd /tmp".to_string(), vec![1]),
+                ("make".to_string(), vec![1]),
+                ("cd b".to_string(), vec![2]),
+                ("pip install x".to_string(), vec![]),
+            ]
+        );
+        assert_eq!(
+            scopes("case $A in (x) cd /x ;; y) cd /y ;; esac; make"),
+            vec![
+                ("cd /x".to_string(), vec![]),
+                ("cd /y".to_string(), vec![]),
+                ("make".to_string(), vec![]),
             ]
         );
     }

@@ -128,10 +128,25 @@ pub enum Step {
     /// A command whose packages or paths come from a command substitution
     /// (`pip install $(cat list)`): what it installs is known only then.
     Computed { program: String },
+    /// `cd DIR`, and the bounds of a subshell a `cd` does not outlive: the
+    /// commands after run in another folder.
+    Cd(CdTo),
     /// Prints or checks something; changes nothing that matters.
     Harmless,
     /// Anything else.
     Unknown(String),
+}
+
+/// Where a [`Step::Cd`] goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CdTo {
+    /// A folder as written (relative to the current one, `~`, or with
+    /// variables); `$OLDPWD` for `cd -` and `popd`, which dockopt does not follow.
+    Path(String),
+    /// A subshell (or `sh -c`, or a script) starts: its `cd`s end with it.
+    Enter,
+    /// The subshell ends: back to the folder it started in.
+    Leave,
 }
 
 /// A `pip install`.
@@ -271,6 +286,20 @@ pub fn step(cmd: &Command) -> Step {
     }
 }
 
+/// `cd DIR`, `cd` (home), `cd -` and `popd` (a folder dockopt does not
+/// follow).
+fn change_dir(program: &str, args: &[String]) -> Step {
+    let dir = args
+        .iter()
+        .find(|a| !matches!(a.as_str(), "-L" | "-P" | "-e" | "--"));
+    Step::Cd(CdTo::Path(match (program, dir) {
+        ("popd", _) => "$OLDPWD".into(),
+        (_, Some(d)) if d == "-" => "$OLDPWD".into(),
+        (_, Some(d)) => d.clone(),
+        (_, None) => "~".into(),
+    }))
+}
+
 /// What a command does, by program and subcommand.
 fn recognise(cmd: &Command) -> Step {
     let program = cmd.program();
@@ -384,12 +413,13 @@ fn recognise(cmd: &Command) -> Step {
             Some("-version" | "--version") | None => Step::Harmless,
             _ => Step::Unknown("java".into()),
         },
-        "echo" | "printf" | "true" | "exit" | "set" | "export" | "cd" | "which" | "ls" | "cat"
-        | "env" | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "nproc"
-        | "getconf" | "arch" | "uname" | "dpkg-architecture" | "basename" | "dirname"
-        | "readlink" | "realpath" | "command" | "type" | "date" | "head" | "tail" | "grep"
-        | "wc" | "sort" | "uniq" | "cut" | "tr" | "awk" | "sha256sum" | "md5sum" | "sha1sum"
-        | "sha512sum" | "stat" | "file" | "ldd" | "du" | "df" | "free" | "nice" => Step::Harmless,
+        "cd" | "pushd" | "popd" | "chdir" => change_dir(program, args),
+        "echo" | "printf" | "true" | "exit" | "set" | "export" | "which" | "ls" | "cat" | "env"
+        | "printenv" | "sleep" | "test" | "[" | "whoami" | "id" | "pwd" | "nproc" | "getconf"
+        | "arch" | "uname" | "dpkg-architecture" | "basename" | "dirname" | "readlink"
+        | "realpath" | "command" | "type" | "date" | "head" | "tail" | "grep" | "wc" | "sort"
+        | "uniq" | "cut" | "tr" | "awk" | "sha256sum" | "md5sum" | "sha1sum" | "sha512sum"
+        | "stat" | "file" | "ldd" | "du" | "df" | "free" | "nice" => Step::Harmless,
         "" => Step::Harmless,
         _ => {
             let full = cmd.argv.first().map(String::as_str).unwrap_or("");

@@ -108,7 +108,7 @@ fn check_workdir(
             Code::BuildCodeEscapes,
             line,
             format!(
-                "RUN runs {interpreter} code outside an app folder (WORKDIR {}), where what it writes cannot be told from the system",
+                "RUN runs {interpreter} code in {}, not an app folder, where what it writes cannot be told from the system",
                 workdir.unwrap_or("/")
             ),
         )),

@@ -86,6 +86,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         for step in steps {
             match step {
                 Step::Node { tool, action, args } => {
+                    refuse_other_project(facts, tool, args, workdir.as_deref(), facts.line(*node))?;
                     if matches!(action, NodeAction::Install | NodeAction::Build) {
                         installs += 1;
                     }
@@ -243,12 +244,26 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             });
         }
     }
+    // The app may load a global package (NODE_PATH) or start one's command
+    // from its code: every global but the build's own tools goes along.
+    let runs_global = !need_globals.is_empty();
+    need_globals.extend(
+        globals
+            .iter()
+            .map(|(g, _)| g.clone())
+            .filter(|g| !build_only_global(g)),
+    );
     if !need_globals.is_empty() {
         need_globals.sort();
         need_globals.dedup();
         plan.runtime_steps.push((
             format!("RUN npm install -g {}", need_globals.join(" ")),
-            "the image runs a globally installed tool".into(),
+            if runs_global {
+                "the image runs a globally installed tool".into()
+            } else {
+                "the build installed these packages globally, where the app may load or start them"
+                    .into()
+            },
         ));
     }
     Ok(plan)
@@ -360,6 +375,54 @@ fn global_commands(spec: &str) -> Vec<String> {
         .get(package_name(spec))
         .cloned()
         .unwrap_or_else(|| vec![package_bin(spec).to_string()])
+}
+
+/// `npm --prefix DIR`, `yarn --cwd DIR`, `pnpm --dir DIR` work on the
+/// project in DIR; dockopt reads the project of the RUN's folder, so any
+/// other folder is refused.
+fn refuse_other_project(
+    facts: &Facts<'_>,
+    tool: &str,
+    args: &[String],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    const OPTIONS: &[&str] = &["--prefix", "--cwd", "--dir", "-C", "--modules-folder"];
+    let mut words = args.iter();
+    while let Some(a) = words.next() {
+        let (name, value) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a.as_str(), None),
+        };
+        if !OPTIONS.contains(&name) {
+            continue;
+        }
+        let Some(dir) = value.or_else(|| words.next().cloned()) else {
+            continue;
+        };
+        let abs = crate::classify::resolve(&facts.expand_path(&dir), workdir);
+        let here = workdir.and_then(|w| crate::classify::resolve(w, None));
+        if abs.is_none() || abs != here {
+            return Err(Unsure::at(
+                Code::UnplaceablePath,
+                line,
+                format!(
+                    "`{tool} {name} {dir}` works on the project in {dir}, not the one in the RUN's folder that dockopt reads"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A global package that only builds or installs: a package manager, or
+/// one whose every command is a build tool of the catalog.
+fn build_only_global(spec: &str) -> bool {
+    let tools = &catalog::catalog().node().build_tools;
+    matches!(package_name(spec), "npm" | "pnpm" | "yarn" | "corepack")
+        || global_commands(spec)
+            .iter()
+            .all(|c| tools.get(c.as_str()).is_some())
 }
 
 /// Whether the catalog lists the commands of a global package.

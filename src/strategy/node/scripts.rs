@@ -214,6 +214,18 @@ impl Project<'_> {
         let step = steps::step(&command(program, args));
         match &step {
             Step::Harmless | Step::Cleanup => Ok(()),
+            // Within the app, the script's relative paths stay in it.
+            Step::Cd(steps::CdTo::Path(p)) => {
+                let inside = classify::resolve(&facts.expand_path(p), self.workdir)
+                    .is_some_and(|a| facts.in_app_or(self.workdir, &a));
+                if inside && !p.contains('$') {
+                    Ok(())
+                } else {
+                    Err(self.doubt(format!(
+                        "the npm script {script} changes to {p}, outside the app"
+                    )))
+                }
+            }
             Step::Files { paths, .. } | Step::Chown { paths, .. } => {
                 for p in paths {
                     let abs = classify::resolve(&facts.expand_path(p), self.workdir);

@@ -88,7 +88,7 @@ fn installs_into_current_env(facts: &Facts<'_>) -> bool {
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts, false)?;
     let mut plan = base_plan(facts, "python", &runtime);
-    let path_env = facts.env_value("PATH").unwrap_or("");
+    let path_env = facts.expand_path(facts.env_value("PATH").unwrap_or(""));
     let mut venvs: Vec<String> = Vec::new();
     let mut insert_venv_before: Option<usize> = None;
     let mut installs = 0;
@@ -115,13 +115,18 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                             ),
                         ));
                     }
-                    let abs = classify::resolve(path, workdir.as_deref()).ok_or_else(|| {
-                        Unsure::at(
-                            Code::PythonEnvironment,
-                            line,
-                            "a virtual environment at a relative path with no WORKDIR",
-                        )
-                    })?;
+                    let path = facts.expand_path(path);
+                    let abs = classify::resolve(&path, workdir.as_deref())
+                        .filter(|_| !path.contains('$'))
+                        .ok_or_else(|| {
+                            Unsure::at(
+                                Code::PythonEnvironment,
+                                line,
+                                format!(
+                                    "a virtual environment at {path}, a folder dockopt cannot place"
+                                ),
+                            )
+                        })?;
                     if !path_env.contains(&format!("{abs}/bin")) && !facts.in_app(&abs) {
                         return Err(Unsure::at(
                             Code::PythonEnvironment,
@@ -146,13 +151,18 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     }
                     let dir = pip.prefix.as_ref().or(pip.target.as_ref());
                     if let Some(dir) = dir {
-                        let abs = classify::resolve(dir, workdir.as_deref()).ok_or_else(|| {
-                            Unsure::at(
-                                Code::PythonEnvironment,
-                                line,
-                                "pip installs into a relative folder with no WORKDIR",
-                            )
-                        })?;
+                        let dir = facts.expand_path(dir);
+                        let abs = classify::resolve(&dir, workdir.as_deref())
+                            .filter(|_| !dir.contains('$'))
+                            .ok_or_else(|| {
+                                Unsure::at(
+                                    Code::PythonEnvironment,
+                                    line,
+                                    format!(
+                                        "pip installs into {dir}, a folder dockopt cannot place"
+                                    ),
+                                )
+                            })?;
                         push_artifact(&mut plan, abs, format!("pip installs here (line {line})"));
                     } else if pip.user {
                         push_artifact(

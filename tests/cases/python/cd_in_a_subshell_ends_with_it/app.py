@@ -1,0 +1,1 @@
+print(open('seed.json').read())

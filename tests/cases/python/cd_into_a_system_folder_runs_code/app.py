@@ -1,0 +1,1 @@
+print(open('/usr/local/share/seed.json').read())

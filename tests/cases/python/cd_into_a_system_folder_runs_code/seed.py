@@ -1,0 +1,2 @@
+with open('seed.json', 'w') as f:
+    f.write('{}')
