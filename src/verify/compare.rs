@@ -536,6 +536,15 @@ fn moved_to_venv(path: &str, rewritten: &Index) -> bool {
             .entries
             .contains_key(&format!("/opt/venv/bin/{name}"));
     }
+    // Headers a package installs (`include/site/python3.11/...`) and data
+    // files under the prefix's share/ move with it too.
+    for below in ["include/site/", "share/"] {
+        if let Some(rest) = path.strip_prefix(&format!("/usr/local/{below}")) {
+            return rewritten
+                .entries
+                .contains_key(&format!("/opt/venv/{below}{rest}"));
+        }
+    }
     false
 }
 
@@ -754,5 +763,26 @@ mod tests {
         let rules: Vec<&Rule> = c.explained.iter().map(|e| &e.rule).collect();
         assert_eq!(rules, [&Rule::Package("gcc".into()), &Rule::Cache]);
         assert!(!c.clean());
+    }
+
+    #[test]
+    fn a_package_moved_into_the_venv_is_explained_with_its_headers() {
+        let mut r = Index::default();
+        for p in [
+            "/opt/venv/lib/python3.11/site-packages/x/__init__.py",
+            "/opt/venv/include/site/python3.11/x/x.h",
+            "/opt/venv/bin/x",
+        ] {
+            r.entries.insert(p.into(), file(1, 1));
+        }
+        for moved in [
+            "/usr/local/lib/python3.11/site-packages/x/__init__.py",
+            "/usr/local/include/site/python3.11/x/x.h",
+            "/usr/local/bin/x",
+        ] {
+            assert!(moved_to_venv(moved, &r), "{moved}");
+        }
+        assert!(!moved_to_venv("/usr/local/include/site/python3.11/y/y.h", &r));
+        assert!(!moved_to_venv("/usr/local/lib/libx.so", &r));
     }
 }

@@ -1,0 +1,2 @@
+import bsddb3
+print(bsddb3.__version__)
