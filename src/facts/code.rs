@@ -995,6 +995,15 @@ fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
                 push(m.start(), Use::Module(name.to_string()));
             }
         }
+        Lang::Jvm => {
+            // The JDK's own modules that a JRE leaves out: the compiler
+            // (javax.tools, com.sun.source), jshell, the attach API.
+            for m in find(
+                r"\b(javax\.tools|com\.sun\.tools\.(javac|attach)|com\.sun\.source|jdk\.jshell)\b",
+            ) {
+                push(m.start(), Use::Module(m.as_str().to_string()));
+            }
+        }
         Lang::Php => {
             // Code loaded from vendor/ (composer's autoloader) is not the
             // app's own, and not read.

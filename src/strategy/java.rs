@@ -37,6 +37,7 @@ use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::Family;
 use crate::classify::Facts;
+use crate::facts::code::{Lang, Use};
 use crate::plan::{Plan, Unsure};
 use crate::reasons::Code;
 
@@ -70,8 +71,30 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(program == "java")
     };
+    refuse_jdk_modules(facts)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
     Ok(plan)
+}
+
+/// App code that uses a module only the JDK has (the compiler through
+/// javax.tools, jshell, the attach API) fails on a JRE.
+fn refuse_jdk_modules(facts: &Facts<'_>) -> Result<(), Unsure> {
+    let code = super::needs::app_code(facts);
+    for file in code.files.iter().filter(|f| f.lang == Lang::Jvm) {
+        if let Some(f) = file.findings.iter().find(|f| matches!(f.what, Use::Module(_))) {
+            let Use::Module(module) = &f.what else {
+                continue;
+            };
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!(
+                    "{}:{} uses {module}, a module of the JDK that a JRE leaves out",
+                    file.path, f.line
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The JRE image for the builder's JDK: its version and OS variant read
