@@ -69,6 +69,9 @@ pub struct Facts<'a> {
     /// Folders a `cd` moved a RUN into that are not the app's: what runs
     /// there does not write into the app.
     pub foreign_folders: Vec<String>,
+    /// What the user vouches for about the running app (`# dockopt:
+    /// app-runs`, `not-needed`, `.dockopt.toml`'s `[app]`).
+    pub vouched: crate::inline::Vouched,
     /// Folders of the build context and where COPY put them in the image
     /// (image folder, context folder; "" is the context's root).
     pub context_copies: Vec<(String, String)>,
@@ -357,6 +360,7 @@ pub fn facts_with<'a>(
         env: Vec::new(),
         made_in_runtime: Vec::new(),
         foreign_folders: Vec::new(),
+        vouched: inline.vouched.clone(),
         context_copies: Vec::new(),
         context_files: Vec::new(),
         copied_sources: Vec::new(),

@@ -10,6 +10,10 @@
 //! [images]                      # runtime images replaced by others
 //! "python:3.12-slim" = "registry.example.com/python:3.12-slim"
 //!
+//! [app]                         # facts about the running apps, vouched for
+//! runs = ["convert"]            # programs the code starts by computed names
+//! not_needed = ["git"]          # found in the code, not needed when it runs
+//!
 //! [verify]
 //! allow_missing = ["/usr/share/doc/**"]   # losses verify accepts
 //! ```
@@ -43,12 +47,28 @@ pub struct Config {
     /// `COPY --link` for what the runtime stage copies.
     #[serde(default)]
     pub link: bool,
+    /// Facts about the running apps that the team vouches for.
+    #[serde(default)]
+    pub app: AppConfig,
     /// Settings of `dockopt verify`.
     #[serde(default)]
     pub verify: VerifyConfig,
     /// Where the file was read from (not a setting).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// `[app]` in `.dockopt.toml`: what `# dockopt: app-runs` and
+/// `# dockopt: not-needed` say, for every file below.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppConfig {
+    /// Programs the apps start by names their code computes.
+    #[serde(default)]
+    pub runs: Vec<String>,
+    /// Programs, libraries or packages the apps do not need when they run.
+    #[serde(default)]
+    pub not_needed: Vec<String>,
 }
 
 /// `[verify]` in `.dockopt.toml`.

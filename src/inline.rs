@@ -4,7 +4,13 @@
 //! - `# dockopt: build` or `# dockopt: runtime` just above an instruction
 //!   forces where it goes (build: the builder only; runtime: moved to the
 //!   runtime stage), whatever dockopt would have decided;
-//! - `# dockopt: keep-base` keeps the original image for the runtime stage.
+//! - `# dockopt: keep-base` keeps the original image for the runtime stage;
+//! - `# dockopt: app-runs NAME...` vouches that the programs the app's code
+//!   starts by a computed name are among these (they are then looked up like
+//!   the ones it names);
+//! - `# dockopt: not-needed NAME...` vouches that a program, library or
+//!   package dockopt found in the app's code is not needed when it runs
+//!   (code for another platform, a test helper), so it is not installed.
 //!
 //! Any other word after `dockopt:` is an error, so a typo never passes
 //! silently.
@@ -21,6 +27,28 @@ pub struct Inline {
     pub keep_base: bool,
     /// Node index, forced role, and the directive's line.
     pub forced: Vec<(usize, Role, usize)>,
+    /// What the user vouches for about the running app.
+    pub vouched: Vouched,
+}
+
+/// Facts about the running app that the user vouches for, from inline
+/// comments or `.dockopt.toml`'s `[app]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Vouched {
+    /// The programs the app starts by a name its code computes.
+    pub runs: Vec<String>,
+    /// Programs, libraries or packages found in the app's code that it
+    /// does not need when it runs.
+    pub not_needed: Vec<String>,
+}
+
+impl Vouched {
+    /// Whether `name` (a program, a library or a package) was declared not
+    /// needed; a program is matched by its file name.
+    pub fn not_needed(&self, name: &str) -> bool {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        self.not_needed.iter().any(|n| n == name || n == base)
+    }
 }
 
 impl Inline {
@@ -59,6 +87,24 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
         };
         let line = node.lines.0;
         let word = words.trim();
+        let (head, names) = word.split_once(char::is_whitespace).unwrap_or((word, ""));
+        if matches!(head, "app-runs" | "not-needed") {
+            let names: Vec<String> = names.split_whitespace().map(str::to_string).collect();
+            if names.is_empty() {
+                return Err(located(
+                    df,
+                    i,
+                    format!("`# dockopt: {head}` needs the names it vouches for"),
+                ));
+            }
+            let list = if head == "app-runs" {
+                &mut inline.vouched.runs
+            } else {
+                &mut inline.vouched.not_needed
+            };
+            list.extend(names);
+            continue;
+        }
         match word {
             "ignore" => inline.ignore = Some(line),
             "keep-base" => inline.keep_base = true,
@@ -99,7 +145,7 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
                     df,
                     i,
                     format!(
-                        "unknown dockopt directive `{other}` (known: ignore, build, runtime, keep-base)"
+                        "unknown dockopt directive `{other}` (known: ignore, build, runtime, keep-base, app-runs, not-needed)"
                     ),
                 ));
             }

@@ -271,7 +271,7 @@ impl Code {
                 name: "unknown-runtime-program",
                 summary: "The image runs a program dockopt cannot tell the runtime image has.",
                 why: "CMD, its scripts or the app's code start a program the runtime image may lack.",
-                fix: "Install the program in a RUN, or keep the builder image for the runtime with `# dockopt: keep-base`.",
+                fix: "Install the program in a RUN, keep the builder image for the runtime with `# dockopt: keep-base`, or, when only the app's code names it and the app does not need it when it runs, say so with `# dockopt: not-needed NAME`.",
                 example: "CMD [\"mytool\", \"serve\"]",
             },
             ComputedAtRuntime => &Doc {
@@ -279,7 +279,7 @@ impl Code {
                 name: "computed-at-runtime",
                 summary: "The program or library the app starts or loads is named by a variable or computed by the code.",
                 why: "dockopt cannot look it up in what the runtime image lacks.",
-                fix: "Name it in the code, or install what it may be in a RUN.",
+                fix: "Name the programs it may start with `# dockopt: app-runs NAME...` (or `runs` under `[app]` in .dockopt.toml): dockopt then installs those the runtime image lacks. Or name it in the code.",
                 example: "subprocess.run([os.environ[\"TOOL\"]])",
             },
             Supervisor => &Doc {

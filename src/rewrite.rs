@@ -99,7 +99,12 @@ fn prepare<'a>(
     df: &'a Dockerfile,
     options: &Options<'_>,
 ) -> Result<Result<(classify::Facts<'a>, Plan), Unsure>, Error> {
-    let inline = inline::read(df).map_err(Error::Directive)?;
+    let mut inline = inline::read(df).map_err(Error::Directive)?;
+    if let Some(config) = options.config {
+        let v = &mut inline.vouched;
+        v.runs.extend(config.app.runs.iter().cloned());
+        v.not_needed.extend(config.app.not_needed.iter().cloned());
+    }
     if let Some(line) = inline.ignore {
         return Ok(Err(Unsure::file(
             Code::Ignored,

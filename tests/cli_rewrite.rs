@@ -173,7 +173,20 @@ fn an_unknown_inline_directive_is_an_error_with_its_place() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("<stdin>:2:3: unknown dockopt directive `ignroe` (known: ignore, build, runtime, keep-base)"),
+        stderr.contains("<stdin>:2:3: unknown dockopt directive `ignroe` (known: ignore, build, runtime, keep-base, app-runs, not-needed)"),
+        "{stderr}"
+    );
+    let out = dockopt(
+        &["rewrite", "-"],
+        b"FROM python:3.11
+# dockopt: app-runs
+RUN pip install x
+",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("<stdin>:2:3: `# dockopt: app-runs` needs the names it vouches for"),
         "{stderr}"
     );
 }

@@ -168,3 +168,46 @@ fn every_strategy_can_be_turned_off_by_name() {
         "{stderr}"
     );
 }
+
+#[test]
+fn app_facts_vouched_in_the_config_apply_to_every_file_below() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let app = "import os, subprocess\nsubprocess.run([os.environ['TOOL']])\n";
+    let file = "FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install flask\nCMD [\"python\", \"app.py\"]\n";
+    fs::create_dir_all(root.join("svc")).unwrap();
+    fs::write(root.join("svc/Dockerfile"), file).unwrap();
+    fs::write(root.join("svc/app.py"), app).unwrap();
+    let run = || {
+        let out = dockopt(
+            &[
+                "rewrite",
+                "--stdout",
+                root.join("svc/Dockerfile").to_str().unwrap(),
+            ],
+            b"",
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // Without the config, a program named by a variable stops the rewrite.
+    let (_, err) = run();
+    assert!(err.contains("DO302"), "{err}");
+    fs::write(
+        root.join(".dockopt.toml"),
+        "[app]\nruns = [\"curl\"]\nnot_needed = []\n",
+    )
+    .unwrap();
+    let (out, err) = run();
+    assert!(out.contains("--no-install-recommends curl"), "{out}{err}");
+    fs::write(
+        root.join(".dockopt.toml"),
+        "[app]\nruns = [\"curl\"]\nnot_needed = [\"curl\"]\n",
+    )
+    .unwrap();
+    let (out, err) = run();
+    assert!(out.contains("FROM python:3.12-slim"), "{out}{err}");
+    assert!(!out.contains("curl"), "{out}");
+}

@@ -81,7 +81,11 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 fn refuse_jdk_modules(facts: &Facts<'_>) -> Result<(), Unsure> {
     let code = super::needs::app_code(facts);
     for file in code.files.iter().filter(|f| f.lang == Lang::Jvm) {
-        if let Some(f) = file.findings.iter().find(|f| matches!(f.what, Use::Module(_))) {
+        if let Some(f) = file
+            .findings
+            .iter()
+            .find(|f| matches!(f.what, Use::Module(_)))
+        {
             let Use::Module(module) = &f.what else {
                 continue;
             };

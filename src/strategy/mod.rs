@@ -395,7 +395,9 @@ pub fn runtime_packages(
             ),
         }
     }
-    for (p, why) in extra {
+    // What the app's code was found to need, but its author vouches it
+    // does not (`# dockopt: not-needed`), is not installed.
+    for (p, why) in extra.iter().filter(|(p, _)| !facts.vouched.not_needed(p)) {
         add(p, why.clone());
     }
     Ok(wanted)

@@ -193,10 +193,15 @@ pub fn programs_used(facts: &Facts<'_>) -> Vec<(String, String)> {
         .filter(|f| f.lang != Lang::Shell)
     {
         for f in &file.findings {
-            if let Use::Program(p) = &f.what {
+            if let Use::Program(p) = &f.what
+                && !facts.vouched.not_needed(p)
+            {
                 push(p, format!("{}:{}", file.path, f.line));
             }
         }
+    }
+    for p in &facts.vouched.runs {
+        push(p, "`# dockopt: app-runs`".into());
     }
     out
 }
@@ -443,6 +448,14 @@ pub fn check(
     }
     for file in &code.files {
         check.file(file)?;
+    }
+    // The programs the user vouches the code starts by computed names.
+    for p in &facts.vouched.runs {
+        let cmd = Command {
+            argv: vec![p.clone()],
+            ..Command::default()
+        };
+        check.code_program(&cmd, "`# dockopt: app-runs`")?;
     }
     let mut wanted = check.wanted;
     certificates_for_clients(&missing, &mut wanted);
@@ -830,6 +843,11 @@ impl Checker<'_> {
     fn file(&mut self, file: &CodeFile) -> Result<(), Unsure> {
         for f in &file.findings {
             let origin = format!("{}:{}", file.path, f.line);
+            if let Use::Program(name) | Use::Library(name) = &f.what
+                && self.facts.vouched.not_needed(name)
+            {
+                continue;
+            }
             match &f.what {
                 Use::Program(p) => {
                     let cmd = Command {
@@ -852,6 +870,8 @@ impl Checker<'_> {
                     }
                     self.code_program(&cmd, &origin)?;
                 }
+                // The user named what it may start (`# dockopt: app-runs`).
+                Use::ComputedProgram(_) if !self.facts.vouched.runs.is_empty() => {}
                 Use::ComputedProgram(what) if file.lang != Lang::Shell => {
                     return Err(Unsure::file(
                         Code::ComputedAtRuntime,

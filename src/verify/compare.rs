@@ -782,7 +782,10 @@ mod tests {
         ] {
             assert!(moved_to_venv(moved, &r), "{moved}");
         }
-        assert!(!moved_to_venv("/usr/local/include/site/python3.11/y/y.h", &r));
+        assert!(!moved_to_venv(
+            "/usr/local/include/site/python3.11/y/y.h",
+            &r
+        ));
         assert!(!moved_to_venv("/usr/local/lib/libx.so", &r));
     }
 }
