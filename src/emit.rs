@@ -86,8 +86,10 @@ pub fn emit(
         head.push('\n');
     }
     // Artifacts come after the RUN lines the runtime repeats (a user they
-    // are chowned to must exist first), but before a repeated RUN that uses
-    // the app's files (`cp /app/conf/x /etc/`), and what follows it.
+    // are chowned to must exist first) and the COPY lines from the context
+    // it repeats (the build's output wins over a stale copy in the context,
+    // as it did in the original), but before a repeated RUN that uses the
+    // app's files (`cp /app/conf/x /etc/`), and what follows it.
     let split = runtime_nodes
         .iter()
         .position(|n| {
@@ -98,7 +100,13 @@ pub fn emit(
         .unwrap_or_else(|| {
             runtime_nodes
                 .iter()
-                .rposition(|n| n.instruction().is_some_and(|i| i.kind() == Kind::Run))
+                .rposition(|n| {
+                    n.instruction().is_some_and(|i| {
+                        i.kind() == Kind::Run
+                            || matches!(i.kind(), Kind::Copy | Kind::Add)
+                                && i.flag("from").is_none()
+                    })
+                })
                 .map_or(0, |i| i + 1)
         });
     let later = runtime_nodes.split_off(split);
