@@ -14,7 +14,15 @@ use crate::strategy::needs;
 
 /// Where the system Python keeps its packages and scripts on the official
 /// images.
-const SYSTEM_PYTHON: &[&str] = &["/usr/local/lib/python", "/usr/local/bin/"];
+/// (pip puts a package's data_files below the prefix too: share/, etc/,
+/// include/.)
+const SYSTEM_PYTHON: &[&str] = &[
+    "/usr/local/lib/python",
+    "/usr/local/bin/",
+    "/usr/local/share/",
+    "/usr/local/etc/",
+    "/usr/local/include/",
+];
 
 /// A pip install with pip's environment variables applied: PIP_TARGET,
 /// PIP_PREFIX and PIP_USER act as the options would; PIP_ROOT moves every

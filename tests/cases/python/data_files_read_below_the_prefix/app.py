@@ -1,0 +1,1 @@
+print(open('/usr/local/share/myapp/data.txt').read())
