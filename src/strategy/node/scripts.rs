@@ -31,6 +31,10 @@ const INSTALL_LIFECYCLE: &[&str] = &[
     "postprepare",
 ];
 
+/// npm's own commands that change more than the project's node_modules
+/// (`npm link` links the project into the global folder).
+const NPM_COMMANDS: &[&str] = &["link", "ln", "unlink", "pack", "publish", "exec", "x"];
+
 /// Where a script runs: the project's package.json and the RUN's place.
 pub struct Project<'a> {
     pub facts: &'a Facts<'a>,
@@ -75,6 +79,11 @@ impl Project<'_> {
         if self.package_json.is_none() {
             return Err(self.doubt(format!(
                 "the build runs the npm script {name}, and package.json is not in the build context"
+            )));
+        }
+        if self.script(name).is_none() && NPM_COMMANDS.contains(&name) {
+            return Err(self.doubt(format!(
+                "the build runs `npm {name}`, an npm command whose effects dockopt does not follow"
             )));
         }
         if self.script(name).is_none() {
