@@ -1,0 +1,2 @@
+import os
+STATIC_ROOT = os.environ["STATIC_ROOT"]
