@@ -15,7 +15,7 @@ pub struct Ecosystem {
     /// Repository names that mean this ecosystem's official image.
     pub repositories: Vec<String>,
     /// How the runtime tag is derived (see images.toml).
-    pub slim: String,
+    pub slim: SlimRule,
     /// The image's WORKDIR, where relative paths start.
     #[serde(default)]
     pub workdir: Option<String>,
@@ -34,6 +34,24 @@ pub struct Ecosystem {
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.
     pub slim_size_mb: u32,
+}
+
+/// How an ecosystem's runtime image is named from its builder's tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlimRule {
+    /// `-slim` after the version: `3.12-bookworm` -> `3.12-slim-bookworm`.
+    AfterVersion,
+    /// `-slim` after the release: `20-bookworm` -> `20-bookworm-slim`.
+    AfterRelease,
+    /// No slim variant: `debian:<release>-slim` of the tag's release.
+    DebianRelease,
+    /// Eclipse Temurin's JRE of the same JDK.
+    TemurinJre,
+    /// Microsoft's .NET runtime image of the SDK's version.
+    DotnetRuntime,
+    /// The same image.
+    Same,
 }
 
 /// A plain distribution image, which is its own runtime image.
@@ -81,8 +99,21 @@ struct Images {
     rust_default_release: BTreeMap<String, String>,
     gcc_release: BTreeMap<String, String>,
     static_alpine: String,
+    debian_releases: Vec<String>,
+    every_image: EveryImage,
     runtime_base: BTreeMap<String, String>,
     other_base: Vec<OtherBase>,
+}
+
+/// What every runtime image has (images.toml's `[every_image]`).
+#[derive(Debug, Deserialize)]
+pub struct EveryImage {
+    /// A shell, its builtins and the core tools.
+    pub programs: Vec<String>,
+    /// The system's own users.
+    pub users: Vec<String>,
+    /// The folders on PATH.
+    pub path: Vec<String>,
 }
 
 /// A builder image whose runtime image is of another make, and the
@@ -134,6 +165,10 @@ pub struct Node {
     pub install_links: BTreeMap<String, String>,
     /// Commands of global packages.
     pub global_commands: BTreeMap<String, Vec<String>>,
+    /// Scripts that start a development server.
+    pub dev_scripts: Vec<String>,
+    /// Commands in scripts that start a development server or watcher.
+    pub dev_commands: Vec<String>,
 }
 
 /// The modules of each language's own library (code.toml).
@@ -141,6 +176,8 @@ pub struct Node {
 struct Code {
     python_stdlib: Vec<String>,
     node_builtins: Vec<String>,
+    supervisors: Vec<String>,
+    wrappers: BTreeMap<String, usize>,
     in_app_commands: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
@@ -291,6 +328,28 @@ impl Catalog {
     /// names none.
     pub fn static_alpine(&self) -> &str {
         &self.images.static_alpine
+    }
+
+    /// What every runtime image has.
+    pub fn every_image(&self) -> &EveryImage {
+        &self.images.every_image
+    }
+
+    /// Whether `program` starts the programs its configuration names.
+    pub fn is_supervisor(&self, program: &str) -> bool {
+        self.code.supervisors.iter().any(|s| s == program)
+    }
+
+    /// How many words of its own a wrapper (`gosu USER cmd`) takes before
+    /// the command it runs, if `program` is one.
+    pub fn wrapper_words(&self, program: &str) -> Option<usize> {
+        self.code.wrappers.get(program).copied()
+    }
+
+    /// Whether `name` is a Debian release that official images put in
+    /// their tags (`bookworm`).
+    pub fn is_debian_release(&self, name: &str) -> bool {
+        self.images.debian_releases.iter().any(|r| r == name)
     }
 
     /// The Debian release a rust tag without one is built on.

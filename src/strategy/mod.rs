@@ -78,9 +78,6 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     Ok(plan)
 }
 
-/// Users every Debian, Ubuntu and Alpine image has.
-const SYSTEM_USERS: &[&str] = &["root", "daemon", "bin", "sys", "nobody", "nogroup"];
-
 /// A runtime image from another repository (golang → debian, maven →
 /// eclipse-temurin) lacks the users its builder image made (`gradle`), so
 /// a USER or `--chown` naming one would fail, unless a RUN the runtime
@@ -111,7 +108,11 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
             .find(|n| {
                 !n.is_empty()
                     && !n.chars().all(|c| c.is_ascii_digit())
-                    && !SYSTEM_USERS.contains(n)
+                    && !catalog::catalog()
+                        .every_image()
+                        .users
+                        .iter()
+                        .any(|u| u == n)
                     && !shared.iter().any(|s| s == n)
             })
             .map(String::from)
@@ -178,9 +179,6 @@ pub struct Runtime {
     pub family: Family,
 }
 
-/// Release names Debian-based official images put in their tags.
-const RELEASES: &[&str] = &["trixie", "bookworm", "bullseye", "buster", "stretch"];
-
 /// Tag parts: the version, then variants like `slim`, `bookworm`, `alpine3.20`.
 fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
     let line = facts.line(facts.from);
@@ -190,7 +188,7 @@ fn tag_parts(facts: &Facts<'_>) -> Result<(String, Vec<String>), Unsure> {
     // `golang:alpine`, `python:slim`: no version, only a variant.
     let versionless = parts
         .first()
-        .is_some_and(|p| RELEASES.contains(&p.as_str()) || p == "slim" || p.starts_with("alpine"));
+        .is_some_and(|p| is_release(p) || p == "slim" || p.starts_with("alpine"));
     let version = if versionless {
         "latest".to_string()
     } else {
@@ -263,9 +261,18 @@ pub fn refuse_digest(facts: &Facts<'_>, runtime: &str) -> Result<(), Unsure> {
     Ok(())
 }
 
-/// python and node: the same repository's slim variant of the same release.
-/// A tag that is already slim or Alpine is its own runtime, digest and all.
-pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runtime, Unsure> {
+/// A Debian release name, as the catalog lists them.
+fn is_release(name: &str) -> bool {
+    catalog::catalog().is_debian_release(name)
+}
+
+/// python, node and ruby: the same repository's slim variant of the same
+/// release, placed as the catalog's `slim` rule says. A tag that is already
+/// slim or Alpine is its own runtime, digest and all.
+pub fn slim_variant(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
+    let slim_after_release = catalog::catalog()
+        .ecosystem(&facts.image.repository)
+        .is_some_and(|e| e.slim == catalog::SlimRule::AfterRelease);
     let (version, variants) = tag_parts(facts)?;
     let repo = &facts.image.repository;
     let alpine = variants.iter().any(|v| v.starts_with("alpine"));
@@ -282,7 +289,7 @@ pub fn slim_variant(facts: &Facts<'_>, slim_after_release: bool) -> Result<Runti
         });
     }
     refuse_digest(facts, "its slim variant")?;
-    let known = variants.iter().all(|v| RELEASES.contains(&v.as_str()));
+    let known = variants.iter().all(|v| is_release(v));
     if !known {
         return Err(Unsure::at(
             Code::UnknownTag,
@@ -342,7 +349,7 @@ pub fn binary_runtime(
     }
     let rest: Vec<&String> = variants.iter().filter(|v| *v != "slim").collect();
     let release = match rest.as_slice() {
-        [r] if RELEASES.contains(&r.as_str()) => r.to_string(),
+        [r] if is_release(r) => r.to_string(),
         [] => default(&version).ok_or_else(|| {
             Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({repo}:{version}-bookworm)"))
         })?,
@@ -749,15 +756,13 @@ pub fn same_image_has(
     Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
 }
 
-use needs::STANDARD_PATH;
-
 /// The builder image had its tool folders (/go/bin, /usr/local/cargo/bin)
 /// on PATH; a plain runtime image does not, so programs copied there would
 /// no longer be found by name. Puts each such folder back on PATH.
 pub fn keep_on_path(plan: &mut Plan, dirs: &[String]) {
     for dir in dirs {
         let line = format!("ENV PATH=\"{dir}:$PATH\"");
-        if !STANDARD_PATH.contains(&dir.as_str()) && !plan.artifact_env.contains(&line) {
+        if !needs::standard_path().contains(dir) && !plan.artifact_env.contains(&line) {
             plan.artifact_env.push(line);
         }
     }

@@ -19,49 +19,6 @@ use crate::facts::context;
 use crate::plan::{Plan, Unsure};
 use crate::reasons::Code;
 
-/// Programs every runtime image here has (a shell and its core tools),
-/// for images whose package lists dockopt does not have.
-pub const BASE_PROGRAMS: &[&str] = &[
-    "sh", "bash", "exec", "echo", "printf", "cat", "sleep", "test", "[", "env", "cd", "ls",
-    "mkdir", "rm", "cp", "mv", "chmod", "chown", "ln", "touch", "sed", "grep", "awk", "find",
-    "tar", "gzip", "true", "false", "set", "export", "exit", "kill", "trap", "wait", "date", "id",
-    "whoami", "hostname", "tail", "head", "tee", "xargs", "nohup", "sort", "uniq", "wc", "cut",
-    "tr", "mktemp", "dirname", "basename", "readlink", "realpath", "uname", ".", "source", ":",
-    "command", "type", "umask", "ulimit", "shift", "read", "eval", "unset", "local", "return",
-    "break", "continue", "wait",
-];
-
-/// Programs that start other programs named in their configuration files,
-/// which dockopt does not read.
-const SUPERVISORS: &[&str] = &[
-    "supervisord",
-    "cron",
-    "crond",
-    "s6-svscan",
-    "runsvdir",
-    "circusd",
-    "honcho",
-    "foreman",
-    "overmind",
-    "systemd",
-    "init",
-];
-
-/// Programs that run the command after their own options (`tini -- app`,
-/// `gosu app cmd`), with how many words of their own they take.
-const WRAPPERS: &[(&str, usize)] = &[
-    ("exec", 0),
-    ("nohup", 0),
-    ("time", 0),
-    ("setsid", 0),
-    ("tini", 0),
-    ("dumb-init", 0),
-    ("catatonit", 0),
-    ("gosu", 1),
-    ("su-exec", 1),
-    ("chpst", 0),
-];
-
 /// A program's source files in the build context, read once per plan.
 #[derive(Debug, Default)]
 pub struct AppCode {
@@ -149,10 +106,7 @@ pub fn app_code_text(facts: &Facts<'_>, name: &str) -> Vec<String> {
 pub fn programs_used(facts: &Facts<'_>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut push = |p: &str, by: String| {
-        if !p.is_empty()
-            && !p.contains('$')
-            && !BASE_PROGRAMS.contains(&p)
-            && !out.iter().any(|(x, _)| x == p)
+        if !p.is_empty() && !p.contains('$') && !base_program(p) && !out.iter().any(|(x, _)| x == p)
         {
             out.push((p.to_string(), by));
         }
@@ -352,7 +306,7 @@ impl Missing {
                 Some(p) => Found::Install(p.clone()),
                 None => Found::Present,
             },
-            Diff::Unknown if BASE_PROGRAMS.contains(&name) => Found::Present,
+            Diff::Unknown if base_program(name) => Found::Present,
             Diff::Unknown => Found::Unknown,
         }
     }
@@ -588,7 +542,7 @@ impl Checker<'_> {
             for c in &cmds {
                 let program = c.program();
                 if program.is_empty()
-                    || BASE_PROGRAMS.contains(&program)
+                    || base_program(program)
                     || is_shell(program)
                     || matches!(
                         program,
@@ -635,14 +589,14 @@ impl Checker<'_> {
         depth: usize,
     ) -> Result<(), Unsure> {
         let wrapper = cmd.program();
-        if WRAPPERS.iter().any(|(w, _)| *w == wrapper) && !BASE_PROGRAMS.contains(&wrapper) {
+        if catalog::catalog().wrapper_words(wrapper).is_some() && !base_program(wrapper) {
             let found = self.missing.program(wrapper);
             self.settle(found, wrapper, origin, line)?;
         }
         let cmd = &unwrap(cmd);
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         let program = cmd.program();
-        if program.is_empty() || BASE_PROGRAMS.contains(&program) && !is_shell(program) {
+        if program.is_empty() || base_program(program) && !is_shell(program) {
             return Ok(());
         }
         if matches!(full, "$@" | "$*" | "${@}") {
@@ -657,7 +611,7 @@ impl Checker<'_> {
                 ),
             ));
         }
-        if SUPERVISORS.contains(&program) {
+        if catalog::catalog().is_supervisor(program) {
             return Err(at(
                 Code::Supervisor,
                 line,
@@ -675,7 +629,7 @@ impl Checker<'_> {
         if full.contains('/') || full.starts_with('.') {
             return self.program_file(cmd, origin, line, depth);
         }
-        if STANDARD_PATH.iter().any(|dir| {
+        if standard_path().iter().any(|dir| {
             self.facts
                 .made_in_runtime
                 .contains(&format!("{dir}/{program}"))
@@ -743,7 +697,7 @@ impl Checker<'_> {
         if in_artifacts {
             return self.script_commands(full, origin, line, depth);
         }
-        if STANDARD_PATH
+        if standard_path()
             .iter()
             .any(|d| abs.starts_with(&format!("{d}/")))
             && !abs.starts_with("/usr/local/")
@@ -857,8 +811,7 @@ impl Checker<'_> {
                     if file.lang == Lang::Shell {
                         // Scripts in the context that the image does not run
                         // are looked up by name only.
-                        if p.contains('$') || p.contains('/') || BASE_PROGRAMS.contains(&p.as_str())
-                        {
+                        if p.contains('$') || p.contains('/') || base_program(p) {
                             continue;
                         }
                         if (self.provided)(&cmd).unwrap_or(false) {
@@ -914,7 +867,7 @@ impl Checker<'_> {
     /// A program the app's code starts.
     fn code_program(&mut self, cmd: &Command, origin: &str) -> Result<(), Unsure> {
         let program = cmd.program();
-        if BASE_PROGRAMS.contains(&program) && !is_shell(program) || is_shell(program) {
+        if base_program(program) || is_shell(program) {
             return Ok(());
         }
         if (self.provided)(cmd)? {
@@ -963,7 +916,7 @@ impl Checker<'_> {
         let name = path.rsplit('/').next().unwrap_or(path);
         let found = if name.contains(".so") {
             self.missing.library(name)
-        } else if STANDARD_PATH
+        } else if standard_path()
             .iter()
             .any(|d| path.starts_with(&format!("{d}/")))
         {
@@ -1010,7 +963,7 @@ fn unwrap(cmd: &Command) -> Command {
             }
             continue;
         }
-        let Some((_, own)) = WRAPPERS.iter().find(|(w, _)| *w == program) else {
+        let Some(own) = catalog::catalog().wrapper_words(&program) else {
             break;
         };
         argv.remove(0);
@@ -1020,7 +973,7 @@ fn unwrap(cmd: &Command) -> Command {
                 break;
             }
         }
-        for _ in 0..*own {
+        for _ in 0..own {
             if !argv.is_empty() {
                 argv.remove(0);
             }
@@ -1032,12 +985,17 @@ fn unwrap(cmd: &Command) -> Command {
     }
 }
 
+/// Whether every runtime image has `program` (a shell builtin or a core
+/// tool), from the catalog.
+pub fn base_program(program: &str) -> bool {
+    catalog::catalog()
+        .every_image()
+        .programs
+        .iter()
+        .any(|p| p == program)
+}
+
 /// The folders a fresh Debian or Alpine image has on PATH.
-pub const STANDARD_PATH: &[&str] = &[
-    "/usr/local/sbin",
-    "/usr/local/bin",
-    "/usr/sbin",
-    "/usr/bin",
-    "/sbin",
-    "/bin",
-];
+pub fn standard_path() -> &'static [String] {
+    &catalog::catalog().every_image().path
+}

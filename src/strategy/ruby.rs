@@ -52,7 +52,7 @@ const RUBY_PROGRAMS: &[&str] = &[
 
 /// Decides the plan for a Ruby project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let runtime = slim_variant(facts, false)?;
+    let runtime = slim_variant(facts)?;
     let mut plan = base_plan(facts, "ruby", &runtime);
     let gem_home = facts.env_value("GEM_HOME").unwrap_or(GEM_HOME).to_string();
     let mut installs = 0;

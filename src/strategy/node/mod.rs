@@ -42,30 +42,9 @@ use super::{
     add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,
 };
 
-/// Scripts that start a development server rather than the app.
-const DEV_SCRIPTS: &[&str] = &["dev", "develop", "watch", "serve:dev", "start:dev"];
-
-/// Commands in a package.json script that start a development server or
-/// watcher rather than the app.
-const DEV_COMMANDS: &[&str] = &[
-    "next dev",
-    "vite",
-    "nodemon",
-    "webpack serve",
-    "webpack-dev-server",
-    "react-scripts start",
-    "ng serve",
-    "nuxt dev",
-    "ts-node-dev",
-    "parcel",
-    "tsc --watch",
-    "tsc -w",
-    "--watch",
-];
-
 /// Decides the plan for a Node.js project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let runtime = slim_variant(facts, true)?;
+    let runtime = slim_variant(facts)?;
     let mut plan = base_plan(facts, "node", &runtime);
     let mut installs = 0;
     // Whether the build enabled corepack, and whether it then fetched a
@@ -149,7 +128,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 Some("run" | "run-script") => args.get(1).map(String::as_str),
                 other => other,
             };
-            if script.is_some_and(|s| DEV_SCRIPTS.contains(&s)) {
+            if script.is_some_and(|s| catalog::catalog().node().dev_scripts.iter().any(|d| d == s))
+            {
                 return Err(Unsure::file(
                     Code::RunsBuildTool,
                     format!(
@@ -160,7 +140,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             }
             // What the script runs, from package.json in the context.
             let body = script.and_then(|s| manifests::npm_script(package_json.as_ref(), s));
-            if let Some(dev) = body.and_then(|b| DEV_COMMANDS.iter().find(|d| b.contains(*d))) {
+            if let Some(dev) = body.and_then(|b| {
+                catalog::catalog()
+                    .node()
+                    .dev_commands
+                    .iter()
+                    .find(|d| b.contains(d.as_str()))
+            }) {
                 return Err(Unsure::file(
                     Code::RunsBuildTool,
                     format!(
