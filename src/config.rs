@@ -117,14 +117,16 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         }
     })?;
     for name in &config.disable {
-        if !crate::strategy::STRATEGIES.contains(&name.as_str()) {
+        if crate::ecosystem::Ecosystem::from_name(name).is_none() {
             return Err(ConfigError {
                 path: shown,
                 line: 1,
                 column: 1,
                 message: format!(
                     "unknown strategy `{name}` in disable (known: {})",
-                    crate::strategy::STRATEGIES.join(", ")
+                    crate::ecosystem::Ecosystem::ALL
+                        .map(|e| e.name())
+                        .join(", ")
                 ),
             });
         }

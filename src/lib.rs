@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod classify;
 pub mod config;
 pub mod diff;
+pub mod ecosystem;
 pub mod emit;
 pub mod facts;
 pub mod inline;

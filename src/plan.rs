@@ -48,8 +48,8 @@ pub struct Artifact {
 /// A complete rewrite plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
-    /// The strategy that decided (`python`, `node`, `go`).
-    pub strategy: String,
+    /// The strategy that decided.
+    pub strategy: crate::ecosystem::Ecosystem,
     /// The builder image as written in the file.
     pub builder_image: String,
     /// The builder stage name.

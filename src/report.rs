@@ -56,7 +56,7 @@ impl Entry {
             .collect();
         Entry::Rewritten {
             file: file.to_string(),
-            ecosystem: plan.strategy.clone(),
+            ecosystem: plan.strategy.to_string(),
             builder: plan.builder_image.clone(),
             runtime: plan.runtime_image.clone(),
             moved,

@@ -126,7 +126,7 @@ fn plan_with(
 ) -> Result<Plan, Unsure> {
     let eco = strategy::strategy_for(&facts.image);
     if let (Some(config), Some(eco)) = (config, eco)
-        && config.disable.iter().any(|d| d == eco)
+        && config.disable.iter().any(|d| d == eco.name())
     {
         let from = config
             .path
@@ -159,7 +159,7 @@ fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
         .iter()
         .any(|d| d.keyword.eq_ignore_ascii_case("USER"));
     if config.non_root && !has_user {
-        if plan.strategy == "node" {
+        if plan.strategy == crate::ecosystem::Ecosystem::Node {
             // The node images have a `node` user.
             plan.runtime_user = Some("node".into());
         } else {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 /// An ecosystem's images.
 #[derive(Debug, Deserialize)]
 pub struct Ecosystem {
-    /// `python`, `node`, `go`.
-    pub name: String,
+    /// The ecosystem whose strategy decides for these images.
+    pub name: crate::ecosystem::Ecosystem,
     /// Repository names that mean this ecosystem's official image.
     pub repositories: Vec<String>,
     /// How the runtime tag is derived (see images.toml).

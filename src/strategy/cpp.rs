@@ -51,7 +51,7 @@ const TOOLCHAIN: &[&str] = &[
 /// Decides the plan for a C or C++ project on the gcc image.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = gcc_runtime(facts)?;
-    let mut plan = base_plan(facts, "c", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::C, &runtime);
     let built = install_artifacts(facts, &mut plan, true)?;
     if !facts.runs_step(|s| matches!(s, Step::Native { .. })) {
         return Err(Unsure::file(

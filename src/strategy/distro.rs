@@ -60,7 +60,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         image: facts.image.to_string(),
         family: distro.family,
     };
-    let mut plan = base_plan(facts, "distro", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Distro, &runtime);
     let mut binaries: Vec<String> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);

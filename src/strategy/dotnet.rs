@@ -66,7 +66,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         image: format!("{registry}/{flavour}:{tag}"),
         family,
     };
-    let mut plan = base_plan(facts, "dotnet", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Dotnet, &runtime);
     let mut outputs: Vec<String> = Vec::new();
     let mut builds = false;
     for (node, workdir, steps) in &facts.run_steps {

@@ -6,13 +6,14 @@
 
 use crate::analysis::steps::{CargoStep, GoStep, NodeAction, Step};
 use crate::classify::Facts;
+use crate::ecosystem::Ecosystem;
 use crate::plan::Unsure;
 use crate::reasons::Code;
 
 use super::{manifests, node};
 
 /// Checks every step the strategy `strategy` does not follow itself.
-pub fn check(facts: &Facts<'_>, strategy: &str) -> Result<(), Unsure> {
+pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
     let package_json = manifests::package_json(facts);
     for (n, workdir, steps) in &facts.run_steps {
         let line = facts.line(*n);
@@ -21,11 +22,11 @@ pub fn check(facts: &Facts<'_>, strategy: &str) -> Result<(), Unsure> {
             .is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w));
         for step in steps {
             let why = match (strategy, step) {
-                ("python" | "distro", Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. } | Step::Django { .. }) => None,
+                (Ecosystem::Python | Ecosystem::Distro, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. } | Step::Django { .. }) => None,
                 (_, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. }) => {
                     Some("pip installs into a Python whose folders this image's strategy does not follow".to_string())
                 }
-                ("node", Step::Node { .. } | Step::NodeGlobal { .. } | Step::Corepack { .. }) => None,
+                (Ecosystem::Node, Step::Node { .. } | Step::NodeGlobal { .. } | Step::Corepack { .. }) => None,
                 (_, Step::Node { tool, action, args }) => {
                     if !in_app {
                         Some(format!("{tool} runs outside an app folder, where node_modules would not be copied"))
@@ -46,24 +47,24 @@ pub fn check(facts: &Facts<'_>, strategy: &str) -> Result<(), Unsure> {
                         None
                     }
                 }
-                ("distro", Step::NodeGlobal { .. }) => None,
+                (Ecosystem::Distro, Step::NodeGlobal { .. }) => None,
                 (_, Step::NodeGlobal { .. } | Step::Corepack { .. }) => Some(
                     "a global npm install or corepack puts programs among the image's own, which this image's strategy does not follow".to_string(),
                 ),
-                ("go" | "distro", Step::Go(_)) => None,
+                (Ecosystem::Go | Ecosystem::Distro, Step::Go(_)) => None,
                 (_, Step::Go(GoStep::Modules | GoStep::Check)) => None,
                 (_, Step::Go(_)) => Some("go builds or installs where this image's strategy does not follow".to_string()),
-                ("rust", Step::Cargo(_)) => None,
+                (Ecosystem::Rust, Step::Cargo(_)) => None,
                 (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => None,
                 (_, Step::Cargo(_)) => Some("cargo builds or installs where this image's strategy does not follow".to_string()),
-                ("java", Step::Jvm { .. }) => None,
+                (Ecosystem::Java, Step::Jvm { .. }) => None,
                 (_, Step::Jvm { .. }) if in_app => None,
                 (_, Step::Jvm { .. }) => Some("Maven or Gradle runs outside an app folder".to_string()),
-                ("dotnet", Step::Dotnet { .. }) => None,
+                (Ecosystem::Dotnet, Step::Dotnet { .. }) => None,
                 (_, Step::Dotnet { .. }) => Some("dotnet builds where this image's strategy does not follow".to_string()),
-                ("ruby", Step::Ruby { .. }) => None,
+                (Ecosystem::Ruby, Step::Ruby { .. }) => None,
                 (_, Step::Ruby { .. }) => Some("gem or bundler installs into a Ruby whose folders this image's strategy does not follow".to_string()),
-                ("php", Step::Composer { .. } | Step::PhpExtension) => None,
+                (Ecosystem::Php, Step::Composer { .. } | Step::PhpExtension) => None,
                 (_, Step::Composer { .. }) if in_app => None,
                 (_, Step::Composer { .. } | Step::PhpExtension) => {
                     Some("PHP's tools install where this image's strategy does not follow".to_string())

@@ -49,7 +49,7 @@ const GOPATH_BIN: &str = "/go/bin";
 /// Decides the plan for a Go project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = go_runtime(facts)?;
-    let mut plan = base_plan(facts, "go", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Go, &runtime);
     let mut binaries: Vec<String> = Vec::new();
     let mut bin_dirs: Vec<String> = Vec::new();
     // The golang image has /go/bin on PATH; a plain runtime does not.

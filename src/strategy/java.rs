@@ -54,7 +54,7 @@ const VARIANTS: &[&str] = &["alpine", "focal", "jammy", "noble"];
 /// Decides the plan for a Maven or Gradle project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = jre_runtime(facts)?;
-    let mut plan = base_plan(facts, "java", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Java, &runtime);
     if !facts.runs_step(|s| matches!(s, Step::Jvm { .. })) {
         return Err(Unsure::file(
             Code::NothingToBuild,

@@ -23,39 +23,23 @@ pub mod rust;
 use crate::analysis::shell::Command;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
+use crate::ecosystem::Ecosystem;
 use crate::plan::{Artifact, Plan, Unsure};
 use crate::reasons::Code;
 
-/// Every strategy's name, as `.dockopt.toml`'s `disable` and `explain` use it.
-pub const STRATEGIES: &[&str] = &[
-    "python", "node", "go", "rust", "java", "dotnet", "ruby", "php", "c", "distro",
-];
-
 /// The strategy that decides for a base image, if any.
-pub fn strategy_for(image: &ImageRef) -> Option<&'static str> {
+pub fn strategy_for(image: &ImageRef) -> Option<Ecosystem> {
     if catalog::catalog().distro(image).is_some() {
-        return Some("distro");
+        return Some(Ecosystem::Distro);
     }
     ecosystem_of(image)
 }
 
 /// The ecosystem a base image belongs to, if dockopt has a strategy for it.
-pub fn ecosystem_of(image: &ImageRef) -> Option<&'static str> {
+pub fn ecosystem_of(image: &ImageRef) -> Option<Ecosystem> {
     catalog::catalog()
         .ecosystem(&image.repository)
-        .map(|e| match e.name.as_str() {
-            "python" => "python",
-            "node" => "node",
-            "go" => "go",
-            "rust" => "rust",
-            "java" => "java",
-            "dotnet" => "dotnet",
-            "ruby" => "ruby",
-            "php" => "php",
-            "c" => "c",
-            _ => "",
-        })
-        .filter(|n| !n.is_empty())
+        .map(|e| e.name)
 }
 
 /// Decides a plan for a parsed single-stage file.
@@ -64,7 +48,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Some(d) => distro::plan(facts, d)?,
         None => {
             let mut plan = by_ecosystem(facts)?;
-            if plan.strategy != "c" {
+            if plan.strategy != Ecosystem::C {
                 // Language images keep their own runtime in /usr/local, so
                 // only an install to a prefix of its own can be copied.
                 cpp::install_artifacts(facts, &mut plan, true)?;
@@ -73,7 +57,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             plan
         }
     };
-    foreign::check(facts, &plan.strategy)?;
+    foreign::check(facts, plan.strategy)?;
     django::static_files(facts, &mut plan)?;
     Ok(plan)
 }
@@ -153,15 +137,15 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
 /// The plan of the ecosystem strategy for the base image.
 fn by_ecosystem(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     match ecosystem_of(&facts.image) {
-        Some("python") => python::plan(facts),
-        Some("node") => node::plan(facts),
-        Some("go") => go::plan(facts),
-        Some("rust") => rust::plan(facts),
-        Some("java") => java::plan(facts),
-        Some("dotnet") => dotnet::plan(facts),
-        Some("ruby") => ruby::plan(facts),
-        Some("php") => php::plan(facts),
-        Some("c") => cpp::plan(facts),
+        Some(Ecosystem::Python) => python::plan(facts),
+        Some(Ecosystem::Node) => node::plan(facts),
+        Some(Ecosystem::Go) => go::plan(facts),
+        Some(Ecosystem::Rust) => rust::plan(facts),
+        Some(Ecosystem::Java) => java::plan(facts),
+        Some(Ecosystem::Dotnet) => dotnet::plan(facts),
+        Some(Ecosystem::Ruby) => ruby::plan(facts),
+        Some(Ecosystem::Php) => php::plan(facts),
+        Some(Ecosystem::C) => cpp::plan(facts),
         _ => Err(Unsure::file(
             Code::UnknownBase,
             format!(
@@ -514,7 +498,7 @@ pub fn check_runtime_programs(
 }
 
 /// The common shape of a plan: roles from the facts, images, artifacts.
-pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
+pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> Plan {
     let builder_name = facts.stage_name.clone().unwrap_or_else(|| "builder".into());
     let from = &facts.df.nodes()[facts.from];
     let mut decisions = vec![crate::plan::Decision {
@@ -547,7 +531,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: &str, runtime: &Runtime) -> Plan {
         ));
     }
     Plan {
-        strategy: strategy.to_string(),
+        strategy,
         builder_image: facts.image_text.clone(),
         builder_name,
         runtime_image: runtime.image.clone(),

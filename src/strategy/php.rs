@@ -45,7 +45,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         image: facts.image.to_string(),
         family: Family::Debian,
     };
-    let mut plan = base_plan(facts, "php", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Php, &runtime);
     let family = family_of(&plan);
     if !facts.runs_step(|s| matches!(s, Step::Composer { .. })) {
         return Err(Unsure::file(

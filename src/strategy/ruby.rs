@@ -53,7 +53,7 @@ const RUBY_PROGRAMS: &[&str] = &[
 /// Decides the plan for a Ruby project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts)?;
-    let mut plan = base_plan(facts, "ruby", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Ruby, &runtime);
     let gem_home = facts.env_value("GEM_HOME").unwrap_or(GEM_HOME).to_string();
     let mut installs = 0;
     for (node, workdir, steps) in &facts.run_steps {

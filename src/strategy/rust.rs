@@ -52,7 +52,7 @@ const CARGO_HOME: &str = "/usr/local/cargo";
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let cat = catalog::catalog();
     let runtime = binary_runtime(facts, &|v| cat.rust_release(v).map(String::from), false)?;
-    let mut plan = base_plan(facts, "rust", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Rust, &runtime);
     let mut binaries: Vec<String> = Vec::new();
     // cargo install folders the rust image has on PATH.
     let mut on_path: Vec<String> = Vec::new();

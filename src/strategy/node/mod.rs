@@ -45,7 +45,7 @@ use super::{
 /// Decides the plan for a Node.js project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts)?;
-    let mut plan = base_plan(facts, "node", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Node, &runtime);
     let mut installs = 0;
     // Whether the build enabled corepack, and whether it then fetched a
     // package manager into corepack's cache (running pnpm or yarn through

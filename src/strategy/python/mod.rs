@@ -87,7 +87,7 @@ fn installs_into_current_env(facts: &Facts<'_>) -> bool {
 /// Decides the plan for a Python project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts)?;
-    let mut plan = base_plan(facts, "python", &runtime);
+    let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Python, &runtime);
     let path_env = facts.expand_path(facts.env_value("PATH").unwrap_or(""));
     let mut venvs: Vec<String> = Vec::new();
     let mut insert_venv_before: Option<usize> = None;
