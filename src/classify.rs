@@ -442,6 +442,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
         let decide = |role: Role, reason: &str| Decision {
             node: i,
             lines: node.lines,
+            kind: ins.kind(),
             keyword: ins.keyword().to_string(),
             role,
             reason: reason.to_string(),
@@ -647,20 +648,14 @@ fn settle_late_configuration(facts: &mut Facts<'_>) {
     let last_build = facts
         .decisions
         .iter()
-        .filter(|d| {
-            matches!(
-                d.keyword.to_ascii_uppercase().as_str(),
-                "RUN" | "COPY" | "ADD"
-            )
-        })
+        .filter(|d| matches!(d.kind, Kind::Run | Kind::Copy | Kind::Add))
         .map(|d| d.node)
         .max()
         .unwrap_or(0);
     for d in &mut facts.decisions {
-        let kw = d.keyword.to_ascii_uppercase();
         if d.node > last_build
             && d.role == Role::Both
-            && matches!(kw.as_str(), "ENV" | "WORKDIR" | "ARG" | "SHELL")
+            && matches!(d.kind, Kind::Env | Kind::Workdir | Kind::Arg | Kind::Shell)
         {
             d.role = Role::Runtime;
             d.reason = "set after the last build step, so only the runtime needs it".into();
@@ -679,16 +674,13 @@ fn drop_replaced_workdirs(facts: &mut Facts<'_>) {
     };
     let uses_cwd = |d: &Decision| {
         d.role != Role::Build
-            && matches!(
-                d.keyword.to_ascii_uppercase().as_str(),
-                "RUN" | "COPY" | "ADD" | "WORKDIR"
-            )
+            && matches!(d.kind, Kind::Run | Kind::Copy | Kind::Add | Kind::Workdir)
     };
     let replaced: Vec<usize> = (0..facts.decisions.len())
         .filter(|&i| {
             let d = &facts.decisions[i];
             d.role == Role::Both
-                && d.keyword.eq_ignore_ascii_case("WORKDIR")
+                && d.kind == Kind::Workdir
                 && facts.decisions[i + 1..]
                     .iter()
                     .find(|n| uses_cwd(n))

@@ -26,7 +26,10 @@ pub struct Decision {
     pub node: usize,
     /// First and last line.
     pub lines: (usize, usize),
-    /// The keyword as written.
+    /// The instruction's kind.
+    #[serde(skip)]
+    pub kind: crate::syntax::Kind,
+    /// The keyword as written, for display.
     pub keyword: String,
     /// Where it goes.
     pub role: Role,

@@ -157,7 +157,7 @@ fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
     let has_user = plan
         .decisions
         .iter()
-        .any(|d| d.keyword.eq_ignore_ascii_case("USER"));
+        .any(|d| d.kind == crate::syntax::Kind::User);
     if config.non_root && !has_user {
         if plan.strategy == crate::ecosystem::Ecosystem::Node {
             // The node images have a `node` user.

@@ -504,6 +504,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
     let mut decisions = vec![crate::plan::Decision {
         node: facts.from,
         lines: from.lines,
+        kind: crate::syntax::Kind::From,
         keyword: from
             .instruction()
             .map(|i| i.keyword().to_string())
