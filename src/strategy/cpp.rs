@@ -20,16 +20,35 @@
 //! `DESTDIR` install, or a CMD that runs the compiler or make.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM gcc:12                    FROM gcc:12 AS builder
-//! WORKDIR /src                   WORKDIR /src
-//! COPY . .                       COPY . .
-//! RUN make                       RUN make
+//! Makefile:
+//! server: main.c
+//! 	cc -O2 -o server main.c
+//! ```
+//! ```text
+//! main.c:
+//! int main(void) { return 0; }
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM gcc:12
+//! WORKDIR /src
+//! COPY . .
+//! RUN make
 //! CMD ["./server"]
-//!                                FROM debian:bookworm-slim
-//!                                COPY --from=builder /src /src
-//!                                WORKDIR /src
-//!                                CMD ["./server"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM gcc:12 AS builder
+//! WORKDIR /src
+//! COPY . .
+//! RUN make
+//!
+//! FROM debian:bookworm-slim
+//! COPY --from=builder /src /src
+//! WORKDIR /src
+//! CMD ["./server"]
 //! ```
 
 use crate::analysis::shell::Command;

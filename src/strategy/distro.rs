@@ -25,21 +25,44 @@
 //! build-only package.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM ubuntu:22.04                          FROM ubuntu:22.04 AS builder
-//! RUN apt-get update && apt-get install -y \  RUN apt-get update && apt-get install -y \
-//!     python3 python3-pip build-essential        python3 python3-pip build-essential
-//! WORKDIR /app                               WORKDIR /app
-//! COPY . .                                   COPY . .
-//! RUN pip3 install -r requirements.txt       RUN pip3 install -r requirements.txt
+//! requirements.txt:
+//! flask==3.0.3
+//! ```
+//! ```text
+//! app.py:
+//! print('app')
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM ubuntu:22.04
+//! RUN apt-get update && apt-get install -y \
+//!     python3 python3-pip build-essential
+//! WORKDIR /app
+//! COPY . .
+//! RUN pip3 install -r requirements.txt
 //! CMD ["python3", "app.py"]
-//!                                            FROM ubuntu:22.04
-//!                                            RUN apt-get update && apt-get install ... python3 python3-pip
-//!                                            COPY --from=builder /app /app
-//!                                            COPY --from=builder /usr/local/lib/python3.10 ...
-//!                                            COPY --from=builder /usr/local/bin /usr/local/bin
-//!                                            WORKDIR /app
-//!                                            CMD ["python3", "app.py"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM ubuntu:22.04 AS builder
+//! RUN apt-get update && apt-get install -y \
+//!     python3 python3-pip build-essential
+//! WORKDIR /app
+//! COPY . .
+//! RUN pip3 install -r requirements.txt
+//!
+//! FROM ubuntu:22.04
+//! # hadolint ignore=DL3015
+//! RUN apt-get update \
+//!     && apt-get install -y python3 python3-pip \
+//!     && rm -rf /var/lib/apt/lists/*
+//! COPY --from=builder /app /app
+//! COPY --from=builder /usr/local/lib/python3.10 /usr/local/lib/python3.10
+//! COPY --from=builder /usr/local/bin /usr/local/bin
+//! WORKDIR /app
+//! CMD ["python3", "app.py"]
 //! ```
 
 use crate::analysis::shell::Command;

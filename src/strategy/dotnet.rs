@@ -21,19 +21,33 @@
 //! Windows or CBL-Mariner tags.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM mcr.microsoft.com/dotnet/sdk:8.0       FROM mcr.microsoft.com/dotnet/sdk:8.0 AS builder
-//! WORKDIR /src                                WORKDIR /src
-//! COPY . .                                    COPY . .
-//! RUN dotnet publish -c Release -o /app       RUN dotnet publish -c Release -o /app
-//! WORKDIR /app                                WORKDIR /app
+//! Web.csproj:
+//! <Project Sdk="Microsoft.NET.Sdk.Web">
+//!   <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>
+//! </Project>
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM mcr.microsoft.com/dotnet/sdk:8.0
+//! WORKDIR /src
+//! COPY . .
+//! RUN dotnet publish -c Release -o /app
+//! WORKDIR /app
 //! ENTRYPOINT ["dotnet", "Web.dll"]
-//!                                             FROM mcr.microsoft.com/dotnet/aspnet:8.0
-//!                                             COPY --from=builder /src /src
-//!                                             COPY --from=builder /app /app
-//!                                             WORKDIR /src
-//!                                             WORKDIR /app
-//!                                             ENTRYPOINT ["dotnet", "Web.dll"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM mcr.microsoft.com/dotnet/sdk:8.0 AS builder
+//! WORKDIR /src
+//! COPY . .
+//! RUN dotnet publish -c Release -o /app
+//!
+//! FROM mcr.microsoft.com/dotnet/aspnet:8.0
+//! COPY --from=builder /app /app
+//! WORKDIR /app
+//! ENTRYPOINT ["dotnet", "Web.dll"]
 //! ```
 
 use crate::analysis::shell::Command;

@@ -18,18 +18,43 @@
 //! go.mod, or a golang tag whose Debian release is not known.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM golang:1.22              FROM golang:1.22 AS builder
-//! WORKDIR /src                  WORKDIR /src
-//! COPY . .                      COPY . .
-//! RUN go build -o /bin/app .    RUN go build -o /bin/app .
+//! go.mod:
+//! module example.com/app
+//!
+//! go 1.22
+//! ```
+//! ```text
+//! main.go:
+//! package main
+//!
+//! func main() {}
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM golang:1.22
+//! WORKDIR /src
+//! COPY . .
+//! RUN go build -o /bin/app .
 //! CMD ["/bin/app"]
-//!                               FROM debian:bookworm-slim
-//!                               RUN apt-get update && apt-get install ... ca-certificates tzdata
-//!                               COPY --from=builder /src /src
-//!                               COPY --from=builder /bin/app /bin/app
-//!                               WORKDIR /src
-//!                               CMD ["/bin/app"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM golang:1.22 AS builder
+//! WORKDIR /src
+//! COPY . .
+//! RUN go build -o /bin/app .
+//!
+//! FROM debian:bookworm-slim
+//! # hadolint ignore=DL3008
+//! RUN apt-get update \
+//!     && apt-get install -y --no-install-recommends ca-certificates tzdata \
+//!     && rm -rf /var/lib/apt/lists/*
+//! COPY --from=builder /src /src
+//! COPY --from=builder /bin/app /bin/app
+//! WORKDIR /src
+//! CMD ["/bin/app"]
 //! ```
 
 use crate::analysis::steps::{GoStep, Step};

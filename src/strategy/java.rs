@@ -21,16 +21,35 @@
 //! tool or a JDK-only tool (`mvn spring-boot:run`, `javac`, `jshell`).
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM maven:3.9-eclipse-temurin-17        FROM maven:3.9-eclipse-temurin-17 AS builder
-//! WORKDIR /app                             WORKDIR /app
-//! COPY . .                                 COPY . .
-//! RUN mvn -B package -DskipTests           RUN mvn -B package -DskipTests
+//! pom.xml:
+//! <project>
+//!   <modelVersion>4.0.0</modelVersion>
+//!   <groupId>x</groupId>
+//!   <artifactId>app</artifactId>
+//!   <version>1</version>
+//! </project>
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM maven:3.9-eclipse-temurin-17
+//! WORKDIR /app
+//! COPY . .
+//! RUN mvn -B package -DskipTests
 //! CMD ["java", "-jar", "target/app.jar"]
-//!                                          FROM eclipse-temurin:17-jre
-//!                                          COPY --from=builder /app /app
-//!                                          WORKDIR /app
-//!                                          CMD ["java", "-jar", "target/app.jar"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM maven:3.9-eclipse-temurin-17 AS builder
+//! WORKDIR /app
+//! COPY . .
+//! RUN mvn -B package -DskipTests
+//!
+//! FROM eclipse-temurin:17-jre
+//! COPY --from=builder /app /app
+//! WORKDIR /app
+//! CMD ["java", "-jar", "target/app.jar"]
 //! ```
 
 use crate::analysis::shell::Command;

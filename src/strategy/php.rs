@@ -19,15 +19,33 @@
 //! composer.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM php:8.3-apache                             FROM php:8.3-apache AS builder
+//! composer.json:
+//! {
+//!   "require": { "monolog/monolog": "^3.0" }
+//! }
+//! ```
+//! ```text
+//! index.php:
+//! <?php echo 'hi';
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM php:8.3-apache
 //! COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
-//!                                                 COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
-//! COPY . .                                        COPY . .
-//! RUN composer install --no-dev                   RUN composer install --no-dev
+//! COPY . .
+//! RUN composer install --no-dev
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM php:8.3-apache AS builder
+//! COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
+//! COPY . .
+//! RUN composer install --no-dev
 //!
-//!                                                 FROM php:8.3-apache
-//!                                                 COPY --from=builder /var/www/html /var/www/html
+//! FROM php:8.3-apache
+//! COPY --from=builder /var/www/html /var/www/html
 //! ```
 
 use crate::analysis::shell::Command;

@@ -17,18 +17,48 @@
 //! CMD running a program that neither Ruby, the gems nor the app provide.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM ruby:3.3                    FROM ruby:3.3 AS builder
-//! WORKDIR /app                     WORKDIR /app
-//! COPY Gemfile Gemfile.lock ./     COPY Gemfile Gemfile.lock ./
-//! RUN bundle install               RUN bundle install
-//! COPY . .                         COPY . .
+//! Gemfile:
+//! source "https://rubygems.org"
+//! gem "sinatra"
+//! ```
+//! ```text
+//! Gemfile.lock:
+//! GEM
+//!   remote: https://rubygems.org/
+//!   specs:
+//!     sinatra (4.0.0)
+//!
+//! PLATFORMS
+//!   ruby
+//! ```
+//! ```text
+//! app.rb:
+//! puts 'app'
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM ruby:3.3
+//! WORKDIR /app
+//! COPY Gemfile Gemfile.lock ./
+//! RUN bundle install
+//! COPY . .
 //! CMD ["ruby", "app.rb"]
-//!                                  FROM ruby:3.3-slim
-//!                                  COPY --from=builder /app /app
-//!                                  COPY --from=builder /usr/local/bundle /usr/local/bundle
-//!                                  WORKDIR /app
-//!                                  CMD ["ruby", "app.rb"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM ruby:3.3 AS builder
+//! WORKDIR /app
+//! COPY Gemfile Gemfile.lock ./
+//! RUN bundle install
+//! COPY . .
+//!
+//! FROM ruby:3.3-slim
+//! COPY --from=builder /app /app
+//! COPY --from=builder /usr/local/bundle /usr/local/bundle
+//! WORKDIR /app
+//! CMD ["ruby", "app.rb"]
 //! ```
 
 use crate::analysis::shell::Command;

@@ -20,17 +20,50 @@
 //! Debian release is not known.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM rust:1.79                      FROM rust:1.79 AS builder
-//! WORKDIR /app                        WORKDIR /app
-//! COPY . .                            COPY . .
-//! RUN cargo build --release --locked  RUN cargo build --release --locked
+//! Cargo.toml:
+//! [package]
+//! name = "hello"
+//! version = "0.1.0"
+//! edition = "2021"
+//! ```
+//! ```text
+//! Cargo.lock:
+//! version = 3
+//!
+//! [[package]]
+//! name = "hello"
+//! version = "0.1.0"
+//! ```
+//! ```text
+//! src/main.rs:
+//! fn main() {}
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM rust:1.79
+//! WORKDIR /app
+//! COPY . .
+//! RUN cargo build --release --locked
 //! CMD ["./target/release/hello"]
-//!                                     FROM debian:bookworm-slim
-//!                                     RUN apt-get update && ... ca-certificates
-//!                                     COPY --from=builder /app /app
-//!                                     WORKDIR /app
-//!                                     CMD ["./target/release/hello"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM rust:1.79 AS builder
+//! WORKDIR /app
+//! COPY . .
+//! RUN cargo build --release --locked
+//!
+//! FROM debian:bookworm-slim
+//! # hadolint ignore=DL3008
+//! RUN apt-get update \
+//!     && apt-get install -y --no-install-recommends ca-certificates tzdata \
+//!     && rm -rf /var/lib/apt/lists/*
+//! WORKDIR /app
+//! COPY . .
+//! COPY --from=builder /app/target/release/hello /app/target/release/hello
+//! CMD ["./target/release/hello"]
 //! ```
 
 use crate::analysis::steps::{CargoStep, Step};

@@ -18,16 +18,33 @@
 //! neither the image, the app nor a global install provides.
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM node:20                  FROM node:20 AS builder
-//! WORKDIR /app                  WORKDIR /app
-//! COPY . .                      COPY . .
-//! RUN npm ci && npm run build   RUN npm ci && npm run build
+//! package.json:
+//! {
+//!   "name": "app",
+//!   "scripts": { "build": "tsc" }
+//! }
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM node:20
+//! WORKDIR /app
+//! COPY . .
+//! RUN npm ci && npm run build
 //! CMD ["node", "dist/main.js"]
-//!                               FROM node:20-slim
-//!                               COPY --from=builder /app /app
-//!                               WORKDIR /app
-//!                               CMD ["node", "dist/main.js"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM node:20 AS builder
+//! WORKDIR /app
+//! COPY . .
+//! RUN npm ci && npm run build
+//!
+//! FROM node:20-slim
+//! COPY --from=builder /app /app
+//! WORKDIR /app
+//! CMD ["node", "dist/main.js"]
 //! ```
 
 use crate::analysis::steps::{NodeAction, Step};

@@ -23,20 +23,38 @@
 //! those).
 //!
 //! ## Example
+//! With a build context holding:
 //! ```text
-//! FROM python:3.11                      FROM python:3.11 AS builder
-//! WORKDIR /app                          RUN python -m venv /opt/venv
-//! COPY . .                              ENV PATH="/opt/venv/bin:$PATH"
-//! RUN pip install -r requirements.txt   WORKDIR /app
-//! CMD ["python", "app.py"]              COPY . .
-//!                                       RUN pip install -r requirements.txt
+//! requirements.txt:
+//! flask==3.0.3
+//! ```
+//! ```text
+//! app.py:
+//! print('app')
+//! ```
+//! the file
+//! ```dockerfile
+//! FROM python:3.11
+//! WORKDIR /app
+//! COPY . .
+//! RUN pip install -r requirements.txt
+//! CMD ["python", "app.py"]
+//! ```
+//! is rewritten to
+//! ```dockerfile
+//! FROM python:3.11 AS builder
+//! WORKDIR /app
+//! COPY . .
+//! RUN python -m venv /opt/venv
+//! ENV PATH="/opt/venv/bin:$PATH"
+//! RUN pip install -r requirements.txt
 //!
-//!                                       FROM python:3.11-slim
-//!                                       COPY --from=builder /opt/venv /opt/venv
-//!                                       ENV PATH="/opt/venv/bin:$PATH"
-//!                                       COPY --from=builder /app /app
-//!                                       WORKDIR /app
-//!                                       CMD ["python", "app.py"]
+//! FROM python:3.11-slim
+//! COPY --from=builder /app /app
+//! COPY --from=builder /opt/venv /opt/venv
+//! ENV PATH="/opt/venv/bin:$PATH"
+//! WORKDIR /app
+//! CMD ["python", "app.py"]
 //! ```
 
 use crate::analysis::steps::Step;
