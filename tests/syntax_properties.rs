@@ -113,3 +113,34 @@ proptest! {
         }
     }
 }
+
+/// The share of `n` generated inputs that parse, and of those with more
+/// than one instruction (what the removal property needs).
+fn shares(n: usize) -> (usize, usize) {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut parsed, mut several) = (0, 0);
+    for _ in 0..n {
+        let src = dockerfile()
+            .new_tree(&mut runner)
+            .expect("a generated input")
+            .current();
+        if let Ok(df) = syntax::parse(&src) {
+            parsed += 1;
+            if df.instructions().count() > 1 {
+                several += 1;
+            }
+        }
+    }
+    (parsed * 100 / n, several * 100 / n)
+}
+
+/// The properties above skip inputs that do not parse; they prove
+/// something only if most generated inputs do.
+#[test]
+fn most_generated_inputs_parse_and_have_instructions_to_remove() {
+    let (parsed, several) = shares(2000);
+    eprintln!("parsed {parsed}%, with several instructions {several}%");
+    assert!(parsed >= 80, "only {parsed}% of generated inputs parse");
+    assert!(several >= 50, "only {several}% have instructions to remove");
+}

@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let bytes = match input::read(&args.file) {
         Ok(b) => b,
-        Err(e) => return fail(format!("error: {name}: cannot read: {e}")),
+        Err(e) => return fail(format!("error: {name}: cannot read: {e:#}")),
     };
     let df = match syntax::parse_bytes(&bytes) {
         Ok(df) => df,

@@ -2,14 +2,19 @@
 
 use std::io::Read;
 
+use anyhow::Context;
+
 /// Reads a file, or standard input for `-`.
-pub fn read(path: &str) -> std::io::Result<Vec<u8>> {
+pub fn read(path: &str) -> anyhow::Result<Vec<u8>> {
     if path == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut buf)?;
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut buf)
+            .context("standard input")?;
         Ok(buf)
     } else {
-        std::fs::read(path)
+        Ok(std::fs::read(path)?)
     }
 }
 

@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> u8 {
         let bytes = match input::read(path) {
             Ok(b) => b,
             Err(e) => {
-                error!("{name}: cannot read: {e}");
+                error!("{name}: cannot read: {e:#}");
                 status = EXIT_ERROR;
                 continue;
             }

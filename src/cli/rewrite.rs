@@ -383,7 +383,7 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     let name = shown_name(path, args);
     let bytes = match input::read(path) {
         Ok(b) => b,
-        Err(e) => return Done::Error(format!("error: {name}: cannot read: {e}")),
+        Err(e) => return Done::Error(format!("error: {name}: cannot read: {e:#}")),
     };
     let df = match syntax::parse_bytes(&bytes) {
         Ok(df) => df,
@@ -469,7 +469,7 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
         }
         match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
             Ok(()) => Done::Rewritten(format!("rewrote {name}\n"), entry),
-            Err(e) => Done::Error(format!("error: {name}: cannot write: {e}")),
+            Err(e) => Done::Error(format!("error: {name}: cannot write: {e:#}")),
         }
     } else {
         let diff = dockopt::diff::unified(name, text, &new);
