@@ -22,11 +22,6 @@
 //! ## Example
 //! With a build context holding:
 //! ```text
-//! Makefile:
-//! server: main.c
-//! 	cc -O2 -o server main.c
-//! ```
-//! ```text
 //! main.c:
 //! int main(void) { return 0; }
 //! ```
@@ -35,7 +30,7 @@
 //! FROM gcc:12
 //! WORKDIR /src
 //! COPY . .
-//! RUN make
+//! RUN gcc -O2 -o server main.c
 //! CMD ["./server"]
 //! ```
 //! is rewritten to
@@ -43,7 +38,7 @@
 //! FROM gcc:12 AS builder
 //! WORKDIR /src
 //! COPY . .
-//! RUN make
+//! RUN gcc -O2 -o server main.c
 //!
 //! FROM debian:bookworm-slim
 //! COPY --from=builder /src /src
