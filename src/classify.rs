@@ -412,196 +412,58 @@ pub fn facts_with<'a>(
     Ok(facts)
 }
 
+/// Where the pass over the instructions is: what later instructions
+/// depend on.
+struct Walk {
+    /// The working folder so far.
+    workdir: Option<String>,
+    /// Whether the file set a WORKDIR itself.
+    explicit_workdir: bool,
+    /// apk's `--virtual` groups, by name, with their packages.
+    virtual_groups: Vec<(String, Vec<String>)>,
+    /// The last instruction that builds (RUN, COPY, ADD).
+    last_build: Option<usize>,
+    /// The line of a USER other than root, while one is in force.
+    user_at: Option<usize>,
+}
+
 /// One pass over the instructions after FROM.
 fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     let df = facts.df;
     // Docker starts in the image's WORKDIR: /go for golang, / otherwise.
-    let mut workdir: Option<String> = Some(
-        crate::catalog::catalog()
-            .ecosystem(&facts.image.repository)
-            .and_then(|e| e.workdir.clone())
-            .unwrap_or_else(|| "/".into()),
-    );
-    let mut explicit_workdir = false;
+    let mut walk = Walk {
+        workdir: Some(
+            crate::catalog::catalog()
+                .ecosystem(&facts.image.repository)
+                .and_then(|e| e.workdir.clone())
+                .unwrap_or_else(|| "/".into()),
+        ),
+        explicit_workdir: false,
+        virtual_groups: Vec::new(),
+        last_build: None,
+        user_at: None,
+    };
     let relies_on_base = !df.instructions().any(|(i, ins)| {
         i > facts.from
             && ins.kind() == Kind::Workdir
             && ins.args().first().is_some_and(|d| d.starts_with('/'))
     });
     if relies_on_base {
-        facts.inherited_workdir = workdir.clone().filter(|w| w != "/");
+        facts.inherited_workdir = walk.workdir.clone().filter(|w| w != "/");
     }
-    let mut virtual_groups: Vec<(String, Vec<String>)> = Vec::new();
-    let mut last_build: Option<usize> = None;
-    let mut user_at: Option<usize> = None;
     for (i, node) in df.nodes().iter().enumerate().skip(facts.from + 1) {
         let NodeKind::Instruction(ins) = &node.kind else {
             continue;
         };
-        let line = node.lines.0;
-        let decide = |role: Role, reason: &str| Decision {
+        let (role, reason) = walk.instruction(facts, inline, i, ins, node.lines.0)?;
+        let mut decision = Decision {
             node: i,
             lines: node.lines,
             kind: ins.kind(),
             keyword: ins.keyword().to_string(),
             role,
-            reason: reason.to_string(),
+            reason,
         };
-        if let Some(u) = user_at.filter(|_| ins.kind() == Kind::Run) {
-            return Err(Unsure::at(
-                Code::NonRootBuild,
-                u,
-                "USER comes before RUN steps; files they make would belong to that user",
-            ));
-        }
-        let decision = match ins.kind() {
-            Kind::Run if inline.forced(i).is_some() => {
-                // The author decided; dockopt does not second-guess the RUN.
-                // One kept in the builder still counts as build work.
-                if let Some((Role::Runtime, at)) = inline.forced(i)
-                    && let Some(what) = run_steps(ins).iter().find_map(build_tool_step)
-                {
-                    return Err(Unsure::at(
-                        Code::DirectiveConflict,
-                        line,
-                        format!(
-                            "`# dockopt: runtime` on line {at} moves this RUN, which runs {what}, into the runtime stage, where the build's tools and sources are not; remove the comment or keep the RUN in the builder"
-                        ),
-                    ));
-                }
-                if inline.forced(i).is_some_and(|(r, _)| r == Role::Build) {
-                    let parts = by_folder(facts, run_steps(ins), workdir.as_deref(), line)?;
-                    for s in parts.iter().flat_map(|(_, s)| s) {
-                        track_packages(facts, &mut virtual_groups, s, line);
-                    }
-                    facts
-                        .run_steps
-                        .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
-                    last_build = Some(i);
-                }
-                decide(Role::Build, "placed by a `# dockopt:` comment")
-            }
-            Kind::Run => {
-                let steps = expand_scripts(facts, run_steps(ins), workdir.as_deref(), line, 0)?;
-                let parts = by_folder(facts, steps, workdir.as_deref(), line)?;
-                let role = run_role(facts, &parts, line)?;
-                if role == Role::Both {
-                    refuse_link_in_app(facts, &parts, line)?;
-                    // Repeated, the RUN sets its owners again itself, after
-                    // the app is copied if it uses the app's files.
-                    if uses_app_files(facts, &parts) {
-                        facts.replay_after.push(i);
-                    }
-                } else {
-                    record_owners(facts, &parts, line)?;
-                }
-                let all: Vec<Step> = parts.iter().flat_map(|(_, s)| s.clone()).collect();
-                let what = describe(&all);
-                for s in &all {
-                    track_packages(facts, &mut virtual_groups, s, line);
-                }
-                if role == Role::Both {
-                    for p in facts.packages.iter_mut().filter(|p| p.line == line) {
-                        p.replayed = true;
-                    }
-                    for (w, s) in &parts {
-                        facts.made_in_runtime.extend(made_files(s, w.as_deref()));
-                    }
-                }
-                facts
-                    .run_steps
-                    .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
-                last_build = Some(i);
-                match role {
-                    Role::Both => decide(
-                        Role::Both,
-                        &format!(
-                            "{what}: changes the system outside the app, so it is repeated in the runtime stage"
-                        ),
-                    ),
-                    _ => decide(
-                        Role::Build,
-                        &format!(
-                            "{what}: build work, whose results reach the runtime through the copied artifacts"
-                        ),
-                    ),
-                }
-            }
-            Kind::Copy | Kind::Add => {
-                copy_destination(facts, ins, workdir.as_deref(), line)?;
-                last_build = Some(i);
-                if ins.flag("from").is_some() {
-                    decide(
-                        Role::Both,
-                        "copies files from another image; the runtime stage gets the same files",
-                    )
-                } else {
-                    decide(
-                        Role::Build,
-                        "puts build context in place; the runtime copies the result",
-                    )
-                }
-            }
-            Kind::Workdir => {
-                let dir = expand(&ins.args().first().cloned().unwrap_or_default(), &facts.env);
-                workdir = resolve(&dir, workdir.as_deref().or(Some("/")));
-                explicit_workdir = true;
-                decide(Role::Both, "the runtime stage works in the same folder")
-            }
-            Kind::Env => {
-                for pair in ins.args().chunks(2) {
-                    if let [k, v] = pair {
-                        facts.env.push((k.clone(), v.clone()));
-                    }
-                }
-                decide(Role::Both, "the environment is set in both stages")
-            }
-            Kind::Arg => {
-                for a in ins.args() {
-                    if let Some((k, v)) = a.split_once('=') {
-                        facts
-                            .env
-                            .push((k.to_string(), v.trim_matches('"').to_string()));
-                    }
-                }
-                decide(Role::Both, "declared again so the runtime stage sees it")
-            }
-            Kind::Shell => decide(Role::Both, "later RUN lines use this shell in both stages"),
-            Kind::User => {
-                // Back to root, the default: later build steps run as before.
-                let root = ins.args().first().is_some_and(|u| {
-                    let name = u.split(':').next().unwrap_or(u);
-                    name == "root" || name == "0"
-                });
-                user_at = (!root).then_some(line);
-                decide(Role::Runtime, "the program runs as this user")
-            }
-            Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck => {
-                for c in runtime_commands(ins) {
-                    facts.runtime_commands.push((line, c));
-                }
-                decide(Role::Runtime, "tells the runtime image what to run")
-            }
-            Kind::Expose | Kind::Volume | Kind::Stopsignal | Kind::Label | Kind::Maintainer => {
-                decide(Role::Runtime, "describes the runtime image")
-            }
-            Kind::Onbuild => {
-                return Err(Unsure::at(
-                    Code::UnsupportedInstruction,
-                    line,
-                    "ONBUILD runs in images built from this one",
-                ));
-            }
-            Kind::From => unreachable_from(line)?,
-            Kind::Unknown => {
-                return Err(Unsure::at(
-                    Code::UnsupportedInstruction,
-                    line,
-                    format!("unknown instruction {}", ins.keyword()),
-                ));
-            }
-        };
-        let mut decision = decision;
         if let Some((role, at)) = inline.forced(i) {
             decision.role = role;
             decision.reason = format!(
@@ -614,11 +476,11 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
         }
         facts.decisions.push(decision);
     }
-    facts.workdir = workdir;
+    facts.workdir = walk.workdir;
     if let Some(w) = facts
         .workdir
         .clone()
-        .filter(|w| explicit_workdir && w != "/" && !facts.in_app(w))
+        .filter(|w| walk.explicit_workdir && w != "/" && !facts.in_app(w))
     {
         facts.app_paths.push(Artifact {
             path: w,
@@ -626,7 +488,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             reason: "the working folder, where the build leaves its output".into(),
         });
     }
-    if last_build.is_none() {
+    if walk.last_build.is_none() {
         return Err(Unsure::file(
             Code::NothingToBuild,
             "no build step: nothing for a builder stage to do",
@@ -635,10 +497,189 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     Ok(())
 }
 
-/// A second FROM: the file is multi-stage after all, which the caller checks
-/// first, so this is only a guard.
-fn unreachable_from(line: usize) -> Result<Decision, Unsure> {
-    Err(Unsure::at(Code::NoFrom, line, "a second FROM"))
+impl Walk {
+    /// The role of instruction `i` (on `line`) and why, recording its facts.
+    fn instruction(
+        &mut self,
+        facts: &mut Facts<'_>,
+        inline: &Inline,
+        i: usize,
+        ins: &Instruction,
+        line: usize,
+    ) -> Result<(Role, String), Unsure> {
+        if let Some(u) = self.user_at.filter(|_| ins.kind() == Kind::Run) {
+            return Err(Unsure::at(
+                Code::NonRootBuild,
+                u,
+                "USER comes before RUN steps; files they make would belong to that user",
+            ));
+        }
+        let both = |why: &str| Ok((Role::Both, why.to_string()));
+        let runtime = |why: &str| Ok((Role::Runtime, why.to_string()));
+        match ins.kind() {
+            Kind::Run => match inline.forced(i) {
+                Some(forced) => self.forced_run(facts, i, ins, line, forced),
+                None => self.run(facts, i, ins, line),
+            },
+            Kind::Copy | Kind::Add => {
+                copy_destination(facts, ins, self.workdir.as_deref(), line)?;
+                self.last_build = Some(i);
+                if ins.flag("from").is_some() {
+                    both("copies files from another image; the runtime stage gets the same files")
+                } else {
+                    Ok((
+                        Role::Build,
+                        "puts build context in place; the runtime copies the result".into(),
+                    ))
+                }
+            }
+            Kind::Workdir => {
+                let dir = expand(&ins.args().first().cloned().unwrap_or_default(), &facts.env);
+                self.workdir = resolve(&dir, self.workdir.as_deref().or(Some("/")));
+                self.explicit_workdir = true;
+                both("the runtime stage works in the same folder")
+            }
+            Kind::Env => {
+                for pair in ins.args().chunks(2) {
+                    if let [k, v] = pair {
+                        facts.env.push((k.clone(), v.clone()));
+                    }
+                }
+                both("the environment is set in both stages")
+            }
+            Kind::Arg => {
+                for a in ins.args() {
+                    if let Some((k, v)) = a.split_once('=') {
+                        facts
+                            .env
+                            .push((k.to_string(), v.trim_matches('"').to_string()));
+                    }
+                }
+                both("declared again so the runtime stage sees it")
+            }
+            Kind::Shell => both("later RUN lines use this shell in both stages"),
+            Kind::User => {
+                // Back to root, the default: later build steps run as before.
+                let root = ins.args().first().is_some_and(|u| {
+                    let name = u.split(':').next().unwrap_or(u);
+                    name == "root" || name == "0"
+                });
+                self.user_at = (!root).then_some(line);
+                runtime("the program runs as this user")
+            }
+            Kind::Cmd | Kind::Entrypoint | Kind::Healthcheck => {
+                for c in runtime_commands(ins) {
+                    facts.runtime_commands.push((line, c));
+                }
+                runtime("tells the runtime image what to run")
+            }
+            Kind::Expose | Kind::Volume | Kind::Stopsignal | Kind::Label | Kind::Maintainer => {
+                runtime("describes the runtime image")
+            }
+            Kind::Onbuild => Err(Unsure::at(
+                Code::UnsupportedInstruction,
+                line,
+                "ONBUILD runs in images built from this one",
+            )),
+            Kind::From => Err(Unsure::at(Code::NoFrom, line, "a second FROM")),
+            Kind::Unknown => Err(Unsure::at(
+                Code::UnsupportedInstruction,
+                line,
+                format!("unknown instruction {}", ins.keyword()),
+            )),
+        }
+    }
+
+    /// A RUN a `# dockopt:` comment places: the author decided, and dockopt
+    /// does not second-guess it; one kept in the builder still counts as
+    /// build work.
+    fn forced_run(
+        &mut self,
+        facts: &mut Facts<'_>,
+        i: usize,
+        ins: &Instruction,
+        line: usize,
+        (role, at): (Role, usize),
+    ) -> Result<(Role, String), Unsure> {
+        if role == Role::Runtime
+            && let Some(what) = run_steps(ins).iter().find_map(build_tool_step)
+        {
+            return Err(Unsure::at(
+                Code::DirectiveConflict,
+                line,
+                format!(
+                    "`# dockopt: runtime` on line {at} moves this RUN, which runs {what}, into the runtime stage, where the build's tools and sources are not; remove the comment or keep the RUN in the builder"
+                ),
+            ));
+        }
+        if role == Role::Build {
+            let parts = by_folder(facts, run_steps(ins), self.workdir.as_deref(), line)?;
+            for s in parts.iter().flat_map(|(_, s)| s) {
+                track_packages(facts, &mut self.virtual_groups, s, line);
+            }
+            facts
+                .run_steps
+                .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
+            self.last_build = Some(i);
+        }
+        Ok((Role::Build, "placed by a `# dockopt:` comment".into()))
+    }
+
+    /// A RUN: its steps, by the folder each runs in, decide whether it is
+    /// build work or a system change the runtime repeats.
+    fn run(
+        &mut self,
+        facts: &mut Facts<'_>,
+        i: usize,
+        ins: &Instruction,
+        line: usize,
+    ) -> Result<(Role, String), Unsure> {
+        let workdir = self.workdir.as_deref();
+        let steps = expand_scripts(facts, run_steps(ins), workdir, line, 0)?;
+        let parts = by_folder(facts, steps, workdir, line)?;
+        let role = run_role(facts, &parts, line)?;
+        if role == Role::Both {
+            refuse_link_in_app(facts, &parts, line)?;
+            // Repeated, the RUN sets its owners again itself, after the app
+            // is copied if it uses the app's files.
+            if uses_app_files(facts, &parts) {
+                facts.replay_after.push(i);
+            }
+        } else {
+            record_owners(facts, &parts, line)?;
+        }
+        let all: Vec<Step> = parts.iter().flat_map(|(_, s)| s.clone()).collect();
+        let what = describe(&all);
+        for s in &all {
+            track_packages(facts, &mut self.virtual_groups, s, line);
+        }
+        if role == Role::Both {
+            for p in facts.packages.iter_mut().filter(|p| p.line == line) {
+                p.replayed = true;
+            }
+            for (w, s) in &parts {
+                facts.made_in_runtime.extend(made_files(s, w.as_deref()));
+            }
+        }
+        facts
+            .run_steps
+            .extend(parts.into_iter().map(|(w, s)| (i, w, s)));
+        self.last_build = Some(i);
+        Ok(match role {
+            Role::Both => (
+                Role::Both,
+                format!(
+                    "{what}: changes the system outside the app, so it is repeated in the runtime stage"
+                ),
+            ),
+            _ => (
+                Role::Build,
+                format!(
+                    "{what}: build work, whose results reach the runtime through the copied artifacts"
+                ),
+            ),
+        })
+    }
 }
 
 /// Configuration that comes after the last build step moves to the runtime
