@@ -73,7 +73,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no make, cmake or compiler run: nothing for a builder stage to keep",
         ));
     }
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if TOOLCHAIN.contains(&program) {
             return Err(Unsure::file(
@@ -87,7 +87,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // next.
     let libraries = linked_libraries(facts, runtime.family);
     let extra = libraries.clone().unwrap_or_default();
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     libraries?;
     Ok(plan)
 }

@@ -130,7 +130,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
             ),
         ));
     }
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         if runs_binary(facts, &binaries, cmd)
             || built.runs(facts, cmd)
             || cpp::built_in_app(facts, cmd)
@@ -143,7 +143,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     // what it could not read does not hide a library.
     let libraries =
         manifests::native_libraries(distro.family, &manifests::python_packages(facts).names);
-    install_runtime_needs(&mut plan, facts, distro.family, &provided, libraries)?;
+    install_runtime_needs(&mut plan, facts, distro.family, &mut provided, libraries)?;
     plan.decisions[0].reason = format!(
         "the builder keeps {}; the runtime stage starts from the same image without the build-only packages ({})",
         facts.image_text,

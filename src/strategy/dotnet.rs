@@ -116,7 +116,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     lean_copy(facts, &mut plan, &outputs);
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         if cmd.program() == "dotnet" {
             let first = cmd.args().first().map(String::as_str).unwrap_or("");
             if SDK_VERBS.contains(&first) || !first.ends_with(".dll") {
@@ -145,7 +145,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         plan.artifact_env
             .push("ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false".into());
     }
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)
 }
 

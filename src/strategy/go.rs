@@ -145,7 +145,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no go build or go install: nothing to copy out of a builder",
         ));
     }
-    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if program == "go" {
             return Err(Unsure::file(
@@ -188,7 +188,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         extra.extend(needs::code_links(facts, runtime.family, Lang::Go)?);
         extra.extend(module_links(facts, runtime.family)?);
     }
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     keep_on_path(&mut plan, &on_path);
     Ok(plan)
 }

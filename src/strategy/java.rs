@@ -80,7 +80,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no Maven or Gradle build: nothing for a builder stage to keep",
         ));
     }
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if JDK_ONLY.contains(&program) {
             return Err(Unsure::file(
@@ -91,7 +91,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Ok(program == "java")
     };
     refuse_jdk_modules(facts)?;
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, Vec::new())?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, Vec::new())?;
     Ok(plan)
 }
 

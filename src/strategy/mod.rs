@@ -492,7 +492,7 @@ pub fn check_runtime_programs(
     facts: &Facts<'_>,
     family: Family,
     plan: &Plan,
-    provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
+    provided: &mut dyn FnMut(&Command) -> Result<bool, Unsure>,
 ) -> Result<Vec<(String, String)>, Unsure> {
     needs::check(facts, plan, family, provided)
 }
@@ -643,7 +643,7 @@ pub fn install_runtime_needs(
     plan: &mut Plan,
     facts: &Facts<'_>,
     family: Family,
-    provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
+    provided: &mut dyn FnMut(&Command) -> Result<bool, Unsure>,
     extra: Vec<(String, String)>,
 ) -> Result<(), Unsure> {
     let mut wanted = check_runtime_programs(facts, family, plan, provided)?;

@@ -376,7 +376,7 @@ pub fn check(
     facts: &Facts<'_>,
     plan: &Plan,
     family: Family,
-    provided: &dyn Fn(&Command) -> Result<bool, Unsure>,
+    provided: &mut dyn FnMut(&Command) -> Result<bool, Unsure>,
 ) -> Result<Vec<(String, String)>, Unsure> {
     let missing = Missing::new(facts, plan, family);
     let mut check = Checker {
@@ -469,7 +469,7 @@ struct Checker<'a> {
     facts: &'a Facts<'a>,
     plan: &'a Plan,
     missing: &'a Missing,
-    provided: &'a dyn Fn(&Command) -> Result<bool, Unsure>,
+    provided: &'a mut dyn FnMut(&Command) -> Result<bool, Unsure>,
     wanted: Vec<(String, String)>,
 }
 

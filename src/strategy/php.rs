@@ -74,7 +74,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     extensions_are_self_contained(facts, &plan)?;
     leave_composer_behind(facts, &mut plan);
     let left = left_behind(facts, family);
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         if matches!(cmd.program(), "composer" | "composer.phar") {
             return Err(Unsure::file(
                 Code::RunsBuildTool,
@@ -83,7 +83,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         same_image_has(family, &left, cmd)
     };
-    install_runtime_needs(&mut plan, facts, family, &provided, Vec::new())?;
+    install_runtime_needs(&mut plan, facts, family, &mut provided, Vec::new())?;
     Ok(plan)
 }
 

@@ -163,7 +163,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no gem or bundle install: nothing for a builder stage to keep",
         ));
     }
-    let provided = |cmd: &Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if RUBY_PROGRAMS.contains(&program) {
             return Ok(true);
@@ -174,7 +174,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     };
     let installs = manifests::gems(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     Ok(plan)
 }
 

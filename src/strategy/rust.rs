@@ -173,7 +173,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     lean_app_copy(facts, &mut plan, &binaries);
     keep_on_path(&mut plan, &on_path);
-    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if matches!(program, "cargo" | "rustc") {
             return Err(Unsure::file(
@@ -203,7 +203,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     extra.extend(manifests::native_libraries(runtime.family, &crates));
     // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
     extra.extend(super::needs::code_links(facts, runtime.family, Lang::Rust)?);
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, extra)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)
 }
 

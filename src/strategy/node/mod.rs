@@ -134,10 +134,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let dependency_needs = dependency_needs(facts, package_json.as_ref())?;
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
-    let uses_pnpm = std::cell::Cell::new(false);
-    let uses_yarn = std::cell::Cell::new(false);
-    let used_globals = std::cell::RefCell::new(Vec::<String>::new());
-    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+    let mut uses_pnpm = false;
+    let mut uses_yarn = false;
+    let mut used_globals: Vec<String> = Vec::new();
+    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         let args = cmd.args();
         if matches!(program, "npm" | "yarn" | "pnpm") {
@@ -177,7 +177,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             .iter()
             .find(|(g, _)| global_commands(g).iter().any(|c| c == program))
         {
-            used_globals.borrow_mut().push(g.clone());
+            used_globals.push(g.clone());
             return Ok(true);
         }
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
@@ -197,8 +197,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             ));
         }
         match program {
-            "pnpm" => uses_pnpm.set(true),
-            "yarn" => uses_yarn.set(true),
+            "pnpm" => uses_pnpm = true,
+            "yarn" => uses_yarn = true,
             _ => {}
         }
         Ok(matches!(
@@ -206,9 +206,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
         ))
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan, &provided)?;
-    let global = |tool: &str| used_globals.borrow().iter().any(|g| package_bin(g) == tool);
-    let pnpm = uses_pnpm.get() && !global("pnpm");
+    let tools = check_runtime_programs(facts, runtime.family, &plan, &mut provided)?;
+    let global = |tool: &str| used_globals.iter().any(|g| package_bin(g) == tool);
+    let pnpm = uses_pnpm && !global("pnpm");
     if pnpm && !corepack {
         return Err(Unsure::file(
             Code::UnknownRuntimeProgram,
@@ -216,8 +216,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     // Without corepack, yarn is the image's own yarn 1, which -slim has too.
-    let need_corepack = corepack && (pnpm || uses_yarn.get() && !global("yarn"));
-    let mut need_globals = used_globals.into_inner();
+    let need_corepack = corepack && (pnpm || uses_yarn && !global("yarn"));
+    let mut need_globals = used_globals.clone();
     let mut wanted = tools;
     wanted.extend(dependency_needs);
     // Native modules that link a system library (pg-native): rarer in

@@ -289,7 +289,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             .push(format!("ENV PATH=\"{VENV}/bin:$PATH\""));
     }
     let venv_made_here = insert_venv_before.is_some();
-    let provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         if matches!(program, "poetry" | "pipenv" | "uv") {
@@ -320,6 +320,6 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     };
     let installs = manifests::python_packages(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
-    install_runtime_needs(&mut plan, facts, runtime.family, &provided, libraries)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     Ok(plan)
 }
