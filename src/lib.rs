@@ -4,6 +4,9 @@
 //! The data flows one way: bytes -> [`syntax`] (a lossless tree that agrees
 //! with BuildKit) -> analysis -> strategy -> emit -> diff.
 
+// pest_derive without its `std` feature names `alloc` from the crate root.
+extern crate alloc;
+
 pub mod analysis;
 pub mod catalog;
 pub mod classify;

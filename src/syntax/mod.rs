@@ -276,12 +276,14 @@ impl<'s> Reader<'s> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::indent => push(TokenKind::Indent, &p),
-                Rule::text | Rule::escaped_text => push(TokenKind::Text, &p),
+                Rule::text | Rule::escaped_text | Rule::escaped_text_bt => {
+                    push(TokenKind::Text, &p)
+                }
                 Rule::newline => push(TokenKind::Newline, &p),
-                Rule::continuation => {
+                Rule::continuation | Rule::continuation_bt => {
                     for q in p.into_inner() {
                         let kind = match q.as_rule() {
-                            Rule::line_break => TokenKind::LineBreak,
+                            Rule::line_break | Rule::line_break_bt => TokenKind::LineBreak,
                             Rule::continued_comment => TokenKind::ContinuedComment,
                             _ => TokenKind::ContinuedBlank,
                         };
