@@ -13,6 +13,10 @@ pub struct Configs {
     /// `--no-config`: none applies.
     none: bool,
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
+    /// The nearest config file of each folder looked at: a tree of many
+    /// Dockerfiles asks the file system once per folder, not once per file
+    /// and level.
+    nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Configs {
@@ -28,6 +32,7 @@ impl Configs {
             given,
             none,
             loaded: Mutex::new(HashMap::new()),
+            nearest: Mutex::new(HashMap::new()),
         })
     }
 
@@ -48,7 +53,7 @@ impl Configs {
         } else {
             dir
         };
-        let Some(file) = config::find(dir) else {
+        let Some(file) = self.nearest(dir) else {
             return Ok(None);
         };
         let mut loaded = self
@@ -60,5 +65,31 @@ impl Configs {
             .or_insert_with(|| config::load(&file).map(Arc::new).map_err(|e| e.to_string()))
             .clone()
             .map(Some)
+    }
+
+    /// The nearest `.dockopt.toml` in `dir` or above, remembered for every
+    /// folder on the way up.
+    fn nearest(&self, dir: &Path) -> Option<PathBuf> {
+        let Ok(mut cache) = self.nearest.lock() else {
+            return config::find(dir);
+        };
+        let mut walked = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(known) = cache.get(d) {
+                found = known.clone();
+                break;
+            }
+            walked.push(d.to_path_buf());
+            let candidate = d.join(config::FILE_NAME);
+            if candidate.is_file() {
+                found = Some(candidate);
+                break;
+            }
+        }
+        for d in walked {
+            cache.insert(d, found.clone());
+        }
+        found
     }
 }
