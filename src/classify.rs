@@ -241,8 +241,8 @@ pub fn resolve(path: &str, workdir: Option<&str>) -> Option<String> {
     )))
 }
 
-/// Removes `.` and `..` and doubled slashes.
-fn normalize(path: &str) -> String {
+/// An absolute path without `.`, `..`, doubled or trailing slashes.
+pub fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for p in path.split('/') {
         match p {

@@ -273,19 +273,7 @@ fn hash(data: &[u8]) -> [u8; 16] {
 }
 
 /// An absolute path without `.`, `..`, doubled or trailing slashes.
-pub fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
+pub use crate::classify::normalize;
 
 #[cfg(test)]
 mod tests {
