@@ -7,40 +7,11 @@
 //! --bench parse`; throughput is reported in bytes per second, and the
 //! file count is printed so files per second can be worked out.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-
-/// Files under `dir` named like Dockerfiles.
-fn dockerfiles(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_dir() {
-            dockerfiles(&path, out);
-        } else if name == "Dockerfile"
-            || name.starts_with("Dockerfile.")
-            || name.ends_with(".Dockerfile")
-        {
-            out.push(path);
-        }
-    }
-}
-
-/// The texts of a set that both parsers accept, so that both do the same work.
-fn load(dir: &Path) -> Vec<String> {
-    let mut paths = Vec::new();
-    dockerfiles(dir, &mut paths);
-    paths
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .filter(|s| dockopt::syntax::parse(s).is_ok() && parse_dockerfile::parse(s).is_ok())
-        .collect()
-}
 
 fn bench_set(c: &mut Criterion, name: &str, texts: &[String]) {
     if texts.is_empty() {
@@ -70,8 +41,8 @@ fn bench_set(c: &mut Criterion, name: &str, texts: &[String]) {
 
 fn parse_throughput(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    bench_set(c, "corpus", &load(&root.join("../shared/corpus")));
-    bench_set(c, "examples", &load(&root.join("examples")));
+    bench_set(c, "corpus", &common::load(&root.join("../shared/corpus")));
+    bench_set(c, "examples", &common::load(&root.join("examples")));
 }
 
 criterion_group!(benches, parse_throughput);

@@ -19,6 +19,9 @@ pub struct Configs {
     nearest: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
+/// How many folders' nearest config file are remembered at most.
+const REMEMBERED_FOLDERS: usize = 2048;
+
 impl Configs {
     /// `--config FILE` when given (read now), else found per file.
     pub fn new(given: Option<&str>, none: bool) -> Result<Configs, String> {
@@ -86,6 +89,11 @@ impl Configs {
                 found = Some(candidate);
                 break;
             }
+        }
+        // Files come folder by folder, so a bounded cache forgets only
+        // folders that are done with, and memory stays flat on any tree.
+        if cache.len() + walked.len() > REMEMBERED_FOLDERS {
+            cache.clear();
         }
         for d in walked {
             cache.insert(d, found.clone());

@@ -1,6 +1,6 @@
 //! Finding Dockerfiles under the paths given on the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How folders are searched.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -28,39 +28,70 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || lower.ends_with(".dockerfile")
 }
 
-/// The files to process: files as given, folders searched (honouring
-/// .gitignore and .ignore as ripgrep does), `-` as is. Sorted within each
-/// folder so the order is stable.
-pub fn expand(paths: &[String], options: &WalkOptions) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
+/// The files to process, as a stream: files as given, folders searched
+/// (honouring .gitignore and .ignore as ripgrep does), `-` as is. Each
+/// folder's entries come in name order, so the order is stable. A thread
+/// walks ahead of the caller through a bounded channel, so memory does not
+/// grow with the number of files. Bad globs are reported before any walk.
+pub fn stream(
+    paths: &[String],
+    options: &WalkOptions,
+) -> Result<std::sync::mpsc::IntoIter<String>, String> {
+    let mut roots = Vec::new();
     for p in paths {
         let path = Path::new(p);
         if p == "-" || !path.is_dir() {
-            out.push(p.clone());
+            roots.push((p.clone(), None));
             continue;
         }
-        let mut overrides = ignore::overrides::OverrideBuilder::new(path);
-        for g in &options.glob {
-            overrides.add(g).map_err(|e| format!("--glob {g}: {e}"))?;
-        }
-        for g in &options.exclude {
-            overrides
-                .add(&format!("!{g}"))
-                .map_err(|e| format!("--exclude {g}: {e}"))?;
-        }
-        let overrides = overrides.build().map_err(|e| e.to_string())?;
-        let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
-            .hidden(!options.hidden)
-            .follow_links(options.follow)
-            .overrides(overrides)
-            .build()
-            .flatten()
-            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-            .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
-            .map(|e| e.into_path())
-            .collect();
-        found.sort();
-        out.extend(found.into_iter().map(|p| p.to_string_lossy().into_owned()));
+        roots.push((p.clone(), Some(overrides(path, options)?)));
     }
-    Ok(out)
+    let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
+    let options = options.clone();
+    std::thread::spawn(move || {
+        for (p, overrides) in roots {
+            let Some(overrides) = overrides else {
+                if send.send(p).is_err() {
+                    return;
+                }
+                continue;
+            };
+            let walk = ignore::WalkBuilder::new(&p)
+                .hidden(!options.hidden)
+                .follow_links(options.follow)
+                .overrides(overrides)
+                .sort_by_file_name(|a, b| a.cmp(b))
+                .build()
+                .flatten()
+                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name));
+            for entry in walk {
+                // The receiver is gone (an error or an interrupt): stop.
+                if send
+                    .send(entry.into_path().to_string_lossy().into_owned())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    });
+    Ok(receive.into_iter())
+}
+
+/// How many found paths the walking thread may hold ahead of the work.
+const AHEAD: usize = 1024;
+
+/// The `--glob` and `--exclude` patterns for one folder.
+fn overrides(root: &Path, options: &WalkOptions) -> Result<ignore::overrides::Override, String> {
+    let mut overrides = ignore::overrides::OverrideBuilder::new(root);
+    for g in &options.glob {
+        overrides.add(g).map_err(|e| format!("--glob {g}: {e}"))?;
+    }
+    for g in &options.exclude {
+        overrides
+            .add(&format!("!{g}"))
+            .map_err(|e| format!("--exclude {g}: {e}"))?;
+    }
+    overrides.build().map_err(|e| e.to_string())
 }

@@ -169,32 +169,33 @@ pub fn run(args: &Args) -> u8 {
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
     });
-    let paths = match files::expand(&args.paths, &args.walk) {
-        Ok(p) => p,
+    if args.in_place && args.paths.iter().any(|p| p == "-") {
+        error!("--in-place cannot write back to standard input");
+        return EXIT_ERROR;
+    }
+    if args.paths.iter().filter(|p| *p == "-").count() > 1 {
+        error!("standard input can be read only once");
+        return EXIT_ERROR;
+    }
+    let mut paths = match files::stream(&args.paths, &args.walk) {
+        Ok(p) => p.peekable(),
         Err(e) => {
             error!("{e}");
             return EXIT_ERROR;
         }
     };
-    if paths.is_empty() {
+    let Some(first) = paths.next() else {
         warning!("no Dockerfiles found under {}", args.paths.join(", "));
         return EXIT_OK;
-    }
-    if args.stdout && paths.len() != 1 {
+    };
+    if args.stdout && paths.peek().is_some() {
         eprintln!(
             "error: --stdout takes exactly one Dockerfile ({} given)",
-            paths.len()
+            1 + paths.count()
         );
         return EXIT_ERROR;
     }
-    if args.in_place && paths.iter().any(|p| p == "-") {
-        error!("--in-place cannot write back to standard input");
-        return EXIT_ERROR;
-    }
-    if paths.iter().filter(|p| *p == "-").count() > 1 {
-        error!("standard input can be read only once");
-        return EXIT_ERROR;
-    }
+    let mut paths = std::iter::once(first).chain(paths);
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -244,14 +245,20 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let progress = progress_bar(paths.len());
+    let mut progress = indicatif::ProgressBar::hidden();
     let mut summary = Summary::default();
+    let mut total = 0;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for chunk in paths.chunks(CHUNK) {
-        if interrupted() {
+    loop {
+        let chunk: Vec<String> = paths.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() || interrupted() {
             break;
         }
+        if total == 0 && chunk.len() == CHUNK {
+            progress = progress_bar();
+        }
+        total += chunk.len();
         let results: Vec<Done> = pool.install(|| {
             chunk
                 .par_iter()
@@ -339,8 +346,8 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_ERROR;
         }
     }
-    if paths.len() > 1 && !args.quiet {
-        eprint!("{}", summary.render(paths.len(), mode(args)));
+    if total > 1 && !args.quiet {
+        eprint!("{}", summary.render(total, mode(args)));
     }
     if summary.errors > 0 {
         EXIT_ERROR
@@ -485,14 +492,15 @@ fn record(entries: &mut Option<Vec<report::Entry>>, entry: report::Entry) {
 }
 
 /// A progress bar on standard error, only for a person watching many files.
-fn progress_bar(files: usize) -> indicatif::ProgressBar {
+fn progress_bar() -> indicatif::ProgressBar {
     let watching = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
-    if !watching || files < 50 {
+    if !watching {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(files as u64);
+    // The files are found while they are worked on: no total to show.
+    let bar = indicatif::ProgressBar::new_spinner();
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+        indicatif::ProgressStyle::with_template("{spinner} {pos} files {per_sec} {elapsed}")
     {
         bar.set_style(style);
     }

@@ -76,7 +76,8 @@ pub(crate) fn meaning(line: &str, escape: char) -> Result<Meaning, MeaningError>
         sub: None,
         args_offset,
     };
-    match keyword.to_ascii_lowercase().as_str() {
+    let mut buf = [0u8; 11];
+    match lowercase_keyword(keyword, &mut buf) {
         "add" | "copy" | "volume" => {
             (meaning.value, meaning.json) = maybe_json_to_list(args).map_err(err)?
         }
@@ -112,13 +113,26 @@ pub(crate) fn meaning(line: &str, escape: char) -> Result<Meaning, MeaningError>
     Ok(meaning)
 }
 
+/// The keyword in lower case, written into `buf` (no allocation per
+/// instruction); a word longer than any keyword comes back empty.
+fn lowercase_keyword<'b>(keyword: &str, buf: &'b mut [u8; 11]) -> &'b str {
+    let Some(out) = buf.get_mut(..keyword.len()) else {
+        return "";
+    };
+    out.copy_from_slice(keyword.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).unwrap_or("")
+}
+
 impl Meaning {
     /// True when this instruction (or the one `ONBUILD` wraps) may announce
     /// heredocs: shell-form RUN, COPY and ADD.
     pub(crate) fn can_contain_heredoc(&self) -> bool {
         let inner = self.sub.as_deref().unwrap_or(self);
-        let kw = inner.keyword.to_ascii_lowercase();
-        matches!(kw.as_str(), "run" | "copy" | "add") && !inner.json
+        ["run", "copy", "add"]
+            .iter()
+            .any(|k| inner.keyword.eq_ignore_ascii_case(k))
+            && !inner.json
     }
 }
 

@@ -173,56 +173,41 @@ impl<'s> Reader<'s> {
         Ok(())
     }
 
-    /// Everything after the directives. Files with no `<<` are read by one
-    /// grammar call; others item by item, so heredoc bodies can be taken.
+    /// Everything after the directives: one grammar call for the whole
+    /// rest, and one more after each instruction that announces heredocs,
+    /// since the grammar does not know the bodies and reads them as lines.
     fn items(&mut self, escape: char) -> Result<Vec<Node>, ParseError> {
-        if self.rest().contains("<<") {
-            return self.items_one_by_one(escape);
-        }
-        let start = (self.pos, self.line);
         let rule = match escape {
             '`' => Rule::items_backtick,
             _ => Rule::items_backslash,
         };
-        let pairs = LayoutParser::parse(rule, self.rest())
-            .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?;
         let mut nodes = Vec::new();
-        for pair in pairs {
-            if pair.as_rule() == Rule::EOI {
-                break;
-            }
-            let (node, markers) = self.item(pair, escape)?;
-            if !markers.is_empty() {
-                // A heredoc marker made by joining continued lines.
-                (self.pos, self.line) = start;
-                return self.items_one_by_one(escape);
-            }
-            nodes.push(node);
-        }
-        Ok(nodes)
-    }
-
-    fn items_one_by_one(&mut self, escape: char) -> Result<Vec<Node>, ParseError> {
-        let rule = match escape {
-            '`' => Rule::item_backtick,
-            _ => Rule::item_backslash,
-        };
-        let mut nodes = Vec::new();
-        while self.pos < self.src.len() {
-            let pair = LayoutParser::parse(rule, self.rest())
-                .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?
-                .next()
-                .ok_or_else(|| self.error(self.pos, "internal grammar error: empty item"))?;
-            let (mut node, markers) = self.item(pair, escape)?;
-            if let NodeKind::Instruction(ins) = &mut node.kind {
-                for marker in markers {
-                    self.heredoc_body(ins, marker)?;
+        'call: while self.pos < self.src.len() {
+            let pairs = LayoutParser::parse(rule, self.rest())
+                .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?;
+            for pair in pairs {
+                if pair.as_rule() == Rule::EOI {
+                    break 'call;
                 }
-                node.range.end = self.base + self.pos;
-                let text = self.text_of(&node.range);
-                node.lines.1 = (self.line - usize::from(text.ends_with('\n'))).max(node.lines.0);
+                let (mut node, markers) = self.item(pair, escape)?;
+                let heredocs = !markers.is_empty();
+                if let NodeKind::Instruction(ins) = &mut node.kind {
+                    for marker in markers {
+                        self.heredoc_body(ins, marker)?;
+                    }
+                }
+                if heredocs {
+                    node.range.end = self.base + self.pos;
+                    let text = self.text_of(&node.range);
+                    node.lines.1 =
+                        (self.line - usize::from(text.ends_with('\n'))).max(node.lines.0);
+                    nodes.push(node);
+                    // The rest of this call read the bodies as lines.
+                    continue 'call;
+                }
+                nodes.push(node);
             }
-            nodes.push(node);
+            break;
         }
         Ok(nodes)
     }
@@ -298,21 +283,22 @@ impl<'s> Reader<'s> {
         // to point errors at the right column.
         let mut texts = tokens.iter().filter(|t| t.kind == TokenKind::Text);
         let first = texts.next().map(|t| t.range.clone());
-        let mut map = Vec::new();
+        let single;
+        let mut pieces = Vec::new();
         let joined;
-        let line: &str = match (first, texts.next()) {
+        let (line, map): (&str, &[(usize, usize)]) = match (first, texts.next()) {
             (Some(only), None) => {
-                map.push((0, only.start - self.base));
-                self.text_of(&only)
+                single = [(0, only.start - self.base)];
+                (self.text_of(&only), &single)
             }
             _ => {
                 let mut s = String::new();
                 for t in tokens.iter().filter(|t| t.kind == TokenKind::Text) {
-                    map.push((s.len(), t.range.start - self.base));
+                    pieces.push((s.len(), t.range.start - self.base));
                     s.push_str(self.text_of(&t.range));
                 }
                 joined = s;
-                &joined
+                (&joined, &pieces)
             }
         };
         let at = |offset: usize| {
