@@ -169,85 +169,126 @@ pub fn run(args: &Args) -> u8 {
             std::process::exit(i32::from(EXIT_INTERRUPTED));
         }
     });
+    match setup(args).and_then(|(paths, setup)| work(args, paths, setup)) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+/// What a run needs besides the files; an `Err` is the exit status, its
+/// message already printed.
+struct Setup {
+    pool: rayon::ThreadPool,
+    color: bool,
+    report_to: Option<(ReportFormat, String)>,
+    configs: Configs,
+}
+
+/// Checks the arguments and finds the first files before any work: every
+/// usage error is found before a file is touched.
+fn setup(args: &Args) -> Result<(impl Iterator<Item = String>, Setup), u8> {
     if args.in_place && args.paths.iter().any(|p| p == "-") {
         error!("--in-place cannot write back to standard input");
-        return EXIT_ERROR;
+        return Err(EXIT_ERROR);
     }
     if args.paths.iter().filter(|p| *p == "-").count() > 1 {
         error!("standard input can be read only once");
-        return EXIT_ERROR;
+        return Err(EXIT_ERROR);
     }
-    let mut paths = match files::stream(&args.paths, &args.walk) {
-        Ok(p) => p.peekable(),
-        Err(e) => {
+    if let Some(dir) = args.context.as_deref().filter(|d| !Path::new(d).is_dir()) {
+        error!("--context {dir}: no such folder");
+        return Err(EXIT_ERROR);
+    }
+    let report_to = report_target(args)?;
+    let configs = Configs::new(args.config.as_deref(), args.no_config).map_err(|e| {
+        error!("{e}");
+        EXIT_ERROR
+    })?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            error!("cannot start threads: {e}");
+            EXIT_ERROR
+        })?;
+    let paths = first_files(args)?;
+    let color = stdout_color(args.color);
+    Ok((
+        paths,
+        Setup {
+            pool,
+            color,
+            report_to,
+            configs,
+        },
+    ))
+}
+
+/// The files to do, streamed; no file at all is a warning and success,
+/// several with `--stdout` an error.
+fn first_files(args: &Args) -> Result<impl Iterator<Item = String>, u8> {
+    let mut paths = files::stream(&args.paths, &args.walk)
+        .map_err(|e| {
             error!("{e}");
-            return EXIT_ERROR;
-        }
-    };
+            EXIT_ERROR
+        })?
+        .peekable();
     let Some(first) = paths.next() else {
         warning!("no Dockerfiles found under {}", args.paths.join(", "));
-        return EXIT_OK;
+        return Err(EXIT_OK);
     };
     if args.stdout && paths.peek().is_some() {
         eprintln!(
             "error: --stdout takes exactly one Dockerfile ({} given)",
             1 + paths.count()
         );
-        return EXIT_ERROR;
+        return Err(EXIT_ERROR);
     }
-    let mut paths = std::iter::once(first).chain(paths);
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-    {
-        Ok(p) => p,
-        Err(e) => {
-            error!("cannot start threads: {e}");
-            return EXIT_ERROR;
-        }
-    };
-    // anstream decides for `auto` as the conventions ask: a terminal,
-    // NO_COLOR (set and not empty) turns colour off, CLICOLOR_FORCE on.
-    let choice = match args.color {
-        Color::Always => anstream::ColorChoice::Always,
-        Color::Never => anstream::ColorChoice::Never,
-        Color::Auto => anstream::ColorChoice::Auto,
-    };
-    let color = !matches!(
-        anstream::AutoStream::new(std::io::stdout(), choice).current_choice(),
-        anstream::ColorChoice::Never
-    );
-    let report_to = match args.report.as_deref() {
-        None => None,
+    Ok(std::iter::once(first).chain(paths))
+}
+
+/// `--report FORMAT FILE`, checked.
+fn report_target(args: &Args) -> Result<Option<(ReportFormat, String)>, u8> {
+    match args.report.as_deref() {
+        None => Ok(None),
         Some([format, file]) if ReportFormat::parse(format).is_some() => {
-            ReportFormat::parse(format).map(|f| (f, file.clone()))
+            Ok(ReportFormat::parse(format).map(|f| (f, file.clone())))
         }
         Some(other) => {
             eprintln!(
                 "error: --report takes a format (json, markdown, sarif or github) and a file, not {}",
                 other.join(" ")
             );
-            return EXIT_ERROR;
+            Err(EXIT_ERROR)
         }
-    };
-    if let Some(dir) = args.context.as_deref().filter(|d| !Path::new(d).is_dir()) {
-        error!("--context {dir}: no such folder");
-        return EXIT_ERROR;
     }
+}
+
+/// Whether the diff on standard output is coloured. anstream decides for
+/// `auto` as the conventions ask: a terminal, NO_COLOR (set and not empty)
+/// turns colour off, CLICOLOR_FORCE on.
+fn stdout_color(color: Color) -> bool {
+    let choice = match color {
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+        Color::Auto => anstream::ColorChoice::Auto,
+    };
+    !matches!(
+        anstream::AutoStream::new(std::io::stdout(), choice).current_choice(),
+        anstream::ColorChoice::Never
+    )
+}
+
+/// Rewrites the files chunk by chunk (in parallel within a chunk, printed
+/// in order), then prints the report and the summary; returns the status.
+fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> Result<u8, u8> {
     let structured = args.output_format != OutputFormat::Text;
     // Entries are kept only for a report, so memory stays flat without one.
-    let mut entries: Option<Vec<report::Entry>> =
-        (report_to.is_some() || structured).then(Vec::new);
-    let configs = match Configs::new(args.config.as_deref(), args.no_config) {
-        Ok(c) => c,
-        Err(e) => {
-            error!("{e}");
-            return EXIT_ERROR;
-        }
+    let mut tally = Tally {
+        entries: (setup.report_to.is_some() || structured).then(Vec::new),
+        summary: Summary::default(),
+        total: 0,
     };
     let mut progress = indicatif::ProgressBar::hidden();
-    let mut summary = Summary::default();
-    let mut total = 0;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     loop {
@@ -255,106 +296,144 @@ pub fn run(args: &Args) -> u8 {
         if chunk.is_empty() || interrupted() {
             break;
         }
-        if total == 0 && chunk.len() == CHUNK {
+        if tally.total == 0 && chunk.len() == CHUNK {
             progress = progress_bar();
         }
-        total += chunk.len();
-        let results: Vec<Done> = pool.install(|| {
+        tally.total += chunk.len();
+        let results: Vec<Done> = setup.pool.install(|| {
             chunk
                 .par_iter()
-                .map(|p| process(p, args, &configs, color))
+                .map(|p| process(p, args, &setup.configs, setup.color))
                 .collect()
         });
         for (path, done) in chunk.iter().zip(results) {
             progress.inc(1);
-            let name = shown_name(path, args);
-            let printed = match done {
-                Done::Error(message) => {
-                    progress.suspend(|| eprintln!("{message}"));
-                    let first = message.lines().next().unwrap_or("");
-                    record(
-                        &mut entries,
-                        report::Entry::Error {
-                            file: name.to_string(),
-                            error: first.trim_start_matches("error: ").to_string(),
-                        },
-                    );
-                    summary.errors += 1;
-                    Ok(())
+            let printed =
+                progress.suspend(|| tally.add(shown_name(path, args), done, args, &mut out));
+            match printed {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
+                Err(e) => {
+                    error!("cannot write output: {e}");
+                    return Err(EXIT_ERROR);
                 }
-                Done::Unchanged { why, original } => {
-                    // With --check, a file already split is not news.
-                    let routine = args.check
-                        && why.code == dockopt::reasons::Code::AlreadyMultiStage
-                        && !args.verbose;
-                    if !structured && !args.quiet && !routine {
-                        progress.suspend(|| eprintln!("{}", unchanged_line(name, &why)));
-                    }
-                    summary.unchanged(why.code);
-                    record(&mut entries, report::Entry::unchanged(name, &why));
-                    match original {
-                        Some(text) if !structured => out.write_all(text.as_bytes()),
-                        _ => Ok(()),
-                    }
-                }
-                Done::Rewritten(text, entry) => {
-                    summary.changed += 1;
-                    record(&mut entries, *entry);
-                    if structured {
-                        Ok(())
-                    } else {
-                        out.write_all(text.as_bytes())
-                    }
-                }
-            };
-            if let Err(e) = printed {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return EXIT_OK;
-                }
-                error!("cannot write output: {e}");
-                return EXIT_ERROR;
+                Ok(()) => {}
             }
         }
     }
     progress.finish_and_clear();
     if interrupted() {
         eprintln!("dockopt: interrupted; every file is either as it was or fully rewritten");
-        return EXIT_INTERRUPTED;
+        return Err(EXIT_INTERRUPTED);
     }
-    let all = entries.as_deref().unwrap_or_default();
-    let shown = match args.output_format {
-        OutputFormat::Text => None,
-        OutputFormat::Json => Some(ReportFormat::Json),
-        OutputFormat::Sarif => Some(ReportFormat::Sarif),
-        OutputFormat::Github => Some(ReportFormat::Github),
-    };
-    if let Some(format) = shown
-        && let Err(e) = out.write_all(format.render(all).as_bytes())
-    {
-        error!("cannot write output: {e}");
-        return EXIT_ERROR;
-    }
-    if let Some((format, file)) = report_to {
-        let text = format.render(all);
-        let written = if file == "-" {
-            out.write_all(text.as_bytes())
-        } else {
-            std::fs::write(&file, text)
-        };
-        if let Err(e) = written {
-            error!("cannot write the report to {file}: {e}");
-            return EXIT_ERROR;
+    tally.finish(args, setup.report_to, &mut out)
+}
+
+/// What the files came to, so far.
+struct Tally {
+    /// Report entries, kept only when a report or structured output asks.
+    entries: Option<Vec<report::Entry>>,
+    summary: Summary,
+    total: usize,
+}
+
+impl Tally {
+    /// Counts one file, prints its line on standard error and its diff (or
+    /// original) on standard output.
+    fn add(
+        &mut self,
+        name: &str,
+        done: Done,
+        args: &Args,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let structured = args.output_format != OutputFormat::Text;
+        match done {
+            Done::Error(message) => {
+                eprintln!("{message}");
+                let first = message.lines().next().unwrap_or("");
+                self.record(report::Entry::Error {
+                    file: name.to_string(),
+                    error: first.trim_start_matches("error: ").to_string(),
+                });
+                self.summary.errors += 1;
+                Ok(())
+            }
+            Done::Unchanged { why, original } => {
+                // With --check, a file already split is not news.
+                let routine = args.check
+                    && why.code == dockopt::reasons::Code::AlreadyMultiStage
+                    && !args.verbose;
+                if !structured && !args.quiet && !routine {
+                    eprintln!("{}", unchanged_line(name, &why));
+                }
+                self.summary.unchanged(why.code);
+                self.record(report::Entry::unchanged(name, &why));
+                match original {
+                    Some(text) if !structured => out.write_all(text.as_bytes()),
+                    _ => Ok(()),
+                }
+            }
+            Done::Rewritten(text, entry) => {
+                self.summary.changed += 1;
+                self.record(*entry);
+                if structured {
+                    Ok(())
+                } else {
+                    out.write_all(text.as_bytes())
+                }
+            }
         }
     }
-    if total > 1 && !args.quiet {
-        eprint!("{}", summary.render(total, mode(args)));
+
+    fn record(&mut self, entry: report::Entry) {
+        if let Some(v) = &mut self.entries {
+            v.push(entry);
+        }
     }
-    if summary.errors > 0 {
-        EXIT_ERROR
-    } else if args.check && summary.changed > 0 {
-        EXIT_WOULD_CHANGE
-    } else {
-        EXIT_OK
+
+    /// The structured output, the report and the closing summary; the
+    /// exit status the conventions give.
+    fn finish(
+        self,
+        args: &Args,
+        report_to: Option<(ReportFormat, String)>,
+        out: &mut impl Write,
+    ) -> Result<u8, u8> {
+        let all = self.entries.as_deref().unwrap_or_default();
+        let shown = match args.output_format {
+            OutputFormat::Text => None,
+            OutputFormat::Json => Some(ReportFormat::Json),
+            OutputFormat::Sarif => Some(ReportFormat::Sarif),
+            OutputFormat::Github => Some(ReportFormat::Github),
+        };
+        if let Some(format) = shown
+            && let Err(e) = out.write_all(format.render(all).as_bytes())
+        {
+            error!("cannot write output: {e}");
+            return Err(EXIT_ERROR);
+        }
+        if let Some((format, file)) = report_to {
+            let text = format.render(all);
+            let written = if file == "-" {
+                out.write_all(text.as_bytes())
+            } else {
+                std::fs::write(&file, text)
+            };
+            if let Err(e) = written {
+                error!("cannot write the report to {file}: {e}");
+                return Err(EXIT_ERROR);
+            }
+        }
+        if self.total > 1 && !args.quiet {
+            eprint!("{}", self.summary.render(self.total, mode(args)));
+        }
+        Ok(if self.summary.errors > 0 {
+            EXIT_ERROR
+        } else if args.check && self.summary.changed > 0 {
+            EXIT_WOULD_CHANGE
+        } else {
+            EXIT_OK
+        })
     }
 }
 
@@ -481,13 +560,6 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     } else {
         let diff = dockopt::diff::unified(name, text, &new);
         Done::Rewritten(paint(&diff, color), entry)
-    }
-}
-
-/// Keeps a report entry when a report was asked for.
-fn record(entries: &mut Option<Vec<report::Entry>>, entry: report::Entry) {
-    if let Some(v) = entries {
-        v.push(entry);
     }
 }
 
