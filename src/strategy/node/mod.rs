@@ -63,162 +63,19 @@ use super::{
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts)?;
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Node, &runtime);
-    let mut installs = 0;
-    // Whether the build enabled corepack, and whether it then fetched a
-    // package manager into corepack's cache (running pnpm or yarn through
-    // its shims does).
-    let mut corepack = false;
-    let mut fetched = false;
-    let mut globals: Vec<(String, usize)> = Vec::new();
     // Read once: the scripts of every install and run are checked in it.
     let package_json = manifests::package_json(facts);
-    for (node, workdir, steps) in &facts.run_steps {
-        let project = scripts::Project {
-            facts,
-            package_json: package_json.as_ref(),
-            workdir: workdir.as_deref(),
-            line: facts.line(*node),
-        };
-        for step in steps {
-            match step {
-                Step::Node { tool, action, args } => {
-                    refuse_other_project(facts, tool, args, workdir.as_deref(), facts.line(*node))?;
-                    if matches!(action, NodeAction::Install | NodeAction::Build) {
-                        installs += 1;
-                    }
-                    fetched |= corepack && matches!(tool.as_str(), "pnpm" | "yarn");
-                    match action {
-                        NodeAction::Install => project.check_install(args)?,
-                        NodeAction::Build => project.check_run("build")?,
-                        NodeAction::Script(name) if tool == "npx" => {
-                            project.check_npx(name, args)?
-                        }
-                        NodeAction::Script(name) => project.check_run(name)?,
-                        NodeAction::Prune | NodeAction::Housekeeping => {}
-                    }
-                }
-                Step::Corepack { fetches } => {
-                    corepack = true;
-                    fetched |= *fetches;
-                }
-                Step::NodeGlobal { packages } => {
-                    if let Some(p) = packages.iter().find(|p| {
-                        p.starts_with('.')
-                            || p.starts_with('/')
-                            || p.starts_with("file:")
-                            || p.ends_with(".tgz")
-                    }) {
-                        return Err(Unsure::at(
-                            Code::ForeignStep,
-                            facts.line(*node),
-                            format!(
-                                "installs {p} globally, a package of the build context; the runtime stage would have to install it again from the app"
-                            ),
-                        ));
-                    }
-                    for p in packages {
-                        globals.push((p.clone(), facts.line(*node)));
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    if installs == 0 {
-        return Err(Unsure::file(
-            Code::NothingToBuild,
-            "no npm, yarn or pnpm install: nothing to leave behind in a builder",
-        ));
-    }
+    let build = read_build(facts, package_json.as_ref())?;
     refuse_yarn_global_cache(facts, package_json.as_ref())?;
     let dependency_needs = dependency_needs(facts, package_json.as_ref())?;
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
-    let mut uses_pnpm = false;
-    let mut uses_yarn = false;
-    let mut used_globals: Vec<String> = Vec::new();
-    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
-        let program = cmd.program();
-        let args = cmd.args();
-        if matches!(program, "npm" | "yarn" | "pnpm") {
-            let script = match args.first().map(String::as_str) {
-                Some("run" | "run-script") => args.get(1).map(String::as_str),
-                other => other,
-            };
-            if script.is_some_and(|s| catalog::catalog().node().dev_scripts.iter().any(|d| d == s))
-            {
-                return Err(Unsure::file(
-                    Code::RunsBuildTool,
-                    format!(
-                        "the image runs `{program} {}`, a development server that needs the build tools",
-                        args.join(" ")
-                    ),
-                ));
-            }
-            // What the script runs, from package.json in the context.
-            let body = script.and_then(|s| manifests::npm_script(package_json.as_ref(), s));
-            if let Some(dev) = body.and_then(|b| {
-                catalog::catalog()
-                    .node()
-                    .dev_commands
-                    .iter()
-                    .find(|d| b.contains(d.as_str()))
-            }) {
-                return Err(Unsure::file(
-                    Code::RunsBuildTool,
-                    format!(
-                        "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
-                        args.join(" ")
-                    ),
-                ));
-            }
-        }
-        if let Some((g, _)) = globals
-            .iter()
-            .find(|(g, _)| global_commands(g).iter().any(|c| c == program))
-        {
-            used_globals.push(g.clone());
-            return Ok(true);
-        }
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-        let known = matches!(
-            program,
-            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
-        );
-        if let Some((g, line)) = globals
-            .iter()
-            .find(|(g, _)| !full.contains('/') && !known && !catalog_knows_commands(g))
-        {
-            return Err(Unsure::file(
-                Code::UnknownRuntimeProgram,
-                format!(
-                    "the image runs {program}, which may be a command of {g}, installed globally on line {line}; dockopt does not know that package's commands"
-                ),
-            ));
-        }
-        match program {
-            "pnpm" => uses_pnpm = true,
-            "yarn" => uses_yarn = true,
-            _ => {}
-        }
-        Ok(matches!(
-            program,
-            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
-        ))
+    let mut uses = Uses::default();
+    let mut provided = |cmd: &crate::analysis::shell::Command| {
+        uses.program(cmd, package_json.as_ref(), &build.globals)
     };
-    let tools = check_runtime_programs(facts, runtime.family, &plan, &mut provided)?;
-    let global = |tool: &str| used_globals.iter().any(|g| package_bin(g) == tool);
-    let pnpm = uses_pnpm && !global("pnpm");
-    if pnpm && !corepack {
-        return Err(Unsure::file(
-            Code::UnknownRuntimeProgram,
-            "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
-        ));
-    }
-    // Without corepack, yarn is the image's own yarn 1, which -slim has too.
-    let need_corepack = corepack && (pnpm || uses_yarn && !global("yarn"));
-    let mut need_globals = used_globals.clone();
-    let mut wanted = tools;
+    let mut wanted = check_runtime_programs(facts, runtime.family, &plan, &mut provided)?;
+    let corepack = corepack_needed(&build, &uses)?;
     wanted.extend(dependency_needs);
     // Native modules that link a system library (pg-native): rarer in
     // npm than in PyPI, and most bundle or download their library, so an
@@ -234,42 +91,259 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     )?;
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
-    if need_corepack {
-        plan.runtime_steps.push((
-            "RUN corepack enable".into(),
-            "the image runs pnpm or yarn through corepack".into(),
-        ));
-        if fetched {
-            plan.artifacts.push(Artifact {
-                path: corepack_home(facts)?,
-                chown: None,
-                reason: "the package manager corepack fetched in the build; without it the program would download it when it starts".into(),
-            });
+    if corepack {
+        add_corepack(&mut plan, facts, &build)?;
+    }
+    add_globals(&mut plan, &build, &uses);
+    Ok(plan)
+}
+
+/// What the build does with Node's tools, read from its RUN steps.
+struct Build {
+    /// Installs and builds (none: nothing to gain from a builder).
+    installs: usize,
+    /// The build enabled corepack.
+    corepack: bool,
+    /// A package manager was then fetched into corepack's cache (running
+    /// pnpm or yarn through its shims does).
+    fetched: bool,
+    /// Packages installed globally, with their lines.
+    globals: Vec<(String, usize)>,
+}
+
+/// Reads the build's installs, scripts, corepack use and global packages,
+/// checking each script's effects.
+fn read_build(
+    facts: &Facts<'_>,
+    package_json: Option<&serde_json::Value>,
+) -> Result<Build, Unsure> {
+    let mut build = Build {
+        installs: 0,
+        corepack: false,
+        fetched: false,
+        globals: Vec::new(),
+    };
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        let project = scripts::Project {
+            facts,
+            package_json,
+            workdir: workdir.as_deref(),
+            line,
+        };
+        for step in steps {
+            match step {
+                Step::Node { tool, action, args } => {
+                    refuse_other_project(facts, tool, args, workdir.as_deref(), line)?;
+                    if matches!(action, NodeAction::Install | NodeAction::Build) {
+                        build.installs += 1;
+                    }
+                    build.fetched |= build.corepack && matches!(tool.as_str(), "pnpm" | "yarn");
+                    match action {
+                        NodeAction::Install => project.check_install(args)?,
+                        NodeAction::Build => project.check_run("build")?,
+                        NodeAction::Script(name) if tool == "npx" => {
+                            project.check_npx(name, args)?
+                        }
+                        NodeAction::Script(name) => project.check_run(name)?,
+                        NodeAction::Prune | NodeAction::Housekeeping => {}
+                    }
+                }
+                Step::Corepack { fetches } => {
+                    build.corepack = true;
+                    build.fetched |= *fetches;
+                }
+                Step::NodeGlobal { packages } => {
+                    refuse_global_from_context(packages, line)?;
+                    build
+                        .globals
+                        .extend(packages.iter().map(|p| (p.clone(), line)));
+                }
+                _ => {}
+            }
         }
     }
-    // The app may load a global package (NODE_PATH) or start one's command
-    // from its code: every global but the build's own tools goes along.
-    let runs_global = !need_globals.is_empty();
-    need_globals.extend(
-        globals
+    if build.installs == 0 {
+        return Err(Unsure::file(
+            Code::NothingToBuild,
+            "no npm, yarn or pnpm install: nothing to leave behind in a builder",
+        ));
+    }
+    Ok(build)
+}
+
+/// A global install of a package from the build context (a folder or a
+/// tarball) would have to be installed again from the app: refused.
+fn refuse_global_from_context(packages: &[String], line: usize) -> Result<(), Unsure> {
+    let Some(p) = packages.iter().find(|p| {
+        p.starts_with('.') || p.starts_with('/') || p.starts_with("file:") || p.ends_with(".tgz")
+    }) else {
+        return Ok(());
+    };
+    Err(Unsure::at(
+        Code::ForeignStep,
+        line,
+        format!(
+            "installs {p} globally, a package of the build context; the runtime stage would have to install it again from the app"
+        ),
+    ))
+}
+
+/// What the programs the image runs use of Node's tools.
+#[derive(Default)]
+struct Uses {
+    pnpm: bool,
+    yarn: bool,
+    /// Global packages whose commands the image runs.
+    globals: Vec<String>,
+}
+
+impl Uses {
+    /// Whether a program the image runs is Node's own or a global
+    /// package's command (noting which); refuses development servers and
+    /// programs that may be a global package's unknown command.
+    fn program(
+        &mut self,
+        cmd: &crate::analysis::shell::Command,
+        package_json: Option<&serde_json::Value>,
+        globals: &[(String, usize)],
+    ) -> Result<bool, Unsure> {
+        let program = cmd.program();
+        if matches!(program, "npm" | "yarn" | "pnpm") {
+            refuse_dev_server(program, cmd.args(), package_json)?;
+        }
+        if let Some((g, _)) = globals
+            .iter()
+            .find(|(g, _)| global_commands(g).iter().any(|c| c == program))
+        {
+            self.globals.push(g.clone());
+            return Ok(true);
+        }
+        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+        let node_tool = matches!(
+            program,
+            "node" | "npm" | "npx" | "yarn" | "corepack" | "pnpm"
+        );
+        if let Some((g, line)) = globals
+            .iter()
+            .find(|(g, _)| !full.contains('/') && !node_tool && !catalog_knows_commands(g))
+        {
+            return Err(Unsure::file(
+                Code::UnknownRuntimeProgram,
+                format!(
+                    "the image runs {program}, which may be a command of {g}, installed globally on line {line}; dockopt does not know that package's commands"
+                ),
+            ));
+        }
+        match program {
+            "pnpm" => self.pnpm = true,
+            "yarn" => self.yarn = true,
+            _ => {}
+        }
+        Ok(node_tool)
+    }
+
+    /// The image runs a global package's command named `tool`.
+    fn runs_global(&self, tool: &str) -> bool {
+        self.globals.iter().any(|g| package_bin(g) == tool)
+    }
+}
+
+/// `npm start` and the like whose script is a development server or
+/// watcher (it needs the build tools the runtime leaves behind): refused.
+fn refuse_dev_server(
+    program: &str,
+    args: &[String],
+    package_json: Option<&serde_json::Value>,
+) -> Result<(), Unsure> {
+    let node = catalog::catalog().node();
+    let script = match args.first().map(String::as_str) {
+        Some("run" | "run-script") => args.get(1).map(String::as_str),
+        other => other,
+    };
+    if script.is_some_and(|s| node.dev_scripts.iter().any(|d| d == s)) {
+        return Err(Unsure::file(
+            Code::RunsBuildTool,
+            format!(
+                "the image runs `{program} {}`, a development server that needs the build tools",
+                args.join(" ")
+            ),
+        ));
+    }
+    // What the script runs, from package.json in the context.
+    let body = script.and_then(|s| manifests::npm_script(package_json, s));
+    if let Some(dev) = body.and_then(|b| node.dev_commands.iter().find(|d| b.contains(d.as_str())))
+    {
+        return Err(Unsure::file(
+            Code::RunsBuildTool,
+            format!(
+                "the image runs `{program} {}`, whose script starts `{dev}`, a development server or watcher",
+                args.join(" ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the runtime needs `corepack enable`: the image runs pnpm, or
+/// yarn through corepack. Running pnpm with no corepack and no global
+/// pnpm is refused.
+fn corepack_needed(build: &Build, uses: &Uses) -> Result<bool, Unsure> {
+    let pnpm = uses.pnpm && !uses.runs_global("pnpm");
+    if pnpm && !build.corepack {
+        return Err(Unsure::file(
+            Code::UnknownRuntimeProgram,
+            "the image runs pnpm, but the build neither enables corepack nor installs pnpm",
+        ));
+    }
+    // Without corepack, yarn is the image's own yarn 1, which -slim has too.
+    Ok(build.corepack && (pnpm || uses.yarn && !uses.runs_global("yarn")))
+}
+
+/// `corepack enable` in the runtime, with the package manager corepack
+/// fetched in the build.
+fn add_corepack(plan: &mut Plan, facts: &Facts<'_>, build: &Build) -> Result<(), Unsure> {
+    plan.runtime_steps.push((
+        "RUN corepack enable".into(),
+        "the image runs pnpm or yarn through corepack".into(),
+    ));
+    if build.fetched {
+        plan.artifacts.push(Artifact {
+            path: corepack_home(facts)?,
+            chown: None,
+            reason: "the package manager corepack fetched in the build; without it the program would download it when it starts".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The global packages again in the runtime: those the image runs, and
+/// every other but the build's own tools, since the app may load one
+/// (NODE_PATH) or start its command from its code.
+fn add_globals(plan: &mut Plan, build: &Build, uses: &Uses) {
+    let runs_global = !uses.globals.is_empty();
+    let mut need = uses.globals.clone();
+    need.extend(
+        build
+            .globals
             .iter()
             .map(|(g, _)| g.clone())
             .filter(|g| !build_only_global(g)),
     );
-    if !need_globals.is_empty() {
-        need_globals.sort();
-        need_globals.dedup();
-        plan.runtime_steps.push((
-            format!("RUN npm install -g {}", need_globals.join(" ")),
-            if runs_global {
-                "the image runs a globally installed tool".into()
-            } else {
-                "the build installed these packages globally, where the app may load or start them"
-                    .into()
-            },
-        ));
+    if need.is_empty() {
+        return;
     }
-    Ok(plan)
+    need.sort();
+    need.dedup();
+    plan.runtime_steps.push((
+        format!("RUN npm install -g {}", need.join(" ")),
+        if runs_global {
+            "the image runs a globally installed tool".into()
+        } else {
+            "the build installed these packages globally, where the app may load or start them"
+                .into()
+        },
+    ));
 }
 
 /// Refuses dependencies of the program whose install script downloads into
