@@ -1375,34 +1375,10 @@ fn copy_destination(
     };
     let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
     let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
-    // ADD unpacks a local archive into the destination folder.
-    let archive = |s: &str| {
-        [
-            ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
-        ]
-        .iter()
-        .any(|e| s.ends_with(e))
-    };
-    if ins.kind() == Kind::Add && sources.iter().any(|s| archive(s)) {
-        if system {
-            return Err(Unsure::at(
-                Code::CopyIntoSystem,
-                line,
-                format!(
-                    "ADD unpacks an archive into {abs}, among the system's files; dockopt cannot see what it holds"
-                ),
-            ));
-        }
-        if !facts.in_app(&abs) {
-            facts.app_paths.push(Artifact {
-                path: abs.clone(),
-                chown: ins.flag("chown").flatten().map(String::from),
-                reason: format!("ADD unpacks an archive here (line {line})"),
-            });
-        }
-        return Ok(());
+    let chown = ins.flag("chown").flatten().map(String::from);
+    if ins.kind() == Kind::Add && sources.iter().any(|s| is_archive(s)) {
+        return add_archive(facts, &abs, system, chown, line);
     }
-    let mut paths = Vec::new();
     if abs == "/" && !dir_like {
         return Err(Unsure::at(
             Code::CopyIntoSystem,
@@ -1410,109 +1386,16 @@ fn copy_destination(
             "copies into /; dockopt cannot tell the app's files apart",
         ));
     }
-    if dir_like && system {
-        // Copy the named files, not the whole system folder. A folder
-        // source puts its contents there, not itself: `COPY ./dist/ ./`
-        // in / makes /server.js, not /dist.
+    let paths = if dir_like && system {
+        let mut paths = Vec::new();
         for s in sources {
-            let rel = s.trim_start_matches("./").trim_end_matches('/');
-            let folder = facts
-                .context
-                .as_ref()
-                .filter(|_| !rel.contains(['*', '?', '[', '$']) && !s.starts_with("<<"))
-                .map(|c| c.join(rel))
-                .filter(|p| p.is_dir());
-            if let Some(folder) = folder {
-                let mut names: Vec<String> = std::fs::read_dir(&folder)
-                    .map(|d| {
-                        d.flatten()
-                            .map(|e| e.file_name().to_string_lossy().into_owned())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                names.sort();
-                if abs == "/" || names.is_empty() {
-                    return Err(Unsure::at(
-                        Code::CopyIntoSystem,
-                        line,
-                        format!(
-                            "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
-                        ),
-                    ));
-                }
-                paths.extend(
-                    names
-                        .iter()
-                        .map(|n| format!("{}/{n}", abs.trim_end_matches('/'))),
-                );
-                continue;
-            }
-            if abs == "/" && (s.ends_with('/') || s == ".") {
-                return Err(Unsure::at(
-                    Code::CopyIntoSystem,
-                    line,
-                    format!("copies {s} into /; dockopt cannot tell the app's files apart"),
-                ));
-            }
-            if s.ends_with('/') || s == "." {
-                return Err(Unsure::at(
-                    Code::CopyIntoSystem,
-                    line,
-                    format!(
-                        "copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"
-                    ),
-                ));
-            }
-            let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
-            if name.contains(['*', '?', '['])
-                || name == "."
-                || name.is_empty()
-                || s.starts_with("<<")
-            {
-                let into = if abs == "/" {
-                    "/; dockopt cannot tell the app's files apart".to_string()
-                } else {
-                    format!("the system folder {abs}")
-                };
-                return Err(Unsure::at(
-                    Code::CopyIntoSystem,
-                    line,
-                    format!("copies {s} into {into}"),
-                ));
-            }
-            paths.push(format!("{}/{name}", abs.trim_end_matches('/')));
+            paths.extend(system_targets(facts, s, &abs, line)?);
         }
+        paths
     } else {
-        paths.push(abs.clone());
-    }
-    // Where folders and files of the context land, to find them again:
-    // COPY puts a folder's contents at the destination, and a file at the
-    // destination or, for a folder destination, inside it.
-    facts
-        .copied_sources
-        .extend(sources.iter().filter(|s| !s.starts_with("<<")).cloned());
-    if let Some(context) = facts.context.clone() {
-        for src in sources {
-            let src = src.trim_start_matches("./").trim_end_matches('/');
-            let src = if src == "." { "" } else { src };
-            if src.contains(['*', '?', '[', '$']) {
-                continue;
-            }
-            let full = context.join(src);
-            if full.is_dir() {
-                facts.context_copies.push((abs.clone(), src.to_string()));
-            } else if full.is_file() {
-                let name = src.rsplit('/').next().unwrap_or(src);
-                let at = if dir_like || context_dir_in_image(facts, &abs) {
-                    format!("{}/{name}", abs.trim_end_matches('/'))
-                } else {
-                    abs.clone()
-                };
-                facts.context_files.push((at, src.to_string()));
-            }
-        }
-    }
-    let chown = ins.flag("chown").flatten().map(String::from);
+        vec![abs.clone()]
+    };
+    record_context_copies(facts, sources, &abs, dir_like);
     for p in paths {
         if facts.in_app(&p) {
             continue;
@@ -1525,6 +1408,133 @@ fn copy_destination(
         });
     }
     Ok(())
+}
+
+/// A local archive, which ADD unpacks into the destination folder.
+fn is_archive(source: &str) -> bool {
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|e| source.ends_with(e))
+}
+
+/// ADD of an archive: its folder goes to the runtime whole, and one among
+/// the system's files is refused (what the archive holds is unknown).
+fn add_archive(
+    facts: &mut Facts<'_>,
+    abs: &str,
+    system: bool,
+    chown: Option<String>,
+    line: usize,
+) -> Result<(), Unsure> {
+    if system {
+        return Err(Unsure::at(
+            Code::CopyIntoSystem,
+            line,
+            format!(
+                "ADD unpacks an archive into {abs}, among the system's files; dockopt cannot see what it holds"
+            ),
+        ));
+    }
+    if !facts.in_app(abs) {
+        facts.app_paths.push(Artifact {
+            path: abs.to_string(),
+            chown,
+            reason: format!("ADD unpacks an archive here (line {line})"),
+        });
+    }
+    Ok(())
+}
+
+/// The paths one source makes in a system folder: the named file, or a
+/// context folder's entries (a folder source puts its contents there, not
+/// itself: `COPY ./dist/ ./` in / makes /server.js, not /dist). Refused
+/// where the files cannot be told apart from the system's.
+fn system_targets(
+    facts: &Facts<'_>,
+    s: &str,
+    abs: &str,
+    line: usize,
+) -> Result<Vec<String>, Unsure> {
+    let refuse = |message: String| Err(Unsure::at(Code::CopyIntoSystem, line, message));
+    let base = abs.trim_end_matches('/');
+    let rel = s.trim_start_matches("./").trim_end_matches('/');
+    let folder = facts
+        .context
+        .as_ref()
+        .filter(|_| !rel.contains(['*', '?', '[', '$']) && !s.starts_with("<<"))
+        .map(|c| c.join(rel))
+        .filter(|p| p.is_dir());
+    if let Some(folder) = folder {
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        if abs == "/" || names.is_empty() {
+            return refuse(format!(
+                "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
+            ));
+        }
+        return Ok(names.iter().map(|n| format!("{base}/{n}")).collect());
+    }
+    if abs == "/" && (s.ends_with('/') || s == ".") {
+        return refuse(format!(
+            "copies {s} into /; dockopt cannot tell the app's files apart"
+        ));
+    }
+    if s.ends_with('/') || s == "." {
+        return refuse(format!(
+            "copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"
+        ));
+    }
+    let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+    if name.contains(['*', '?', '[']) || name == "." || name.is_empty() || s.starts_with("<<") {
+        let into = if abs == "/" {
+            "/; dockopt cannot tell the app's files apart".to_string()
+        } else {
+            format!("the system folder {abs}")
+        };
+        return refuse(format!("copies {s} into {into}"));
+    }
+    Ok(vec![format!("{base}/{name}")])
+}
+
+/// Where folders and files of the context land, to find them again: COPY
+/// puts a folder's contents at the destination, and a file at the
+/// destination or, for a folder destination, inside it.
+fn record_context_copies(facts: &mut Facts<'_>, sources: &[String], abs: &str, dir_like: bool) {
+    facts
+        .copied_sources
+        .extend(sources.iter().filter(|s| !s.starts_with("<<")).cloned());
+    let Some(context) = facts.context.clone() else {
+        return;
+    };
+    for src in sources {
+        let src = src.trim_start_matches("./").trim_end_matches('/');
+        let src = if src == "." { "" } else { src };
+        if src.contains(['*', '?', '[', '$']) {
+            continue;
+        }
+        let full = context.join(src);
+        if full.is_dir() {
+            facts
+                .context_copies
+                .push((abs.to_string(), src.to_string()));
+        } else if full.is_file() {
+            let name = src.rsplit('/').next().unwrap_or(src);
+            let at = if dir_like || context_dir_in_image(facts, abs) {
+                format!("{}/{name}", abs.trim_end_matches('/'))
+            } else {
+                abs.to_string()
+            };
+            facts.context_files.push((at, src.to_string()));
+        }
+    }
 }
 
 /// The build tool a step runs (`pip install`, `npm install`, `go build`),
