@@ -73,14 +73,12 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
         let Some(words) = body.strip_prefix("dockopt:") else {
             // `# DOCKOPT: ignore` meant the directive: say so rather than
             // pass over it.
-            if body.len() >= 8 && body[..8].eq_ignore_ascii_case("dockopt:") {
+            // `get`: the comment may hold any text, cut inside a character.
+            if let Some(head) = body.get(..8).filter(|h| h.eq_ignore_ascii_case("dockopt:")) {
                 return Err(located(
                     df,
                     i,
-                    format!(
-                        "`{}` is not a directive: write `dockopt:` in lower case",
-                        &body[..8]
-                    ),
+                    format!("`{head}` is not a directive: write `dockopt:` in lower case"),
                 ));
             }
             continue;
