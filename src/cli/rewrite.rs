@@ -571,9 +571,7 @@ fn progress_bar() -> indicatif::ProgressBar {
     }
     // The files are found while they are worked on: no total to show.
     let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {pos} files {elapsed}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {pos} files {elapsed}") {
         bar.set_style(style);
     }
     bar
