@@ -75,77 +75,98 @@ const GOPATH_BIN: &str = "/go/bin";
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = go_runtime(facts)?;
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Go, &runtime);
-    let mut binaries: Vec<String> = Vec::new();
-    let mut bin_dirs: Vec<String> = Vec::new();
-    // The golang image has /go/bin on PATH; a plain runtime does not.
-    let mut on_path: Vec<String> = Vec::new();
+    let mut outputs = Outputs::default();
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         for step in steps {
             match step {
                 Step::Go(build @ GoStep::Build { .. }) => {
                     let out = build_output(facts, build, workdir.as_deref(), line)?;
-                    push_artifact(
-                        &mut plan,
-                        out.clone(),
-                        format!("the binary go build writes (line {line})"),
-                    );
-                    binaries.push(out);
+                    let why = format!("the binary go build writes (line {line})");
+                    push_artifact(&mut plan, out.clone(), why);
+                    outputs.binaries.push(out);
                 }
                 Step::Go(GoStep::Install { packages, .. }) => {
                     let bin = install_dir(facts, line)?;
-                    if packages.iter().any(|p| p.contains("...")) {
-                        // Every main package below: copy the folder whole;
-                        // the names are not known, so CMD cannot be checked
-                        // against them.
-                        push_artifact(
-                            &mut plan,
-                            bin.clone(),
-                            format!("the binaries go install writes (line {line})"),
-                        );
-                        if bin == GOPATH_BIN {
-                            on_path.push(bin.clone());
-                        }
-                        bin_dirs.push(bin);
-                        continue;
-                    }
-                    if bin == GOPATH_BIN {
-                        on_path.push(bin.clone());
-                    }
-                    for p in packages {
-                        let name = p.split('@').next().unwrap_or(p).trim_end_matches('/');
-                        let name = name.rsplit('/').next().unwrap_or(name);
-                        if name.is_empty()
-                            || name == "."
-                            || name.starts_with('v')
-                                && name[1..].chars().all(|c| c.is_ascii_digit())
-                        {
-                            return Err(Unsure::at(
-                                Code::ManifestMissing,
-                                line,
-                                format!("cannot tell the binary name of go install {p}"),
-                            ));
-                        }
-                        let out = format!("{bin}/{name}");
-                        push_artifact(
-                            &mut plan,
-                            out.clone(),
-                            format!("the binary go install writes (line {line})"),
-                        );
-                        binaries.push(out);
-                    }
+                    outputs.install(&mut plan, bin, packages, line)?;
                 }
                 _ => {}
             }
         }
     }
-    if binaries.is_empty() && plan.artifacts.iter().all(|a| !bin_dirs.contains(&a.path)) {
+    if outputs.binaries.is_empty()
+        && plan
+            .artifacts
+            .iter()
+            .all(|a| !outputs.bin_dirs.contains(&a.path))
+    {
         return Err(Unsure::file(
             Code::NothingToBuild,
             "no go build or go install: nothing to copy out of a builder",
         ));
     }
-    let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+    let mut provided =
+        |cmd: &crate::analysis::shell::Command| outputs.provides(facts, runtime.family, cmd);
+    let mut extra = runtime_files(runtime.family);
+    if cgo_on(facts) {
+        extra.extend(needs::code_links(facts, runtime.family, Lang::Go)?);
+        extra.extend(module_links(facts, runtime.family)?);
+    }
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
+    keep_on_path(&mut plan, &outputs.on_path);
+    Ok(plan)
+}
+
+/// What the build's go build and go install write.
+#[derive(Default)]
+struct Outputs {
+    /// Binaries by path.
+    binaries: Vec<String>,
+    /// Folders copied whole (`go install ./...`: the names are not known).
+    bin_dirs: Vec<String>,
+    /// Folders to keep on PATH: the golang image has /go/bin there; a
+    /// plain runtime does not.
+    on_path: Vec<String>,
+}
+
+impl Outputs {
+    /// `go install PACKAGES` into `bin`: each package's binary, or the
+    /// folder whole for `...` patterns.
+    fn install(
+        &mut self,
+        plan: &mut Plan,
+        bin: String,
+        packages: &[String],
+        line: usize,
+    ) -> Result<(), Unsure> {
+        if bin == GOPATH_BIN {
+            self.on_path.push(bin.clone());
+        }
+        if packages.iter().any(|p| p.contains("...")) {
+            // Every main package below: copy the folder whole; the names
+            // are not known, so CMD cannot be checked against them.
+            let why = format!("the binaries go install writes (line {line})");
+            push_artifact(plan, bin.clone(), why);
+            self.bin_dirs.push(bin);
+            return Ok(());
+        }
+        for p in packages {
+            let out = format!("{bin}/{}", installed_name(p, line)?);
+            let why = format!("the binary go install writes (line {line})");
+            push_artifact(plan, out.clone(), why);
+            self.binaries.push(out);
+        }
+        Ok(())
+    }
+
+    /// Whether a program the image runs is one the build made; the go
+    /// tool itself is refused (it needs the SDK).
+    fn provides(
+        &self,
+        facts: &Facts<'_>,
+        family: Family,
+        cmd: &crate::analysis::shell::Command,
+    ) -> Result<bool, Unsure> {
         let program = cmd.program();
         if program == "go" {
             return Err(Unsure::file(
@@ -156,41 +177,61 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         // A path into a folder copied whole is there if the build made it.
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         let in_copied_dir = full.starts_with('/')
-            && bin_dirs
+            && self
+                .bin_dirs
                 .iter()
                 .any(|d| full.rsplit_once('/').is_some_and(|(parent, _)| parent == d));
         // A bare name after `go install ./...`: /go/bin comes first on the
         // golang image's PATH and is copied whole and kept on PATH, so the
         // program resolves the same, unless it is a tool of the image.
         let from_gopath_bin = !full.contains('/')
-            && bin_dirs.iter().any(|d| d == GOPATH_BIN)
+            && self.bin_dirs.iter().any(|d| d == GOPATH_BIN)
             && program != "gofmt"
-            && catalog::catalog()
-                .tool_package(runtime.family, program)
-                .is_none();
-        Ok(in_copied_dir || from_gopath_bin || runs_binary(facts, &binaries, cmd))
-    };
-    let mut extra = Vec::new();
-    if runtime.family == Family::Debian {
-        for p in ["ca-certificates", "tzdata"] {
-            extra.push((
-                p.to_string(),
-                "the golang image has it; Go reads it for TLS and time zones".to_string(),
-            ));
-        }
-    } else {
-        extra.push((
-            "ca-certificates".to_string(),
-            "Go reads it for TLS".to_string(),
+            && catalog::catalog().tool_package(family, program).is_none();
+        Ok(in_copied_dir || from_gopath_bin || runs_binary(facts, &self.binaries, cmd))
+    }
+}
+
+/// The binary name `go install` gives a package: its last path element
+/// without the version (a major-version suffix such as `v2` is refused:
+/// the name is the element before it, which dockopt does not guess).
+fn installed_name(package: &str, line: usize) -> Result<&str, Unsure> {
+    let name = package
+        .split('@')
+        .next()
+        .unwrap_or(package)
+        .trim_end_matches('/');
+    let name = name.rsplit('/').next().unwrap_or(name);
+    let major_version = name.starts_with('v') && name[1..].chars().all(|c| c.is_ascii_digit());
+    if name.is_empty() || name == "." || major_version {
+        return Err(Unsure::at(
+            Code::ManifestMissing,
+            line,
+            format!("cannot tell the binary name of go install {package}"),
         ));
     }
-    if cgo_on(facts) {
-        extra.extend(needs::code_links(facts, runtime.family, Lang::Go)?);
-        extra.extend(module_links(facts, runtime.family)?);
+    Ok(name)
+}
+
+/// Files a Go program reads that the golang image has: CA certificates
+/// (TLS) and, on Debian, time zones.
+fn runtime_files(family: Family) -> Vec<(String, String)> {
+    if family == Family::Debian {
+        ["ca-certificates", "tzdata"]
+            .iter()
+            .map(|p| {
+                (
+                    p.to_string(),
+                    "the golang image has it; Go reads it for TLS and time zones".to_string(),
+                )
+            })
+            .collect()
+    } else {
+        vec![(
+            "ca-certificates".to_string(),
+            "Go reads it for TLS".to_string(),
+        )]
     }
-    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
-    keep_on_path(&mut plan, &on_path);
-    Ok(plan)
 }
 
 /// Whether some go build or go install runs with cgo: the golang image
