@@ -90,78 +90,28 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // cargo install folders the rust image has on PATH.
     let mut on_path: Vec<String> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
-        let line = facts.line(*node);
-        let at = |p: &str| {
-            classify::resolve(&classify::expand(p, &facts.env), workdir.as_deref()).ok_or_else(
-                || {
-                    Unsure::at(
-                        Code::UnplaceablePath,
-                        line,
-                        format!("{p} is relative and there is no WORKDIR"),
-                    )
-                },
-            )
+        let place = Place {
+            facts,
+            workdir: workdir.as_deref(),
+            line: facts.line(*node),
         };
+        let line = place.line;
         for step in steps {
-            match step {
-                Step::Cargo(CargoStep::Build {
-                    release,
-                    bins,
-                    target,
-                    target_dir,
-                    manifest,
-                }) => {
-                    let names = bin_names(facts, bins, manifest.as_deref(), line)?;
-                    let project = match manifest {
-                        Some(m) => at(m.rsplit_once('/').map_or(".", |(d, _)| d))?,
-                        None => at(".")?,
-                    };
-                    let target_dir = match target_dir
-                        .as_deref()
-                        .or(facts.env_value("CARGO_TARGET_DIR"))
-                    {
-                        Some(d) => at(d)?,
-                        None => format!("{}/target", project.trim_end_matches('/')),
-                    };
-                    let profile = if *release { "release" } else { "debug" };
-                    let dir = match target {
-                        Some(t) => format!("{target_dir}/{t}/{profile}"),
-                        None => format!("{target_dir}/{profile}"),
-                    };
-                    for n in names {
-                        let out = format!("{dir}/{n}");
-                        push_artifact(
-                            &mut plan,
-                            out.clone(),
-                            format!("the binary cargo build writes (line {line})"),
-                        );
-                        binaries.push(out);
-                    }
+            let (outputs, verb) = match step {
+                Step::Cargo(build @ CargoStep::Build { .. }) => {
+                    (build_outputs(&place, build)?, "cargo build")
                 }
                 Step::Cargo(CargoStep::Install { path, root, bins }) => {
-                    let manifest = path
-                        .as_ref()
-                        .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
-                    let names = bin_names(facts, bins, manifest.as_deref(), line)?;
-                    let home = facts.env_value("CARGO_HOME").unwrap_or(CARGO_HOME);
-                    let bin_dir = match root {
-                        Some(r) => format!("{}/bin", at(r)?.trim_end_matches('/')),
-                        None => format!("{}/bin", home.trim_end_matches('/')),
-                    };
-                    if root.is_none() && facts.env_value("CARGO_HOME").is_none() {
-                        on_path.push(bin_dir.clone());
-                    }
-                    for n in names {
-                        let out = format!("{bin_dir}/{n}");
-                        push_artifact(
-                            &mut plan,
-                            out.clone(),
-                            format!("the binary cargo install writes (line {line})"),
-                        );
-                        binaries.push(out);
-                    }
+                    let (outputs, bin_dir) = install_outputs(&place, path, root, bins)?;
+                    on_path.extend(bin_dir);
+                    (outputs, "cargo install")
                 }
-                _ => {}
+                _ => continue,
+            };
+            for out in outputs {
+                let why = format!("the binary {verb} writes (line {line})");
+                push_artifact(&mut plan, out.clone(), why);
+                binaries.push(out);
             }
         }
     }
@@ -183,11 +133,97 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(runs_binary(facts, &binaries, cmd))
     };
+    let extra = runtime_needs(facts, runtime.family)?;
+    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
+    Ok(plan)
+}
+
+/// Where a cargo step runs, to make the paths it names absolute.
+struct Place<'f, 'a, 'w> {
+    facts: &'f Facts<'a>,
+    workdir: Option<&'w str>,
+    line: usize,
+}
+
+impl Place<'_, '_, '_> {
+    /// `p` with variables expanded, against the WORKDIR.
+    fn abs(&self, p: &str) -> Result<String, Unsure> {
+        classify::resolve(&classify::expand(p, &self.facts.env), self.workdir).ok_or_else(|| {
+            Unsure::at(
+                Code::UnplaceablePath,
+                self.line,
+                format!("{p} is relative and there is no WORKDIR"),
+            )
+        })
+    }
+}
+
+/// The binaries a `cargo build` writes: target folder (flag, then
+/// CARGO_TARGET_DIR, then the project's target/), triple and profile.
+fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<String>, Unsure> {
+    let CargoStep::Build {
+        release,
+        bins,
+        target,
+        target_dir,
+        manifest,
+    } = build
+    else {
+        return Ok(Vec::new());
+    };
+    let names = bin_names(place.facts, bins, manifest.as_deref(), place.line)?;
+    let project = match manifest {
+        Some(m) => place.abs(m.rsplit_once('/').map_or(".", |(d, _)| d))?,
+        None => place.abs(".")?,
+    };
+    let target_dir = match target_dir
+        .as_deref()
+        .or(place.facts.env_value("CARGO_TARGET_DIR"))
+    {
+        Some(d) => place.abs(d)?,
+        None => format!("{}/target", project.trim_end_matches('/')),
+    };
+    let profile = if *release { "release" } else { "debug" };
+    let dir = match target {
+        Some(t) => format!("{target_dir}/{t}/{profile}"),
+        None => format!("{target_dir}/{profile}"),
+    };
+    Ok(names.iter().map(|n| format!("{dir}/{n}")).collect())
+}
+
+/// The binaries a `cargo install` writes, and its bin folder when that is
+/// the rust image's own (on PATH there, so it must stay on PATH).
+fn install_outputs(
+    place: &Place<'_, '_, '_>,
+    path: &Option<String>,
+    root: &Option<String>,
+    bins: &[String],
+) -> Result<(Vec<String>, Option<String>), Unsure> {
+    let facts = place.facts;
+    let manifest = path
+        .as_ref()
+        .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
+    let names = bin_names(facts, bins, manifest.as_deref(), place.line)?;
+    let home = facts.env_value("CARGO_HOME").unwrap_or(CARGO_HOME);
+    let bin_dir = match root {
+        Some(r) => format!("{}/bin", place.abs(r)?.trim_end_matches('/')),
+        None => format!("{}/bin", home.trim_end_matches('/')),
+    };
+    let on_path =
+        (root.is_none() && facts.env_value("CARGO_HOME").is_none()).then(|| bin_dir.clone());
+    let outputs = names.iter().map(|n| format!("{bin_dir}/{n}")).collect();
+    Ok((outputs, on_path))
+}
+
+/// What the rust image gives a program that the runtime image must get:
+/// CA certificates, time zones on Debian, and the system libraries the
+/// crates (read from Cargo.lock) and build.rs link.
+fn runtime_needs(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String)>, Unsure> {
     let mut extra = vec![(
         "ca-certificates".into(),
         "the rust image has it; TLS clients read it".into(),
     )];
-    if runtime.family == Family::Debian {
+    if family == Family::Debian {
         extra.push((
             "tzdata".into(),
             "the rust image has it; time zone lookups read it".into(),
@@ -200,11 +236,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
         )
     })?;
-    extra.extend(manifests::native_libraries(runtime.family, &crates));
+    extra.extend(manifests::native_libraries(family, &crates));
     // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
-    extra.extend(super::needs::code_links(facts, runtime.family, Lang::Rust)?);
-    install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
-    Ok(plan)
+    extra.extend(super::needs::code_links(facts, family, Lang::Rust)?);
+    Ok(extra)
 }
 
 /// Copying the app folders would bring `target/` (every intermediate build
