@@ -285,10 +285,11 @@ fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> R
     // Entries are kept only for a report, so memory stays flat without one.
     let mut tally = Tally {
         entries: (setup.report_to.is_some() || structured).then(Vec::new),
+        structured,
         summary: Summary::default(),
         total: 0,
+        progress: indicatif::ProgressBar::hidden(),
     };
-    let mut progress = indicatif::ProgressBar::hidden();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     loop {
@@ -297,7 +298,7 @@ fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> R
             break;
         }
         if tally.total == 0 && chunk.len() == CHUNK {
-            progress = progress_bar();
+            tally.progress = progress_bar();
         }
         tally.total += chunk.len();
         let results: Vec<Done> = setup.pool.install(|| {
@@ -307,10 +308,8 @@ fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> R
                 .collect()
         });
         for (path, done) in chunk.iter().zip(results) {
-            progress.inc(1);
-            let printed =
-                progress.suspend(|| tally.add(shown_name(path, args), done, args, &mut out));
-            match printed {
+            tally.progress.inc(1);
+            match tally.add(shown_name(path, args), done, args, &mut out) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(EXIT_OK),
                 Err(e) => {
                     error!("cannot write output: {e}");
@@ -320,7 +319,7 @@ fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> R
             }
         }
     }
-    progress.finish_and_clear();
+    tally.progress.finish_and_clear();
     if interrupted() {
         eprintln!("dockopt: interrupted; every file is either as it was or fully rewritten");
         return Err(EXIT_INTERRUPTED);
@@ -332,8 +331,13 @@ fn work(args: &Args, mut paths: impl Iterator<Item = String>, setup: Setup) -> R
 struct Tally {
     /// Report entries, kept only when a report or structured output asks.
     entries: Option<Vec<report::Entry>>,
+    /// Standard output carries a report format, not diffs.
+    structured: bool,
     summary: Summary,
     total: usize,
+    /// Hidden unless a person watches many files; lines on standard error
+    /// are printed around it.
+    progress: indicatif::ProgressBar,
 }
 
 impl Tally {
@@ -346,10 +350,10 @@ impl Tally {
         args: &Args,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
-        let structured = args.output_format != OutputFormat::Text;
+        let structured = self.structured;
         match done {
             Done::Error(message) => {
-                eprintln!("{message}");
+                self.progress.suspend(|| eprintln!("{message}"));
                 let first = message.lines().next().unwrap_or("");
                 self.record(report::Entry::Error {
                     file: name.to_string(),
@@ -364,7 +368,8 @@ impl Tally {
                     && why.code == dockopt::reasons::Code::AlreadyMultiStage
                     && !args.verbose;
                 if !structured && !args.quiet && !routine {
-                    eprintln!("{}", unchanged_line(name, &why));
+                    self.progress
+                        .suspend(|| eprintln!("{}", unchanged_line(name, &why)));
                 }
                 self.summary.unchanged(why.code);
                 self.record(report::Entry::unchanged(name, &why));
