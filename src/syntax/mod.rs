@@ -190,22 +190,21 @@ impl<'s> Reader<'s> {
                     break 'call;
                 }
                 let (mut node, markers) = self.item(pair, escape)?;
-                let heredocs = !markers.is_empty();
+                if markers.is_empty() {
+                    nodes.push(node);
+                    continue;
+                }
                 if let NodeKind::Instruction(ins) = &mut node.kind {
                     for marker in markers {
                         self.heredoc_body(ins, marker)?;
                     }
                 }
-                if heredocs {
-                    node.range.end = self.base + self.pos;
-                    let text = self.text_of(&node.range);
-                    node.lines.1 =
-                        (self.line - usize::from(text.ends_with('\n'))).max(node.lines.0);
-                    nodes.push(node);
-                    // The rest of this call read the bodies as lines.
-                    continue 'call;
-                }
+                node.range.end = self.base + self.pos;
+                let text = self.text_of(&node.range);
+                node.lines.1 = (self.line - usize::from(text.ends_with('\n'))).max(node.lines.0);
                 nodes.push(node);
+                // The rest of this call read the bodies as lines.
+                continue 'call;
             }
             break;
         }
