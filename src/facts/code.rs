@@ -980,6 +980,12 @@ fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
                     push(m.start(), Use::Links(name.to_string()));
                 }
             }
+            // An extern block in the program's own code: `#[link(name = "z")]`.
+            for m in find(r#"#\[link\(\s*name\s*=\s*"[^"]+""#) {
+                if let Some(name) = m.as_str().split('"').nth(1) {
+                    push(m.start(), Use::Links(name.to_string()));
+                }
+            }
         }
         Lang::Ruby => {
             for m in find(r"\b(Dir\.home|ENV\[.HOME)") {
@@ -1210,6 +1216,13 @@ mod tests {
                 "fn main() { println!(\"cargo:rustc-link-lib=curl\"); }\n"
             ),
             [Use::Links("curl".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::Rust,
+                "#[link(name = \"z\")]\nunsafe extern \"C\" { fn zlibVersion() -> *const u8; }\n"
+            ),
+            [Use::Links("z".into())]
         );
     }
 

@@ -296,12 +296,42 @@ pub fn npm_script<'a>(package_json: Option<&'a serde_json::Value>, name: &str) -
 }
 
 /// Crates in the context's Cargo.lock (next to `manifest`, or at the top),
-/// or None without one: then what the build links is not known.
+/// none for a Cargo.toml that depends on nothing (cargo writes no lock file
+/// worth committing for it), or None: then what the build links is not known.
 pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {
-    let lock = context_file(facts, &format!("{manifest_dir}/Cargo.lock"))?;
-    let mut out = Vec::new();
-    lock_names(&lock, &mut out);
-    Some(out)
+    if let Some(lock) = context_file(facts, &format!("{manifest_dir}/Cargo.lock")) {
+        let mut out = Vec::new();
+        lock_names(&lock, &mut out);
+        return Some(out);
+    }
+    let manifest = context_file(facts, &format!("{manifest_dir}/Cargo.toml"))?;
+    depends_on_nothing(&manifest).then(Vec::new)
+}
+
+/// A package manifest with no dependency of any kind (normal, build, dev,
+/// per target), no workspace and no `links`: its build links only std.
+fn depends_on_nothing(manifest: &str) -> bool {
+    const TABLES: &[&str] = &["dependencies", "build-dependencies", "dev-dependencies"];
+    let Ok(doc) = toml::from_str::<toml::Table>(manifest) else {
+        return false;
+    };
+    let empty = |t: &toml::Table| {
+        TABLES.iter().all(|k| {
+            t.get(*k)
+                .is_none_or(|d| d.as_table().is_some_and(|d| d.is_empty()))
+        })
+    };
+    let targets_empty = doc.get("target").is_none_or(|t| {
+        t.as_table().is_some_and(|t| {
+            t.values()
+                .all(|spec| spec.as_table().is_some_and(empty))
+        })
+    });
+    let package = doc.get("package").and_then(|p| p.as_table());
+    package.is_some_and(|p| !p.contains_key("links"))
+        && !doc.contains_key("workspace")
+        && empty(&doc)
+        && targets_empty
 }
 
 /// The libraries a C or C++ build's files in the context link: `-lNAME`
