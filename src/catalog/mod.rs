@@ -23,6 +23,10 @@ pub struct Ecosystem {
     /// well as the builder image.
     #[serde(default)]
     pub shared_users: Vec<String>,
+    /// The numeric `uid:gid` of the users the image makes, for a runtime
+    /// that lacks their names.
+    #[serde(default)]
+    pub user_ids: BTreeMap<String, String>,
     /// Environment the image sets that Dockerfiles use in paths
     /// (`$PHP_INI_DIR`).
     #[serde(default)]

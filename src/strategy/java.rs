@@ -88,11 +88,76 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 format!("the image runs {program}, which needs the JDK or the build tool"),
             ));
         }
-        Ok(program == "java")
+        if program != "java" {
+            return Ok(false);
+        }
+        let written = cmd.argv.first().map_or("java", String::as_str);
+        if written.contains('/') && written != TEMURIN_JAVA {
+            return Err(Unsure::file(
+                Code::UnknownRuntimeProgram,
+                format!(
+                    "the image runs {written}; {} has java at {TEMURIN_JAVA}",
+                    runtime.image
+                ),
+            ));
+        }
+        Ok(true)
     };
     refuse_jdk_modules(facts)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, Vec::new())?;
+    if other_make(facts) {
+        refuse_replays(facts, &plan)?;
+    }
     Ok(plan)
+}
+
+/// Where Eclipse Temurin's JDK and JRE images both keep `java`.
+const TEMURIN_JAVA: &str = "/opt/java/openjdk/bin/java";
+
+/// A RUN repeated in the runtime, or a system package installed again,
+/// would run on Temurin's Ubuntu or Alpine, which need not be the
+/// distribution an openjdk image was built on.
+fn refuse_replays(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+    if let Some(p) = facts.packages.first() {
+        return Err(Unsure::at(
+            Code::SystemChangeInBuild,
+            p.line,
+            format!(
+                "installs {} on {}, and the runtime {} may be another distribution",
+                p.package, facts.image_text, plan.runtime_image
+            ),
+        ));
+    }
+    let replayed = plan.decisions.iter().find(|d| {
+        d.kind == crate::syntax::Kind::Run
+            && d.role != crate::plan::Role::Build
+            && !facts
+                .run_steps
+                .iter()
+                .filter(|(node, _, _)| *node == d.node)
+                .all(|(_, _, steps)| steps.iter().all(portable))
+    });
+    match replayed {
+        Some(d) => Err(Unsure::at(
+            Code::SystemChangeInBuild,
+            d.lines.0,
+            format!(
+                "this RUN would be repeated on {}, which is not the distribution {} is built on",
+                plan.runtime_image, facts.image_text
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A step that does the same on any Linux distribution: files, owners,
+/// users, `cd`, checks.
+fn portable(step: &Step) -> bool {
+    match step {
+        Step::Script(steps) => steps.iter().all(portable),
+        Step::Files { .. } | Step::Chown { .. } | Step::User | Step::Cd(_) | Step::Harmless => true,
+        _ => false,
+    }
 }
 
 /// App code that uses a module only the JDK has (the compiler through
@@ -138,39 +203,21 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
         )
     };
     let parts: Vec<&str> = tag.split('-').collect();
-    let (version, rest): (String, Vec<&str>) = match repo {
-        "maven" => {
-            let at = parts
-                .windows(2)
-                .position(|w| w == ["eclipse", "temurin"])
-                .ok_or_else(unknown)?;
-            let version = parts.get(at + 2).ok_or_else(unknown)?;
-            (version.to_string(), parts[at + 3..].to_vec())
-        }
-        "gradle" => {
-            let at = parts
-                .iter()
-                .position(|p| p.strip_prefix("jdk").is_some_and(is_version))
-                .ok_or_else(unknown)?;
-            (parts[at][3..].to_string(), parts[at + 1..].to_vec())
-        }
-        _ => {
-            let version = parts
-                .first()
-                .filter(|v| is_version(v))
-                .ok_or_else(unknown)?;
-            let rest: Vec<&str> = parts[1..].iter().copied().filter(|p| *p != "jdk").collect();
-            if rest.first() == Some(&"jre") {
-                // Already a JRE: the runtime keeps the image.
-                return Ok(Runtime {
-                    image: facts.image.to_string(),
-                    family: family(&rest),
-                });
-            }
-            (version.to_string(), rest)
-        }
-    };
-    let variant = rest.join("-");
+    let jdk = match repo {
+        "maven" => maven_jdk(&parts),
+        "gradle" => gradle_jdk(&parts),
+        "openjdk" => openjdk_jdk(&parts),
+        _ => temurin_jdk(&parts),
+    }
+    .ok_or_else(unknown)?;
+    if jdk.jre {
+        // Already a JRE: the runtime keeps the image.
+        return Ok(Runtime {
+            image: facts.image.to_string(),
+            family: family(&jdk.variants),
+        });
+    }
+    let variant = jdk.variants.join("-");
     if !variant.is_empty() && !VARIANTS.contains(&variant.as_str()) {
         return Err(Unsure::at(
             Code::UnknownTag,
@@ -179,14 +226,124 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
         ));
     }
     let image = if variant.is_empty() {
-        format!("eclipse-temurin:{version}-jre")
+        format!("eclipse-temurin:{}-jre", jdk.version)
     } else {
-        format!("eclipse-temurin:{version}-jre-{variant}")
+        format!("eclipse-temurin:{}-jre-{variant}", jdk.version)
     };
     Ok(Runtime {
         image,
-        family: family(&rest),
+        family: family(&jdk.variants),
     })
+}
+
+/// What a JDK image's tag says: the Java version, the Temurin OS variant
+/// it maps to, and whether it is a JRE already.
+struct Jdk<'a> {
+    version: String,
+    variants: Vec<&'a str>,
+    jre: bool,
+}
+
+/// `3.9-eclipse-temurin-17-alpine`; and the older tags built on the
+/// openjdk images (`3-openjdk-17-slim`, `3.6.3-jdk-11-slim`) and on
+/// AdoptOpenJDK's HotSpot (`3.6.3-adoptopenjdk-8`), whose Java is the
+/// OpenJDK that Temurin continues.
+fn maven_jdk<'a>(parts: &[&'a str]) -> Option<Jdk<'a>> {
+    let temurin = parts.windows(2).position(|w| w == ["eclipse", "temurin"]);
+    let at = temurin.map(|at| at + 2).or_else(|| {
+        parts
+            .iter()
+            .position(|p| matches!(*p, "openjdk" | "jdk" | "adoptopenjdk"))
+            .map(|at| at + 1)
+    })?;
+    let version = parts.get(at).filter(|v| is_version(v))?;
+    let rest = &parts[at + 1..];
+    let variants = match temurin {
+        Some(_) => rest.to_vec(),
+        None => openjdk_variants(rest)?,
+    };
+    Some(Jdk {
+        version: version.to_string(),
+        variants,
+        jre: false,
+    })
+}
+
+/// `8.7-jdk21-alpine`, `jdk17`.
+fn gradle_jdk<'a>(parts: &[&'a str]) -> Option<Jdk<'a>> {
+    let at = parts
+        .iter()
+        .position(|p| p.strip_prefix("jdk").is_some_and(is_version))?;
+    Some(Jdk {
+        version: parts[at][3..].to_string(),
+        variants: parts[at + 1..].to_vec(),
+        jre: false,
+    })
+}
+
+/// The deprecated openjdk images (`17`, `11-jdk-slim-bullseye`,
+/// `8-jdk-alpine`): the same Java major version, on Temurin's Ubuntu or
+/// Alpine image; a patch version (`11.0.16`) maps to its major release,
+/// which Temurin keeps updated.
+fn openjdk_jdk<'a>(parts: &[&'a str]) -> Option<Jdk<'a>> {
+    let version = parts.first().filter(|v| is_version(v))?;
+    let major = version.split('.').next()?;
+    let rest: Vec<&str> = parts[1..]
+        .iter()
+        .copied()
+        .filter(|p| *p != "jdk" && *p != "jre")
+        .collect();
+    Some(Jdk {
+        version: major.to_string(),
+        variants: openjdk_variants(&rest)?,
+        jre: parts.contains(&"jre"),
+    })
+}
+
+/// The openjdk images' OS variants as Temurin's: Alpine stays Alpine;
+/// slim, Debian and Oracle Linux become Temurin's default Ubuntu (the plan
+/// then repeats no package install of the builder's system). Early-access
+/// builds, OpenJ9 and Windows are not known.
+fn openjdk_variants<'a>(rest: &[&'a str]) -> Option<Vec<&'a str>> {
+    const AS_DEFAULT: &[&str] = &[
+        "slim",
+        "buster",
+        "bullseye",
+        "bookworm",
+        "oracle",
+        "oraclelinux7",
+        "oraclelinux8",
+        "hotspot",
+    ];
+    let mut out = Vec::new();
+    for p in rest {
+        if p.starts_with("alpine") {
+            out.push("alpine");
+        } else if !AS_DEFAULT.contains(p) {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// `17`, `17-jdk-jammy`, `21-jre-alpine`.
+fn temurin_jdk<'a>(parts: &[&'a str]) -> Option<Jdk<'a>> {
+    let version = parts.first().filter(|v| is_version(v))?;
+    let rest: Vec<&str> = parts[1..].iter().copied().filter(|p| *p != "jdk").collect();
+    let jre = rest.first() == Some(&"jre");
+    Some(Jdk {
+        version: version.to_string(),
+        variants: if jre { rest[1..].to_vec() } else { rest },
+        jre,
+    })
+}
+
+/// The builder runs on another make of JDK image than Temurin's (openjdk,
+/// AdoptOpenJDK), often on another distribution.
+fn other_make(facts: &Facts<'_>) -> bool {
+    let repo = facts.image.repository.rsplit('/').next().unwrap_or("");
+    let tag = facts.image.tag.as_deref().unwrap_or("latest");
+    repo == "openjdk" || (repo == "maven" && !tag.contains("eclipse-temurin"))
 }
 
 /// A JDK version as tags write it: `17`, `21.0.3_9`.

@@ -53,7 +53,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 // only an install to a prefix of its own can be copied.
                 cpp::install_artifacts(facts, &mut plan, true)?;
             }
-            check_owners(facts, &plan)?;
+            check_owners(facts, &mut plan)?;
             plan
         }
     };
@@ -66,7 +66,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 /// eclipse-temurin) lacks the users its builder image made (`gradle`), so
 /// a USER or `--chown` naming one would fail, unless a RUN the runtime
 /// repeats creates users.
-fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+fn check_owners(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
     let runtime = catalog::ImageRef::parse(&plan.runtime_image);
     if runtime.repository == facts.image.repository {
         return Ok(());
@@ -120,8 +120,28 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
             ));
         }
     }
-    for a in &plan.artifacts {
-        if let Some(name) = a.chown.as_deref().and_then(unknown) {
+    let runs_as_root = !plan.decisions.iter().any(|d| {
+        d.role != crate::plan::Role::Build
+            && df.nodes()[d.node]
+                .instruction()
+                .is_some_and(|i| i.kind() == crate::syntax::Kind::User)
+    });
+    let ids = catalog::catalog()
+        .ecosystem(&facts.image.repository)
+        .map(|e| &e.user_ids);
+    for a in &mut plan.artifacts {
+        let Some(name) = a.chown.as_deref().and_then(unknown) else {
+            continue;
+        };
+        // A program that runs as root reads and writes whatever it owns, so
+        // the builder's user can stay a number the runtime has no name for.
+        if runs_as_root && let Some(id) = ids.and_then(|ids| numeric_owner(ids, &a.chown)) {
+            a.reason = format!(
+                "{}; owned by {id}, the ids of {name} in {}, which {} has no name for",
+                a.reason, facts.image_text, plan.runtime_image
+            );
+            a.chown = Some(id);
+        } else {
             return Err(Unsure::file(
                 Code::Ownership,
                 format!(
@@ -132,6 +152,23 @@ fn check_owners(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
         }
     }
     Ok(())
+}
+
+/// `gradle:gradle` as the builder image's numeric `uid:gid`, when the
+/// catalog knows both names.
+fn numeric_owner(
+    ids: &std::collections::BTreeMap<String, String>,
+    owner: &Option<String>,
+) -> Option<String> {
+    let owner = owner.as_deref()?;
+    let (user, group) = owner.split_once(':').unwrap_or((owner, ""));
+    let (uid, user_gid) = ids.get(user)?.split_once(':')?;
+    let gid = match group {
+        "" => user_gid,
+        g if g.chars().all(|c| c.is_ascii_digit()) => g,
+        g => ids.get(g)?.split_once(':')?.1,
+    };
+    Some(format!("{uid}:{gid}"))
 }
 
 /// The plan of the ecosystem strategy for the base image.
