@@ -550,7 +550,8 @@ fn moved_to_venv(path: &str, rewritten: &Index) -> bool {
 
 /// The app folder a missing path is in when the rewrite leaves that
 /// folder's build tree in the builder: the rewrite copies nothing of the
-/// folder, or the path is build output (target/, obj/, .git...).
+/// folder, or the path is build output (target/, obj/, .git..., and the
+/// Cargo.lock cargo writes when the context has none).
 fn left_in_builder(path: &str, app: &[String], copied: &[String]) -> Option<String> {
     let folder = app
         .iter()
@@ -569,6 +570,7 @@ fn left_in_builder(path: &str, app: &[String], copied: &[String]) -> Option<Stri
                 | ".m2"
                 | "build"
                 | "dist"
+                | "Cargo.lock"
         )
     });
     (!copies_some || build_output && !copied.iter().any(|c| under(path, c))).then(|| folder.clone())
@@ -722,6 +724,17 @@ mod tests {
             hash: Some([hash; 16]),
             elf: None,
         }
+    }
+
+    #[test]
+    fn build_output_beside_a_copied_binary_stays_in_the_builder() {
+        let app = ["/src".to_string()];
+        let copied = ["/src/target/release/app".to_string()];
+        for built in ["/src/Cargo.lock", "/src/target/release/deps/app.d"] {
+            assert_eq!(left_in_builder(built, &app, &copied).as_deref(), Some("/src"));
+        }
+        assert_eq!(left_in_builder("/src/config.toml", &app, &copied), None);
+        assert_eq!(left_in_builder("/etc/Cargo.lock", &app, &copied), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::ffi::CStr;
 use std::os::raw::c_char;
 
 #[link(name = "z")]
-unsafe extern "C" {
+extern "C" {
     fn zlibVersion() -> *const c_char;
 }
 
