@@ -107,6 +107,7 @@ struct Images {
     every_image: EveryImage,
     runtime_base: BTreeMap<String, String>,
     other_base: Vec<OtherBase>,
+    tool_images: BTreeMap<String, String>,
 }
 
 /// What every runtime image has (images.toml's `[every_image]`).
@@ -419,6 +420,13 @@ impl Catalog {
     /// downloads outside the app folder.
     pub fn install_download(&self, name: &str) -> Option<&InstallDownload> {
         self.packages.install_downloads.get(name)
+    }
+
+    /// The build tool an image exists to hand to other builds (`composer:2`
+    /// brings composer, `ghcr.io/astral-sh/uv:0.5` uv), if it is one.
+    pub fn tool_image(&self, image: &str) -> Option<&str> {
+        let repository = ImageRef::parse(image).repository;
+        self.images.tool_images.get(&repository).map(String::as_str)
     }
 
     /// Whether the Python requirement (`uv==0.5.31`) is a packaging tool

@@ -322,10 +322,8 @@ fn depends_on_nothing(manifest: &str) -> bool {
         })
     };
     let targets_empty = doc.get("target").is_none_or(|t| {
-        t.as_table().is_some_and(|t| {
-            t.values()
-                .all(|spec| spec.as_table().is_some_and(empty))
-        })
+        t.as_table()
+            .is_some_and(|t| t.values().all(|spec| spec.as_table().is_some_and(empty)))
     });
     let package = doc.get("package").and_then(|p| p.as_table());
     package.is_some_and(|p| !p.contains_key("links"))

@@ -24,7 +24,7 @@ use crate::analysis::shell::Command;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
 use crate::ecosystem::Ecosystem;
-use crate::plan::{Artifact, Plan, Unsure};
+use crate::plan::{Artifact, Plan, Role, Unsure};
 use crate::reasons::Code;
 
 /// The strategy that decides for a base image, if any.
@@ -78,7 +78,7 @@ fn check_owners(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
             && plan
                 .decisions
                 .iter()
-                .any(|d| d.node == *node && d.role == crate::plan::Role::Both)
+                .any(|d| d.node == *node && d.role == Role::Both)
     });
     if creates_users {
         return Ok(());
@@ -106,7 +106,7 @@ fn check_owners(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
         let Some(ins) = df.nodes()[d.node].instruction() else {
             continue;
         };
-        if d.role != crate::plan::Role::Build
+        if d.role != Role::Build
             && ins.kind() == crate::syntax::Kind::User
             && let Some(name) = ins.args().first().and_then(|u| unknown(u))
         {
@@ -121,7 +121,7 @@ fn check_owners(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
         }
     }
     let runs_as_root = !plan.decisions.iter().any(|d| {
-        d.role != crate::plan::Role::Build
+        d.role != Role::Build
             && df.nodes()[d.node]
                 .instruction()
                 .is_some_and(|i| i.kind() == crate::syntax::Kind::User)
@@ -546,7 +546,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
             .instruction()
             .map(|i| i.keyword().to_string())
             .unwrap_or_default(),
-        role: crate::plan::Role::Build,
+        role: Role::Build,
         reason: format!(
             "the builder keeps {}; the runtime stage starts from {}",
             facts.image_text, runtime.image
@@ -632,6 +632,28 @@ pub fn add_packages(
             why = format!("the build upgrades the system packages; {why}");
         }
         plan.runtime_steps.push((line, why));
+    }
+}
+
+/// A copy out of an image that only hands over a build tool (composer,
+/// uv; images.toml's `[tool_images]`) stays in the builder: the strategies
+/// that call this refuse a runtime command that starts the tool.
+pub fn leave_tool_images_behind(facts: &Facts<'_>, plan: &mut Plan) {
+    let catalog = crate::catalog::catalog();
+    for d in &mut plan.decisions {
+        let Some(ins) = facts.df.nodes()[d.node].instruction() else {
+            continue;
+        };
+        let tool = ins
+            .flag("from")
+            .flatten()
+            .and_then(|from| catalog.tool_image(from));
+        if let Some(tool) = tool
+            && d.role == Role::Both
+        {
+            d.role = Role::Build;
+            d.reason = format!("copies {tool}, a build tool the runtime does not need");
+        }
     }
 }
 

@@ -72,7 +72,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     extensions_are_self_contained(facts, &plan)?;
-    leave_composer_behind(facts, &mut plan);
+    super::leave_tool_images_behind(facts, &mut plan);
     let left = left_behind(facts, family);
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         if matches!(cmd.program(), "composer" | "composer.phar") {
@@ -122,20 +122,5 @@ fn family_of(plan: &Plan) -> Family {
         Family::Alpine
     } else {
         Family::Debian
-    }
-}
-
-/// composer copied from its image is a build tool: the copy stays in the
-/// builder.
-fn leave_composer_behind(facts: &Facts<'_>, plan: &mut Plan) {
-    for d in &mut plan.decisions {
-        let Some(ins) = facts.df.nodes()[d.node].instruction() else {
-            continue;
-        };
-        let from = ins.flag("from").flatten().unwrap_or("");
-        if d.role == Role::Both && from.starts_with("composer") {
-            d.role = Role::Build;
-            d.reason = "copies composer, a build tool the runtime does not need".into();
-        }
     }
 }

@@ -518,13 +518,15 @@ fn alternative_of_gone_package(o: &Image<'_>, r: &Image<'_>, entry: &Entry) -> b
 
 /// Whether a missing file of the system Python is in the rewrite's venv at
 /// the same place below it (`/usr/local/lib/python3.11/site-packages/x`
-/// -> `/opt/venv/lib/python3.11/site-packages/x`, scripts in bin).
+/// -> `/opt/venv/lib/python3.11/site-packages/x`, scripts in bin; Debian's
+/// Python calls the folder dist-packages, a venv of it site-packages).
 fn moved_to_venv(path: &str, rewritten: &Index) -> bool {
     if let Some(rest) = path.strip_prefix("/usr/local/lib/")
         && rest.starts_with("python")
         && let Some((version, inner)) = rest.split_once('/')
-        && inner.starts_with("site-packages/")
+        && (inner.starts_with("site-packages/") || inner.starts_with("dist-packages/"))
     {
+        let inner = inner.replacen("dist-packages/", "site-packages/", 1);
         return rewritten
             .entries
             .keys()
@@ -731,7 +733,10 @@ mod tests {
         let app = ["/src".to_string()];
         let copied = ["/src/target/release/app".to_string()];
         for built in ["/src/Cargo.lock", "/src/target/release/deps/app.d"] {
-            assert_eq!(left_in_builder(built, &app, &copied).as_deref(), Some("/src"));
+            assert_eq!(
+                left_in_builder(built, &app, &copied).as_deref(),
+                Some("/src")
+            );
         }
         assert_eq!(left_in_builder("/src/config.toml", &app, &copied), None);
         assert_eq!(left_in_builder("/etc/Cargo.lock", &app, &copied), None);
@@ -790,11 +795,16 @@ mod tests {
         }
         for moved in [
             "/usr/local/lib/python3.11/site-packages/x/__init__.py",
+            "/usr/local/lib/python3.11/dist-packages/x/__init__.py",
             "/usr/local/include/site/python3.11/x/x.h",
             "/usr/local/bin/x",
         ] {
             assert!(moved_to_venv(moved, &r), "{moved}");
         }
+        assert!(!moved_to_venv(
+            "/usr/local/lib/python3.11/dist-packages/y/__init__.py",
+            &r
+        ));
         assert!(!moved_to_venv(
             "/usr/local/include/site/python3.11/y/y.h",
             &r

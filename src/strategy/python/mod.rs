@@ -115,6 +115,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         poetry_in_env: env_flag(facts, "POETRY_VIRTUALENVS_CREATE") == Some(false)
             || env_flag(facts, "POETRY_VIRTUALENVS_IN_PROJECT") == Some(true),
         needs_env: installs_use_current_env(facts),
+        uv_python: false,
+        project_envs: Vec::new(),
+        tool_installs: Vec::new(),
     };
     for (node, workdir, steps) in &facts.run_steps {
         let at = At {
@@ -131,12 +134,95 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             }
         }
     }
-    let (mut plan, venv_made_here) = installs.finish()?;
-    let mut provided = |cmd: &crate::analysis::shell::Command| provided(cmd, venv_made_here);
+    let (mut plan, envs) = installs.finish()?;
+    super::leave_tool_images_behind(facts, &mut plan);
+    if plan.runtime_image == facts.image_text && !envs.tools_left_behind {
+        leaves_something_behind(facts, &plan)?;
+    }
+    let mut provided = |cmd: &crate::analysis::shell::Command| provided(facts, cmd, &envs);
     let packages = manifests::python_packages(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, packages)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     Ok(plan)
+}
+
+/// A pip install of packaging tools alone (`pip install uv poetry`).
+fn only_tools(pip: &crate::analysis::steps::Pip) -> bool {
+    let catalog = crate::catalog::catalog();
+    pip.requirements.is_empty()
+        && !pip.packages.is_empty()
+        && pip.packages.iter().all(|p| catalog.is_python_build_tool(p))
+}
+
+/// `pip install uv`: a standalone program that picks its target itself
+/// (VIRTUAL_ENV, UV_PYTHON, --system), not the environment it runs from, so
+/// it can stay in the builder's system Python.
+fn only_uv(pip: &crate::analysis::steps::Pip) -> bool {
+    pip.requirements.is_empty()
+        && !pip.packages.is_empty()
+        && pip
+            .packages
+            .iter()
+            .all(|p| crate::catalog::normalize(p) == "uv")
+}
+
+/// When the runtime would be the builder's own image, the rewrite gains
+/// only if the builder keeps something back: a system package the runtime
+/// does not install again, or a tool copied from its image. Otherwise only
+/// pip's cache would stay behind, and /opt/venv would add pip and
+/// setuptools: the image would grow.
+fn leaves_something_behind(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+    let packages = facts.packages.iter().any(|p| !p.replayed);
+    let tools = plan.decisions.iter().any(|d| {
+        d.role == crate::plan::Role::Build
+            && facts.df.nodes()[d.node]
+                .instruction()
+                .and_then(|i| i.flag("from").flatten())
+                .is_some_and(|from| crate::catalog::catalog().tool_image(from).is_some())
+    });
+    if packages || tools {
+        return Ok(());
+    }
+    Err(Unsure::file(
+        Code::NothingToBuild,
+        format!(
+            "nothing to gain: the runtime would be {} again, with no build package or tool to leave in a builder, only pip's cache",
+            plan.runtime_image
+        ),
+    ))
+}
+
+/// The uv the file pins, when it is a 0.1 release (`pip install
+/// uv==0.1.45`, `COPY --from=ghcr.io/astral-sh/uv:0.1 ...`), whose
+/// `--system` cannot be combined with an interpreter of dockopt's choosing.
+fn old_uv(facts: &Facts<'_>) -> Option<String> {
+    let pinned = facts
+        .run_steps
+        .iter()
+        .flat_map(|(_, _, steps)| steps)
+        .find_map(|step| match step {
+            Step::Pip(pip) => pip
+                .packages
+                .iter()
+                .find(|p| {
+                    let p = p.to_ascii_lowercase();
+                    p.starts_with("uv==0.1") || p.starts_with("uv<0.2") || p.starts_with("uv~=0.1")
+                })
+                .cloned(),
+            _ => None,
+        });
+    pinned.or_else(|| {
+        facts
+            .df
+            .nodes()
+            .iter()
+            .filter_map(|n| n.instruction())
+            .find_map(|ins| {
+                let from = ins.flag("from").flatten()?;
+                let tag = from.rsplit_once("astral-sh/uv:")?.1;
+                (tag == "0.1" || tag.starts_with("0.1.")).then(|| from.to_string())
+            })
+    })
 }
 
 /// An environment variable read as a yes/no flag (`1`, `true`, `yes` or
@@ -174,6 +260,12 @@ struct Installs<'f, 'a> {
     /// Some install goes into the current environment (the system's Python
     /// unless the file made a venv).
     needs_env: bool,
+    /// `uv pip install --system` is pointed at /opt/venv by UV_PYTHON.
+    uv_python: bool,
+    /// Project environments a tool fills (uv sync's `.venv`).
+    project_envs: Vec<String>,
+    /// The RUNs in which pip installs only packaging tools.
+    tool_installs: Vec<usize>,
 }
 
 impl Installs<'_, '_> {
@@ -231,11 +323,7 @@ impl Installs<'_, '_> {
         self.count += 1;
         refuse_runtime_compilers(pip, at.line)?;
         if pip.uv && (pip.system || env_flag(self.facts, "UV_SYSTEM_PYTHON") == Some(true)) {
-            return Err(Unsure::at(
-                Code::PythonEnvironment,
-                at.line,
-                "uv pip installs into the image's own Python (--system), which ignores any virtual environment, so the packages cannot be copied apart from Python itself",
-            ));
+            self.uv_system(at)?;
         }
         let line = at.line;
         if let Some(dir) = pip.prefix.as_ref().or(pip.target.as_ref()) {
@@ -252,9 +340,38 @@ impl Installs<'_, '_> {
                 base,
                 format!("pip --user installs here (line {line})"),
             );
-        } else if self.needs_env {
+        } else if self.needs_env && !only_uv(pip) {
+            // Tools too (poetry, pipenv): they install into the
+            // environment they run from.
             self.use_current_env(at);
+        } else if only_tools(pip) {
+            self.tool_installs.push(at.node);
         }
+        Ok(())
+    }
+
+    /// `uv pip install --system`: uv skips a virtual environment found on
+    /// PATH then, but installs into the interpreter UV_PYTHON names (uv 0.2
+    /// and later; 0.1 stops with an error), so the builder names /opt/venv's.
+    fn uv_system(&mut self, at: &At<'_>) -> Result<(), Unsure> {
+        let refuse = |why: String| Err(Unsure::at(Code::PythonEnvironment, at.line, why));
+        if let Some(set) = self.facts.env_value("UV_PYTHON") {
+            return refuse(format!(
+                "uv pip installs into the image's own Python (--system), and UV_PYTHON={set} is the file's own choice of interpreter, which dockopt would replace"
+            ));
+        }
+        if let Some(old) = old_uv(self.facts) {
+            return refuse(format!(
+                "uv pip installs into the image's own Python (--system); {old} is older than 0.2, which cannot be pointed at a virtual environment"
+            ));
+        }
+        if !self.venvs.is_empty() {
+            return refuse(
+                "uv pip installs into the image's own Python (--system), past the virtual environment the file makes".into(),
+            );
+        }
+        self.uv_python = true;
+        self.use_current_env(at);
         Ok(())
     }
 
@@ -290,6 +407,13 @@ impl Installs<'_, '_> {
                     ));
                 }
             }
+            ("uv", "sync") if self.uv_python => {
+                return Err(Unsure::at(
+                    Code::PythonEnvironment,
+                    at.line,
+                    "uv sync in a file that also installs with uv pip --system: UV_PYTHON, which dockopt sets for the one, would choose the other's interpreter",
+                ));
+            }
             ("uv", "sync") => {
                 if let Some(env) = self.facts.env_value("UV_PROJECT_ENVIRONMENT") {
                     let abs = classify::resolve(env, at.workdir).ok_or_else(|| {
@@ -302,9 +426,20 @@ impl Installs<'_, '_> {
                     let line = at.line;
                     push_artifact(
                         &mut self.plan,
-                        abs,
+                        abs.clone(),
                         format!("uv sync installs here (line {line})"),
                     );
+                    self.project_envs.push(abs);
+                } else if let Some(dir) = at.workdir
+                    && !args.iter().any(|a| {
+                        ["--project", "--directory"]
+                            .iter()
+                            .any(|f| a == f || a.starts_with(&format!("{f}=")))
+                    })
+                {
+                    // uv sync makes the project's environment in .venv.
+                    self.project_envs
+                        .push(format!("{}/.venv", dir.trim_end_matches('/')));
                 }
             }
             ("poetry" | "pipenv" | "uv", _) => {}
@@ -320,8 +455,8 @@ impl Installs<'_, '_> {
     }
 
     /// The plan with the environments to copy (and /opt/venv made in the
-    /// builder where needed), and whether dockopt made it.
-    fn finish(mut self) -> Result<(Plan, bool), Unsure> {
+    /// builder where needed), and the environments the runtime gets.
+    fn finish(mut self) -> Result<(Plan, Environments), Unsure> {
         if self.count == 0 {
             return Err(Unsure::file(
                 Code::NothingToBuild,
@@ -332,13 +467,25 @@ impl Installs<'_, '_> {
             let why = "the virtual environment the build fills".into();
             push_artifact(&mut self.plan, v.clone(), why);
         }
+        let before_venv = |node: &usize| self.make_venv_before.is_none_or(|m| *node < m);
+        let mut envs = Environments {
+            made_here: false,
+            tools_left_behind: self.venvs.is_empty() && self.tool_installs.iter().any(before_venv),
+            folders: std::mem::take(&mut self.venvs),
+        };
+        envs.folders.append(&mut self.project_envs);
         let Some(node) = self.make_venv_before else {
-            return Ok((self.plan, false));
+            return Ok((self.plan, envs));
         };
         venv::check_moves(self.facts, &self.plan, self.facts.line(node))?;
+        let uv = if self.uv_python {
+            format!("ENV UV_PYTHON={VENV}/bin/python\n")
+        } else {
+            String::new()
+        };
         self.plan.builder_inserts.push((
             node,
-            format!("RUN python -m venv {VENV}\nENV PATH=\"{VENV}/bin:$PATH\"\n"),
+            format!("RUN python -m venv {VENV}\nENV PATH=\"{VENV}/bin:$PATH\"\n{uv}"),
         ));
         push_artifact(
             &mut self.plan,
@@ -349,7 +496,32 @@ impl Installs<'_, '_> {
         self.plan
             .artifact_env
             .push(format!("ENV PATH=\"{VENV}/bin:$PATH\""));
-        Ok((self.plan, true))
+        envs.made_here = true;
+        envs.folders.push(VENV.into());
+        Ok((self.plan, envs))
+    }
+}
+
+/// The Python environments the runtime copies whole.
+struct Environments {
+    /// dockopt makes /opt/venv for installs that went into the system.
+    made_here: bool,
+    /// pip installs packaging tools (uv, poetry) into the system Python,
+    /// which the runtime does not copy.
+    tools_left_behind: bool,
+    /// Every environment's folder: the file's venvs, the project's .venv
+    /// that uv sync fills, /opt/venv.
+    folders: Vec<String>,
+}
+
+impl Environments {
+    /// Whether a program path is a console script in one of them
+    /// (`/app/.venv/bin/uvicorn`).
+    fn has_script(&self, path: &str) -> bool {
+        self.folders.iter().any(|env| {
+            path.strip_prefix(&format!("{env}/bin/"))
+                .is_some_and(|s| !s.contains('/'))
+        })
     }
 }
 
@@ -357,7 +529,11 @@ impl Installs<'_, '_> {
 /// Python environment (Python itself, pip's console scripts), or is looked
 /// up in what the runtime image lacks; build tools and programs that the
 /// move to /opt/venv would strand are refused.
-fn provided(cmd: &crate::analysis::shell::Command, venv_made_here: bool) -> Result<bool, Unsure> {
+fn provided(
+    facts: &Facts<'_>,
+    cmd: &crate::analysis::shell::Command,
+    envs: &Environments,
+) -> Result<bool, Unsure> {
     let program = cmd.program();
     let full = cmd.argv.first().map(String::as_str).unwrap_or("");
     if matches!(program, "poetry" | "pipenv" | "uv") {
@@ -367,13 +543,17 @@ fn provided(cmd: &crate::analysis::shell::Command, venv_made_here: bool) -> Resu
         ));
     }
     if program.starts_with("python") || program.starts_with("pip") {
-        if venv_made_here && full.starts_with("/usr/local/bin/") {
+        if envs.made_here && full.starts_with("/usr/local/bin/") {
             return Err(Unsure::file(
                 Code::VenvMove,
                 format!("{full} would not see the packages dockopt moves to {VENV}"),
             ));
         }
         return Ok(true);
+    }
+    let script = classify::resolve(full, facts.workdir.as_deref());
+    if full.contains('/') && script.is_some_and(|p| envs.has_script(&p)) {
+        return Ok(true); // a console script of an environment the runtime copies
     }
     if full.starts_with("/usr/local/bin/") {
         return Err(Unsure::file(
