@@ -88,6 +88,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                 format!("the image runs {program}, which needs the JDK or the build tool"),
             ));
         }
+        if gradle_start_script(facts, cmd) {
+            return Ok(true);
+        }
         if program != "java" {
             return Ok(false);
         }
@@ -109,6 +112,33 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         refuse_replays(facts, &plan)?;
     }
     Ok(plan)
+}
+
+/// A start script that Gradle's `installDist` wrote
+/// (`build/install/NAME/bin/NAME` below the project it ran in): a POSIX
+/// shell script that runs `java` from JAVA_HOME or PATH, both of which the
+/// JRE image sets, on the jars in `lib/` beside it.
+fn gradle_start_script(facts: &Facts<'_>, cmd: &Command) -> bool {
+    let Some(written) = cmd.argv.first() else {
+        return false;
+    };
+    let Some(script) = crate::classify::resolve(written, facts.workdir.as_deref()) else {
+        return false;
+    };
+    let Some((project, rest)) = script.split_once("/build/install/") else {
+        return false;
+    };
+    let in_dist_bin =
+        matches!(rest.split('/').collect::<Vec<_>>()[..], [_, "bin", name] if !name.is_empty());
+    in_dist_bin
+        && facts.run_steps.iter().any(|(_, workdir, steps)| {
+            let ran_in = workdir.as_deref().unwrap_or("/");
+            crate::classify::under(project, ran_in)
+                && steps.iter().any(|s| {
+                    matches!(s, Step::Jvm { tool, goals }
+                        if tool.contains("gradle") && goals.iter().any(|g| g.rsplit(':').next() == Some("installDist")))
+                })
+        })
 }
 
 /// Where Eclipse Temurin's JDK and JRE images both keep `java`.
