@@ -330,6 +330,13 @@ fn recognise(cmd: &Command) -> Step {
         },
         "npm" | "yarn" | "pnpm" => node(program, args),
         "npx" => npx(args),
+        // A Node build tool run by its own name (`nest build` after `npm i -g
+        // @nestjs/cli`): read like `npx nest build`, which runs the same.
+        p if crate::catalog::catalog().node().build_tools.contains_key(p) => Step::Node {
+            tool: "npx".into(),
+            action: NodeAction::Script(p.into()),
+            args: args.to_vec(),
+        },
         "manage.py" if args.first().is_some_and(|a| a == "collectstatic") => Step::Django {
             script: cmd.argv.first().cloned().unwrap_or_default(),
         },
