@@ -50,6 +50,9 @@ pub struct Config {
     /// Facts about the running apps that the team vouches for.
     #[serde(default)]
     pub app: AppConfig,
+    /// Settings of the Node.js strategy.
+    #[serde(default)]
+    pub node: NodeConfig,
     /// Settings of `dockopt verify`.
     #[serde(default)]
     pub verify: VerifyConfig,
@@ -69,6 +72,27 @@ pub struct AppConfig {
     /// Programs, libraries or packages the apps do not need when they run.
     #[serde(default)]
     pub not_needed: Vec<String>,
+}
+
+/// `[node]` in `.dockopt.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Prune devDependencies in the builder when the program needs only
+    /// dependencies (default true).
+    #[serde(default = "yes")]
+    pub prune: bool,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig { prune: true }
+    }
+}
+
+/// The default of a setting that is on unless turned off.
+fn yes() -> bool {
+    true
 }
 
 /// `[verify]` in `.dockopt.toml`.

@@ -50,7 +50,7 @@ pub fn emit(
     if !trailing.is_empty() {
         edits.push(Edit::Remove(last + 1..df.nodes().len()));
     }
-    for (node, text) in &plan.builder_inserts {
+    for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
         edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
     }
     if let Some(text) = named_from(df, from, &plan.builder_name) {

@@ -66,6 +66,9 @@ pub struct Plan {
     /// Lines inserted in the builder before a node, with why.
     #[serde(skip)]
     pub builder_inserts: Vec<(usize, String)>,
+    /// The RUN that prunes devDependencies after the build, before a node
+    /// (config `[node] prune = false` drops it).
+    pub prune: Option<(usize, String)>,
     /// Instructions written at the top of the runtime stage (package
     /// installs, environment for the artifacts), with why.
     pub runtime_steps: Vec<(String, String)>,

@@ -154,6 +154,9 @@ fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
         plan.runtime_image = image.clone();
     }
     plan.link = config.link;
+    if !config.node.prune {
+        plan.prune = None;
+    }
     let has_user = plan
         .decisions
         .iter()

@@ -211,3 +211,35 @@ fn app_facts_vouched_in_the_config_apply_to_every_file_below() {
     assert!(out.contains("FROM python:3.12-slim"), "{out}{err}");
     assert!(!out.contains("curl"), "{out}");
 }
+
+#[test]
+fn node_prune_can_be_turned_off() {
+    let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cases/node/dev_dependencies_pruned");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    for name in [
+        "Dockerfile",
+        "package.json",
+        "package-lock.json",
+        "tsconfig.json",
+    ] {
+        fs::copy(case.join(name), root.join(name)).unwrap();
+    }
+    let rewrite = || {
+        let out = dockopt(
+            &[
+                "rewrite",
+                "--stdout",
+                root.join("Dockerfile").to_str().unwrap(),
+            ],
+            b"",
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(rewrite().contains("RUN npm prune --omit=dev\n"));
+    fs::write(root.join(".dockopt.toml"), "[node]\nprune = false\n").unwrap();
+    let off = rewrite();
+    assert!(off.contains("FROM node:20-slim"), "{off}");
+    assert!(!off.contains("prune"), "{off}");
+}

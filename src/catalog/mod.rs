@@ -174,6 +174,8 @@ pub struct Node {
     pub dev_scripts: Vec<String>,
     /// Commands in scripts that start a development server or watcher.
     pub dev_commands: Vec<String>,
+    /// Configuration files only build and test tools read.
+    pub build_configs: Vec<String>,
 }
 
 /// The modules of each language's own library (code.toml).

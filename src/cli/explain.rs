@@ -123,9 +123,9 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
         let role = format!("{:?}", d.role).to_lowercase();
         let _ = writeln!(s, "  {lines:>7}  {:<11} {role:<8} {}", d.keyword, d.reason);
     }
-    if !plan.builder_inserts.is_empty() {
+    if !plan.builder_inserts.is_empty() || plan.prune.is_some() {
         let _ = writeln!(s, "\nthe builder gets:");
-        for (node, text) in &plan.builder_inserts {
+        for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
             let before = plan
                 .decisions
                 .iter()
@@ -135,6 +135,12 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
                 let _ = writeln!(s, "  {line}{before}");
             }
         }
+    }
+    if plan.prune.is_some() {
+        let _ = writeln!(
+            s,
+            "  (the prune leaves devDependencies in the builder: the start command and the app's imports need only dependencies)"
+        );
     }
     let _ = writeln!(s, "\nthe runtime stage copies:");
     for a in &plan.artifacts {

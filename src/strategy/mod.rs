@@ -576,6 +576,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
         decisions,
         artifacts: facts.app_paths.clone(),
         builder_inserts: Vec::new(),
+        prune: None,
         runtime_steps,
         artifact_env: Vec::new(),
         link: false,

@@ -34,6 +34,8 @@ pub enum Rule {
     BuildTool(String),
     /// A build tree or sources the runtime does not copy.
     BuildTree(String),
+    /// A package the builder's prune removed from node_modules.
+    DevDependency(String),
     /// Accepted by `--allow-missing` or `verify.allow_missing`.
     Allowed(String),
 }
@@ -48,6 +50,7 @@ impl Rule {
             Rule::MovedToVenv => "moved into the virtual environment",
             Rule::BuildTool(_) => "build tools left behind",
             Rule::BuildTree(_) => "build tree and sources",
+            Rule::DevDependency(_) => "devDependencies pruned",
             Rule::Allowed(_) => "allowed by the user",
         }
     }
@@ -223,6 +226,8 @@ pub struct Inputs<'a> {
     /// Packages the original installs for the program to use: their loss
     /// is never on purpose.
     pub must_carry: &'a [String],
+    /// Folders whose node_modules the rewrite's builder prunes.
+    pub pruned: &'a [String],
 }
 
 /// A file the app's code names.
@@ -465,11 +470,42 @@ fn explain(inputs: &Inputs<'_>, path: &str, entry: &Entry, change: Change) -> Op
         return Some(Rule::Package("(the package database)".into()));
     }
     if change == Change::Missing
+        && let Some(package) = pruned_package(path, inputs.pruned, r.index)
+    {
+        return Some(Rule::DevDependency(package));
+    }
+    if change == Change::Missing
         && let Some(folder) = left_in_builder(path, inputs.app_folders, inputs.copied)
     {
         return Some(Rule::BuildTree(folder));
     }
     None
+}
+
+/// The package a missing path belonged to, when the builder pruned that
+/// folder's node_modules and the rewrite has none of the package (a link
+/// in node_modules/.bin counts as its package's).
+fn pruned_package(path: &str, pruned: &[String], r: &Index) -> Option<String> {
+    pruned.iter().find_map(|folder| {
+        let modules = format!("{}/node_modules/", folder.trim_end_matches('/'));
+        let rest = path.strip_prefix(&modules)?;
+        if let Some(bin) = rest.strip_prefix(".bin/") {
+            return Some(format!(".bin/{bin}"));
+        }
+        let mut parts = rest.split('/');
+        let first = parts.next()?;
+        let package = match first.starts_with('@') {
+            true => format!("{first}/{}", parts.next()?),
+            false => first.to_string(),
+        };
+        let root = format!("{modules}{package}");
+        let kept = r
+            .entries
+            .range(root.clone()..)
+            .next()
+            .is_some_and(|(k, _)| under(k, &root));
+        (!kept).then_some(package)
+    })
 }
 
 /// The Python distribution a file belongs to, by the RECORD files of the
@@ -729,6 +765,27 @@ mod tests {
     }
 
     #[test]
+    fn a_pruned_package_is_explained_only_when_it_is_gone_whole() {
+        let mut r = Index::default();
+        r.entries
+            .insert("/app/node_modules/ms/index.js".into(), file(1, 1));
+        let pruned = ["/app".to_string()];
+        let gone = pruned_package("/app/node_modules/typescript/lib/tsc.js", &pruned, &r);
+        assert_eq!(gone.as_deref(), Some("typescript"));
+        let scoped = pruned_package("/app/node_modules/@types/node/index.d.ts", &pruned, &r);
+        assert_eq!(scoped.as_deref(), Some("@types/node"));
+        assert_eq!(
+            pruned_package("/app/node_modules/ms/readme.md", &pruned, &r),
+            None
+        );
+        assert_eq!(
+            pruned_package("/srv/node_modules/x/a.js", &pruned, &r),
+            None
+        );
+        assert_eq!(pruned_package("/app/node_modules/x/a.js", &[], &r), None);
+    }
+
+    #[test]
     fn build_output_beside_a_copied_binary_stays_in_the_builder() {
         let app = ["/src".to_string()];
         let copied = ["/src/target/release/app".to_string()];
@@ -774,6 +831,7 @@ mod tests {
             programs: &[],
             data: &[],
             must_carry: &[],
+            pruned: &[],
         });
         assert_eq!(c.unexplained.len(), 1, "{:?}", c.unexplained);
         assert_eq!(c.unexplained[0].examples[0].0, "/etc/myapp/build.json");

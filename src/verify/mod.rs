@@ -306,6 +306,9 @@ struct About {
     data: Vec<(compare::Need, String)>,
     /// Packages the original installs for the program.
     must_carry: Vec<String>,
+    /// Folders whose node_modules the rewrite's builder prunes to the
+    /// production dependencies.
+    pruned: Vec<String>,
 }
 
 impl About {
@@ -342,6 +345,7 @@ impl About {
             .filter(|(_, i)| i.kind() == syntax::Kind::From)
             .map(|(n, _)| n)
             .collect();
+        about.pruned = pruned_folders(rewritten, froms.last().copied());
         if let Some(&last) = froms.last() {
             about.runtime_base = rewritten.nodes()[last]
                 .instruction()
@@ -378,6 +382,34 @@ impl About {
         }
         about
     }
+}
+
+/// The WORKDIR of each `RUN npm prune --omit=dev` or `pnpm prune --prod`
+/// before the runtime stage's FROM (the prune dockopt writes).
+fn pruned_folders(rewritten: &syntax::Dockerfile, runtime_from: Option<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut workdir = "/".to_string();
+    for (n, ins) in rewritten.instructions() {
+        if runtime_from.is_some_and(|f| n >= f) {
+            break;
+        }
+        match ins.kind() {
+            syntax::Kind::From => workdir = "/".into(),
+            syntax::Kind::Workdir => {
+                if let Some(w) = ins.args().first() {
+                    workdir = crate::classify::resolve(w, Some(&workdir)).unwrap_or(workdir);
+                }
+            }
+            syntax::Kind::Run => {
+                let text = ins.args().join(" ");
+                if text.contains("npm prune --omit=dev") || text.contains("pnpm prune --prod") {
+                    out.push(workdir.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Reads both images (and their base images, when they are in the store)
@@ -424,6 +456,7 @@ fn compare_images(
         programs: &about.programs,
         data: &about.data,
         must_carry: &about.must_carry,
+        pruned: &about.pruned,
     }))
 }
 

@@ -11,7 +11,10 @@
 //! the build enabled corepack) gets `corepack enable` in the runtime, and
 //! corepack's cache when the build fetched the package manager into it, so
 //! that the program does not download it when it starts; one that runs a
-//! globally installed tool gets the same global install.
+//! globally installed tool gets the same global install. After the build,
+//! the builder prunes devDependencies (`npm prune --omit=dev`, `pnpm prune
+//! --prod`) when the start command and the app's imports need only
+//! `dependencies` (see `prune.rs` for when it does not).
 //!
 //! ## When it leaves the file alone
 //! A CMD that starts a development server (`npm run dev`), or a program that
@@ -53,6 +56,7 @@ use crate::classify::Facts;
 use crate::plan::{Artifact, Plan, Unsure};
 use crate::reasons::Code;
 
+mod prune;
 pub mod scripts;
 
 use super::{
@@ -95,6 +99,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         add_corepack(&mut plan, facts, &build)?;
     }
     add_globals(&mut plan, &build, &uses);
+    plan.prune = prune::plan(facts, package_json.as_ref());
     Ok(plan)
 }
 

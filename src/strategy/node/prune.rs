@@ -1,0 +1,386 @@
+//! Leaving devDependencies in the builder: after the last build step the
+//! builder prunes node_modules to the production dependencies with the
+//! project's own package manager (`npm prune --omit=dev`, `pnpm prune
+//! --prod`), as Docker's Node.js guide does, so the runtime copies only what
+//! the program loads.
+//!
+//! Pruning is skipped, and the app copied as it was, whenever dockopt cannot
+//! tell that the running program needs nothing but `dependencies`: the
+//! image or its start script runs a program that is not Node's or a
+//! dependency's, the app's code imports a package that is not among
+//! `dependencies` (a devDependency, or one only another package brings),
+//! the project is a workspace, yarn manages it (yarn 1 has no prune; its
+//! `install --production` re-copies packages whose install scripts built
+//! files), or the file already leaves devDependencies out.
+
+use crate::analysis::shell::{self, Command};
+use crate::analysis::steps::{NodeAction, Step};
+use crate::catalog;
+use crate::classify::{self, Facts};
+use crate::facts::code::{self, Lang, Use};
+use crate::strategy::needs;
+
+/// The prune to insert: before which node, and the RUN line.
+pub type Prune = (usize, String);
+
+/// The RUN that prunes devDependencies, placed after the builder's last
+/// RUN, or None when pruning could break the program or gains nothing.
+pub fn plan(facts: &Facts<'_>, package_json: Option<&serde_json::Value>) -> Option<Prune> {
+    let doc = package_json?;
+    let dev = names(doc, &["devDependencies"]);
+    if dev.is_empty() || doc.get("workspaces").is_some() {
+        return None;
+    }
+    let (tool, folder) = installer(facts)?;
+    let command = match tool {
+        "npm" if npm_has_omit(facts) => "npm prune --omit=dev",
+        "pnpm" => "pnpm prune --prod",
+        _ => return None,
+    };
+    let lock = match tool {
+        "npm" => ["package-lock.json", "npm-shrinkwrap.json"].as_slice(),
+        _ => ["pnpm-lock.yaml"].as_slice(),
+    };
+    let has_lock = lock
+        .iter()
+        .any(|l| facts.context_path_of(&format!("{folder}/{l}")).is_some());
+    let root_manifest = facts
+        .context_path_of(&format!("{folder}/package.json"))
+        .zip(facts.context.as_ref())
+        .is_some_and(|(p, root)| p == root.join("package.json"));
+    if !has_lock || !root_manifest || already_production(facts) {
+        return None;
+    }
+    let production = names(
+        doc,
+        &["dependencies", "optionalDependencies", "peerDependencies"],
+    );
+    let build_files = build_scripts(facts, doc);
+    if !runs_only_production(facts, doc, &production)
+        || !imports_only(facts, &production, &build_files)
+    {
+        return None;
+    }
+    let (last, workdir) = facts
+        .run_steps
+        .iter()
+        .map(|(n, w, _)| (*n, w))
+        .max_by_key(|(n, _)| *n)?;
+    if workdir.as_deref() != Some(folder.as_str()) {
+        return None;
+    }
+    let next = facts
+        .df
+        .nodes()
+        .iter()
+        .enumerate()
+        .skip(last + 1)
+        .find(|(_, n)| n.instruction().is_some())?
+        .0;
+    Some((next, format!("RUN {command}\n")))
+}
+
+/// The names in package.json's dependency tables.
+fn names(doc: &serde_json::Value, tables: &[&str]) -> Vec<String> {
+    tables
+        .iter()
+        .filter_map(|t| doc.get(*t).and_then(|d| d.as_object()))
+        .flat_map(|d| d.keys().cloned())
+        .collect()
+}
+
+/// The package manager every install step uses, and the one folder they
+/// run in.
+fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String)> {
+    let mut found: Option<(&str, String)> = None;
+    for (_, workdir, steps) in &facts.run_steps {
+        for step in steps {
+            let Step::Node {
+                tool,
+                action: NodeAction::Install,
+                ..
+            } = step
+            else {
+                continue;
+            };
+            let here = (tool.as_str(), workdir.clone()?);
+            match &found {
+                Some(f) if *f != here => return None,
+                _ => found = Some(here),
+            }
+        }
+    }
+    found
+}
+
+/// npm 7 and later read `--omit=dev`; the node images from 16 on ship npm
+/// 8 or later. A tag without a version (`lts`, `current`) is recent.
+fn npm_has_omit(facts: &Facts<'_>) -> bool {
+    let tag = facts.image.tag.as_deref().unwrap_or("latest");
+    let major = tag.split(['.', '-']).next().unwrap_or("");
+    major.parse::<u32>().map_or(true, |m| m >= 16)
+}
+
+/// The install already leaves devDependencies out (NODE_ENV=production,
+/// `--production`, `--omit=dev`), or the file prunes: nothing to gain.
+fn already_production(facts: &Facts<'_>) -> bool {
+    let production_env = facts
+        .env_value("NODE_ENV")
+        .is_some_and(|v| v == "production");
+    production_env
+        || facts.runs_step(|s| match s {
+            Step::Node {
+                action: NodeAction::Prune,
+                ..
+            } => true,
+            Step::Node {
+                action: NodeAction::Install,
+                args,
+                ..
+            } => args.iter().any(|a| {
+                matches!(a.as_str(), "--production" | "--prod" | "-P" | "--omit=dev")
+                    || a.starts_with("--only=prod")
+            }),
+            _ => false,
+        })
+}
+
+/// Whether every program the image runs, directly or through the npm
+/// scripts it starts, is Node's own, the system's, or a command of a
+/// production dependency; and no `node -r` preloads anything else.
+fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: &[String]) -> bool {
+    let mut pending: Vec<(Command, usize)> = facts
+        .runtime_commands
+        .iter()
+        .map(|(_, c)| (c.clone(), 0))
+        .collect();
+    while let Some((cmd, depth)) = pending.pop() {
+        let program = cmd.program();
+        let args = cmd.args();
+        match program {
+            "" => {}
+            "npm" | "yarn" | "pnpm" => {
+                let pos: Vec<&str> = args
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| !a.starts_with('-'))
+                    .collect();
+                let script = match pos.as_slice() {
+                    ["run" | "run-script", name, ..] => *name,
+                    ["start" | "test" | "stop" | "restart"] => pos[0],
+                    [name] if program != "npm" => name,
+                    _ => return false,
+                };
+                let Some(body) = doc
+                    .get("scripts")
+                    .and_then(|s| s.get(script))
+                    .and_then(|b| b.as_str())
+                else {
+                    // `npm start` with no start script runs `node server.js`.
+                    if script == "start" {
+                        continue;
+                    }
+                    return false;
+                };
+                if depth > 4 {
+                    return false;
+                }
+                pending.extend(shell::commands(body).into_iter().map(|c| (c, depth + 1)));
+            }
+            "node" | "nodejs" => {
+                let preloads = args.windows(2).filter(|w| {
+                    matches!(w[0].as_str(), "-r" | "--require" | "--loader" | "--import")
+                });
+                if preloads
+                    .map(|w| package_root(&w[1]))
+                    .any(|m| !allowed(&m, production))
+                {
+                    return false;
+                }
+                let script = args.iter().find(|a| !a.starts_with('-'));
+                if script
+                    .is_some_and(|s| s.contains("node_modules/") && !from_production(s, production))
+                {
+                    return false;
+                }
+            }
+            "npx" => {
+                let target = args.iter().find(|a| !a.starts_with('-'));
+                if !target.is_some_and(|t| is_command_of(t, production)) {
+                    return false;
+                }
+            }
+            p if needs::base_program(p) || p == "exec" || p == "env" => {}
+            _ if cmd.argv[0].contains("node_modules/") => {
+                if !from_production(&cmd.argv[0], production) {
+                    return false;
+                }
+            }
+            _ if cmd.argv[0].contains('/') => {}
+            p => {
+                if !is_command_of(p, production) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Whether a path into node_modules (`node_modules/.bin/tsx`,
+/// `node_modules/pm2/bin/pm2`) belongs to a production dependency.
+fn from_production(path: &str, production: &[String]) -> bool {
+    let Some((_, rest)) = path.rsplit_once("node_modules/") else {
+        return true;
+    };
+    match rest.strip_prefix(".bin/") {
+        Some(bin) => is_command_of(bin, production),
+        None => allowed(&package_root(rest), production),
+    }
+}
+
+/// Whether a program is a command of one of the packages: named after it,
+/// or listed in the catalog's map of packages to their commands.
+fn is_command_of(program: &str, packages: &[String]) -> bool {
+    let commands = &catalog::catalog().node().global_commands;
+    packages.iter().any(|p| {
+        let bare = p.rsplit('/').next().unwrap_or(p);
+        bare == program
+            || commands
+                .get(p.as_str())
+                .is_some_and(|c| c.iter().any(|c| c == program))
+    })
+}
+
+/// Whether the app's code, outside its tests and the build tools'
+/// configuration files, imports only Node's own modules, its own files and
+/// production dependencies.
+fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]) -> bool {
+    if facts.context.is_none() {
+        return false;
+    }
+    let app = needs::app_code(facts);
+    if app.too_large {
+        return false;
+    }
+    let build_configs = &catalog::catalog().node().build_configs;
+    app.files
+        .iter()
+        .filter(|f| f.lang == Lang::JavaScript)
+        .filter(|f| {
+            let name = f.path.rsplit('/').next().unwrap_or(&f.path);
+            !build_configs
+                .iter()
+                .any(|c| name.starts_with(&format!("{c}.")))
+                && !build_files.contains(&f.path)
+        })
+        .flat_map(|f| &f.findings)
+        .all(|finding| match &finding.what {
+            Use::Module(m) => allowed(&package_root(m), production),
+            _ => true,
+        })
+}
+
+/// The files that the build's npm scripts run with `node FILE` (`"build":
+/// "node build.js"`), as context paths: build-time code, whose imports the
+/// program does not load. A file the image also runs is not among them.
+fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
+    let script = |name: &str| {
+        doc.get("scripts")
+            .and_then(|s| s.get(name))
+            .and_then(|b| b.as_str())
+            .map(str::to_string)
+    };
+    let mut bodies: Vec<String> = Vec::new();
+    for step in facts.run_steps.iter().flat_map(|(_, _, steps)| steps) {
+        let name = match step {
+            Step::Node {
+                action: NodeAction::Build,
+                ..
+            } => "build",
+            Step::Node {
+                tool,
+                action: NodeAction::Script(name),
+                ..
+            } if tool != "npx" => name.as_str(),
+            _ => continue,
+        };
+        for pre in [
+            format!("pre{name}"),
+            name.to_string(),
+            format!("post{name}"),
+        ] {
+            bodies.extend(script(&pre));
+        }
+    }
+    let runtime: Vec<String> = facts
+        .runtime_commands
+        .iter()
+        .flat_map(|(_, c)| c.args().to_vec())
+        .collect();
+    bodies
+        .iter()
+        .flat_map(|b| shell::commands(b))
+        .filter(|c| matches!(c.program(), "node" | "nodejs"))
+        .filter_map(|c| c.args().iter().find(|a| !a.starts_with('-')).cloned())
+        .map(|f| f.trim_start_matches("./").to_string())
+        .filter(|f| !runtime.iter().any(|r| r.trim_start_matches("./") == f))
+        .collect()
+}
+
+/// A module specifier's package (`lodash/fp` → `lodash`, `@a/b/c` →
+/// `@a/b`); relative and absolute specifiers stay as written.
+fn package_root(spec: &str) -> String {
+    let mut parts = spec.split('/');
+    match (parts.next(), parts.next()) {
+        (Some(scope), Some(name)) if scope.starts_with('@') => format!("{scope}/{name}"),
+        (Some(first), _) => first.to_string(),
+        _ => spec.to_string(),
+    }
+}
+
+/// A module the program may load after the prune.
+fn allowed(module: &str, production: &[String]) -> bool {
+    module.is_empty()
+        || module.starts_with('.')
+        || module.starts_with('/')
+        || module.starts_with("node:")
+        || code::node_builtin(module)
+        || production.iter().any(|p| p == module)
+        || classify::under(module, "@types")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_roots() {
+        assert_eq!(package_root("lodash/fp"), "lodash");
+        assert_eq!(package_root("@nestjs/core/injector"), "@nestjs/core");
+        assert_eq!(package_root("./lib/x"), ".");
+        assert_eq!(package_root("express"), "express");
+    }
+
+    #[test]
+    fn what_may_be_loaded_after_the_prune() {
+        let prod = vec!["express".to_string(), "@nestjs/core".to_string()];
+        for ok in ["express", "@nestjs/core", ".", "fs", "node:path"] {
+            assert!(allowed(ok, &prod), "{ok}");
+        }
+        for no in ["typescript", "lodash", "@nestjs/cli"] {
+            assert!(!allowed(no, &prod), "{no}");
+        }
+    }
+
+    #[test]
+    fn commands_of_packages() {
+        let pkgs = vec!["@nestjs/cli".to_string(), "next".to_string()];
+        assert!(is_command_of("nest", &pkgs));
+        assert!(is_command_of("next", &pkgs));
+        assert!(!is_command_of("ts-node", &pkgs));
+        assert!(from_production("node_modules/.bin/next", &pkgs));
+        assert!(!from_production("./node_modules/.bin/tsx", &pkgs));
+        assert!(!from_production("node_modules/ts-node/dist/bin.js", &pkgs));
+    }
+}
