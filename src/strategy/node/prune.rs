@@ -185,7 +185,14 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
                 if depth > 4 {
                     return false;
                 }
-                pending.extend(shell::commands(body).into_iter().map(|c| (c, depth + 1)));
+                // npm runs a script's pre- and post- scripts with it.
+                let around = [format!("pre{script}"), format!("post{script}")];
+                let extra = around
+                    .iter()
+                    .filter_map(|n| doc.get("scripts")?.get(n)?.as_str());
+                for text in std::iter::once(body).chain(extra) {
+                    pending.extend(shell::commands(text).into_iter().map(|c| (c, depth + 1)));
+                }
             }
             "node" | "nodejs" => {
                 let preloads = args.windows(2).filter(|w| {
