@@ -176,6 +176,8 @@ pub struct Node {
     pub dev_commands: Vec<String>,
     /// Configuration files only build and test tools read.
     pub build_configs: Vec<String>,
+    /// npm packages named like a native package of another language.
+    pub pure_javascript: Vec<String>,
 }
 
 /// The modules of each language's own library (code.toml).

@@ -85,10 +85,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // npm than in PyPI, and most bundle or download their library, so an
     // unreadable package.json is not a reason to stop.
     let node_packages = manifests::node_packages(package_json.as_ref());
-    wanted.extend(manifests::native_libraries(
-        runtime.family,
-        &node_packages.names,
-    ));
+    let pure = &catalog::catalog().node().pure_javascript;
+    let native: Vec<String> = node_packages
+        .names
+        .into_iter()
+        .filter(|n| !pure.contains(n))
+        .collect();
+    wanted.extend(manifests::native_libraries(runtime.family, &native));
     refuse_home_downloads(
         facts,
         &manifests::node_runtime_packages(package_json.as_ref()),
