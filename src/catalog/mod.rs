@@ -108,6 +108,7 @@ struct Images {
     runtime_base: BTreeMap<String, String>,
     other_base: Vec<OtherBase>,
     tool_images: BTreeMap<String, String>,
+    build_inputs: BTreeMap<String, Vec<String>>,
 }
 
 /// What every runtime image has (images.toml's `[every_image]`).
@@ -424,6 +425,20 @@ impl Catalog {
     /// downloads outside the app folder.
     pub fn install_download(&self, name: &str) -> Option<&InstallDownload> {
         self.packages.install_downloads.get(name)
+    }
+
+    /// Whether a build context's top-level entry is one only the build of
+    /// `ecosystem` reads (`src`, `pom.xml` for Java).
+    pub fn is_build_input(&self, ecosystem: &str, name: &str) -> bool {
+        self.images
+            .build_inputs
+            .get(ecosystem)
+            .is_some_and(|names| {
+                names.iter().any(|n| match n.strip_suffix('*') {
+                    Some(prefix) => name.starts_with(prefix),
+                    None => name == n,
+                })
+            })
     }
 
     /// The build tool an image exists to hand to other builds (`composer:2`

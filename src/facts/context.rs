@@ -96,3 +96,67 @@ pub fn is_test_file(name: &str) -> bool {
         || name.contains(".spec.")
         || name == "conftest.py"
 }
+
+/// The top-level entries of the context that its `.dockerignore` leaves
+/// out of the build: a name that a pattern without `/` matches (BuildKit's
+/// patterns are relative to the context root), unless an exception (`!`)
+/// names it or something below it. Other patterns are not read, so what
+/// they exclude counts as sent.
+pub fn ignored_at_top(context: &Path) -> impl Fn(&str) -> bool + use<> {
+    let text = std::fs::read_to_string(context.join(".dockerignore")).unwrap_or_default();
+    let mut excluded = globset::GlobSetBuilder::new();
+    let mut exceptions: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let p = line.trim();
+        if p.is_empty() || p.starts_with('#') {
+            continue;
+        }
+        if let Some(keep) = p.strip_prefix('!') {
+            let keep = keep.trim().trim_start_matches("./").trim_start_matches('/');
+            exceptions.push(keep.split('/').next().unwrap_or("").to_string());
+            continue;
+        }
+        let p = p
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .trim_end_matches('/');
+        if !p.contains('/')
+            && let Ok(glob) = globset::Glob::new(p)
+        {
+            excluded.add(glob);
+        }
+    }
+    let excluded = excluded
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
+    move |name: &str| {
+        excluded.is_match(name)
+            && !exceptions
+                .iter()
+                .any(|e| e == name || e.contains(['*', '?', '[']))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_level_entries_left_out_by_dockerignore() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(
+            dir.path().join(".dockerignore"),
+            "# notes\n/target\n*.md\n!README.md\nconfig/secret.yml\nnode_modules/\n",
+        )
+        .expect("writable");
+        let ignored = ignored_at_top(dir.path());
+        assert!(ignored("target"));
+        assert!(ignored("node_modules"));
+        assert!(ignored("NOTES.md"));
+        assert!(!ignored("README.md"), "an exception keeps it");
+        assert!(!ignored("config"), "a pattern with a folder is not read at the top");
+        assert!(!ignored("src"));
+        let none = tempfile::tempdir().expect("a temporary folder");
+        assert!(!ignored_at_top(none.path())("target"));
+    }
+}

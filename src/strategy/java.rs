@@ -47,10 +47,14 @@
 //! RUN mvn -B package -DskipTests
 //!
 //! FROM eclipse-temurin:17-jre
-//! COPY --from=builder /app /app
+//! COPY --from=builder /app/target/app.jar /app/target/app.jar
 //! WORKDIR /app
 //! CMD ["java", "-jar", "target/app.jar"]
 //! ```
+//!
+//! The jar alone is copied because the context holds only what the build
+//! reads (pom.xml, src/); with other files beside them (a config folder the
+//! program may read), the app folder is copied whole.
 
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
@@ -111,7 +115,93 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     if other_make(facts) {
         refuse_replays(facts, &plan)?;
     }
+    jar_only(facts, &mut plan);
     Ok(plan)
+}
+
+/// When the image runs one jar the build wrote (`java -jar
+/// target/app.jar`) and the build context holds only what the build reads
+/// (sources, build files, wrappers: images.toml's `[build_inputs]`), the
+/// runtime copies that jar alone; the sources, the rest of target/ or
+/// build/ and the build's caches stay behind. Otherwise the app folder is
+/// copied whole, as the program may read any file of it.
+fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
+    let Some(jar) = run_jar(facts) else {
+        return;
+    };
+    let Some(folder) = facts
+        .app_paths
+        .iter()
+        .find(|a| crate::classify::under(&jar, &a.path))
+    else {
+        return;
+    };
+    let rel = jar[folder.path.len()..].trim_start_matches('/');
+    let built = rel.starts_with("target/") || rel.starts_with("build/");
+    let writes_app = facts.run_steps.iter().any(|(_, workdir, steps)| {
+        steps.iter().any(|s| match s {
+            Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
+                crate::classify::resolve(p, workdir.as_deref())
+                    .is_none_or(|abs| crate::classify::under(&abs, &folder.path))
+            }),
+            _ => false,
+        })
+    });
+    if !built || writes_app || !facts.replay_after.is_empty() || !context_only_build_inputs(facts) {
+        return;
+    }
+    let Some(at) = plan.artifacts.iter().position(|a| a.path == folder.path) else {
+        return;
+    };
+    plan.artifacts[at] = crate::plan::Artifact {
+        path: jar,
+        chown: folder.chown.clone(),
+        reason: format!(
+            "the jar the image runs; the rest of {} (sources, build output, caches) stays behind, since the context holds only what the build reads",
+            folder.path
+        ),
+    };
+}
+
+/// The jar a runtime command runs with `java -jar PATH`, made absolute,
+/// when there is one and its path is written out (no variable or glob).
+fn run_jar(facts: &Facts<'_>) -> Option<String> {
+    let mut jars = facts.runtime_commands.iter().filter_map(|(_, cmd)| {
+        if cmd.program() != "java" {
+            return None;
+        }
+        let args = cmd.args();
+        let at = args.iter().position(|a| a == "-jar")?;
+        args.get(at + 1).cloned()
+    });
+    let jar = jars.next()?;
+    if jars.next().is_some() || jar.contains(['$', '*', '?', '[']) {
+        return None;
+    }
+    crate::classify::resolve(&jar, facts.workdir.as_deref())
+}
+
+/// Whether everything the file copies from the build context is a build
+/// input: each COPY source's top-level entry, and for `.` every entry at
+/// the top of the context. Without a context, dockopt cannot tell.
+fn context_only_build_inputs(facts: &Facts<'_>) -> bool {
+    let Some(root) = facts.context.as_ref() else {
+        return false;
+    };
+    let catalog = crate::catalog::catalog();
+    let ignored = crate::facts::context::ignored_at_top(root);
+    let input = |name: &str| ignored(name) || catalog.is_build_input("java", name);
+    facts.copied_sources.iter().all(|source| {
+        let rel = source.trim_start_matches("./").trim_start_matches('/');
+        match rel.split('/').next().unwrap_or("") {
+            "" | "." => std::fs::read_dir(root).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .all(|e| input(&e.file_name().to_string_lossy()))
+            }),
+            top => !top.contains(['*', '?', '[']) && input(top),
+        }
+    })
 }
 
 /// A start script that Gradle's `installDist` wrote
