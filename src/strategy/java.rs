@@ -138,15 +138,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
     };
     let rel = jar[folder.path.len()..].trim_start_matches('/');
     let built = rel.starts_with("target/") || rel.starts_with("build/");
-    let writes_app = facts.run_steps.iter().any(|(_, workdir, steps)| {
-        steps.iter().any(|s| match s {
-            Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
-                crate::classify::resolve(p, workdir.as_deref())
-                    .is_none_or(|abs| crate::classify::under(&abs, &folder.path))
-            }),
-            _ => false,
-        })
-    });
+    let writes_app = super::run_writes_under(facts, std::slice::from_ref(&folder.path));
     if !built || writes_app || !facts.replay_after.is_empty() || !context_only_build_inputs(facts) {
         return;
     }

@@ -21,6 +21,7 @@ pub mod ruby;
 pub mod rust;
 
 use crate::analysis::shell::Command;
+use crate::analysis::steps::Step;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
 use crate::ecosystem::Ecosystem;
@@ -656,6 +657,21 @@ pub fn leave_tool_images_behind(facts: &Facts<'_>, plan: &mut Plan) {
             d.reason = format!("copies {tool}, a build tool the runtime does not need");
         }
     }
+}
+
+/// Whether a RUN writes files into, or changes owners below, one of the
+/// folders (or somewhere dockopt cannot place): then the runtime cannot get
+/// their files from the context or the build's outputs alone.
+pub fn run_writes_under(facts: &Facts<'_>, folders: &[String]) -> bool {
+    facts.run_steps.iter().any(|(_, workdir, steps)| {
+        steps.iter().any(|s| match s {
+            Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
+                classify::resolve(p, workdir.as_deref())
+                    .is_none_or(|abs| folders.iter().any(|f| classify::under(&abs, f)))
+            }),
+            _ => false,
+        })
+    })
 }
 
 /// Adds an artifact unless a copied folder already holds it.

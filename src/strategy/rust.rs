@@ -248,15 +248,7 @@ fn runtime_needs(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, Strin
 /// binaries from the builder.
 fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
     let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
-    let writes_app = facts.run_steps.iter().any(|(_, workdir, steps)| {
-        steps.iter().any(|s| match s {
-            Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
-                classify::resolve(p, workdir.as_deref())
-                    .is_none_or(|abs| app.iter().any(|a| classify::under(&abs, a)))
-            }),
-            _ => false,
-        })
-    });
+    let writes_app = super::run_writes_under(facts, &app);
     let chowned = facts.app_paths.iter().any(|a| a.chown.is_some());
     if writes_app || chowned {
         return;
