@@ -154,7 +154,10 @@ mod tests {
         assert!(ignored("node_modules"));
         assert!(ignored("NOTES.md"));
         assert!(!ignored("README.md"), "an exception keeps it");
-        assert!(!ignored("config"), "a pattern with a folder is not read at the top");
+        assert!(
+            !ignored("config"),
+            "a pattern with a folder is not read at the top"
+        );
         assert!(!ignored("src"));
         let none = tempfile::tempdir().expect("a temporary folder");
         assert!(!ignored_at_top(none.path())("target"));
