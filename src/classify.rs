@@ -1158,9 +1158,14 @@ fn each_step(parts: &Parts) -> impl Iterator<Item = (Option<&str>, &Step)> {
 fn uses_app_files(facts: &Facts<'_>, parts: &Parts) -> bool {
     // (A link it makes in the app is copied with the app, and making it
     // again over the copy fails: `link_in_app` refuses those first.)
+    // A folder holding files the file copied into it (a certificate in
+    // /usr/local/share/ca-certificates) is worked on after they arrive too.
+    let holds_copied =
+        |folder: &str| folder != "/" && facts.app_paths.iter().any(|a| under(&a.path, folder));
     each_step(parts).any(|(workdir, s)| match s {
         Step::Files { paths, .. } | Step::Chown { paths, .. } => paths.iter().any(|p| {
-            resolve(&facts.expand_path(p), workdir).is_some_and(|a| facts.in_app_or(workdir, &a))
+            resolve(&facts.expand_path(p), workdir)
+                .is_some_and(|a| facts.in_app_or(workdir, &a) || holds_copied(&a))
         }),
         _ => false,
     })

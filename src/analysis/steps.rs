@@ -381,6 +381,15 @@ fn recognise(cmd: &Command) -> Step {
         },
         "tar" | "unzip" => unpack(cmd),
         "update-alternatives" => alternatives(args),
+        // Rebuilds the system's bundle and links from the certificates in
+        // /usr/local/share/ca-certificates (Debian's and Alpine's tool).
+        "update-ca-certificates" => Step::Files {
+            program: program.into(),
+            paths: vec![
+                "/usr/local/share/ca-certificates".into(),
+                "/etc/ssl/certs".into(),
+            ],
+        },
         "go" => go(cmd, args),
         "mvn" | "mvnw" | "gradle" | "gradlew" => Step::Jvm {
             tool: program.trim_end_matches('w').to_string(),

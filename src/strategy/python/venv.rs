@@ -24,6 +24,11 @@ const SYSTEM_PYTHON: &[&str] = &[
     "/usr/local/include/",
 ];
 
+/// Where Debian and Alpine keep a site's own CA certificates for
+/// update-ca-certificates: below /usr/local/share, but the system's, not
+/// pip's.
+const LOCAL_CERTIFICATES: &str = "/usr/local/share/ca-certificates";
+
 /// A pip install with pip's environment variables applied: PIP_TARGET,
 /// PIP_PREFIX and PIP_USER act as the options would; PIP_ROOT moves every
 /// file and is not followed.
@@ -187,7 +192,9 @@ fn moved(line: usize, what: &str) -> Unsure {
 /// Whether a path or value names the system Python's packages or scripts.
 fn names_system_python(value: &str) -> bool {
     value.split(':').any(|part| {
-        SYSTEM_PYTHON.iter().any(|p| part.starts_with(p)) && !is_bin_folder(part)
+        SYSTEM_PYTHON.iter().any(|p| part.starts_with(p))
+            && !is_bin_folder(part)
+            && !part.starts_with(LOCAL_CERTIFICATES)
             || part.contains("site-packages") && !part.starts_with("/opt/venv")
     })
 }
