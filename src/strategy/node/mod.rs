@@ -103,7 +103,29 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     add_globals(&mut plan, &build, &uses);
     plan.prune = prune::plan(facts, package_json.as_ref());
+    gains_something(facts, &plan, &build)?;
     Ok(plan)
+}
+
+/// When the runtime would be the builder's own image (an Alpine or -slim
+/// tag), the rewrite gains only if the builder keeps something back: the
+/// devDependencies it prunes, a build-only global tool, or a system package
+/// the runtime does not install again. Otherwise only npm's cache would
+/// stay behind: nothing to gain.
+fn gains_something(facts: &Facts<'_>, plan: &Plan, build: &Build) -> Result<(), Unsure> {
+    let same = plan.runtime_image == facts.image_text;
+    let globals_left = build.globals.iter().any(|(g, _)| build_only_global(g));
+    let packages_left = facts.packages.iter().any(|p| !p.replayed);
+    if !same || plan.prune.is_some() || globals_left || packages_left {
+        return Ok(());
+    }
+    Err(Unsure::file(
+        Code::NothingToBuild,
+        format!(
+            "nothing to gain: the runtime would be {} again with the same node_modules, and only npm's cache would stay in a builder",
+            plan.runtime_image
+        ),
+    ))
 }
 
 /// What the build does with Node's tools, read from its RUN steps.

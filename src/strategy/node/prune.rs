@@ -9,7 +9,7 @@
 //! image or its start script runs a program that is not Node's or a
 //! dependency's, the app's code imports a package that is not among
 //! `dependencies` (a devDependency, or one only another package brings),
-//! the project is a workspace, yarn manages it (yarn 1 has no prune; its
+//! the project is a workspace, pnpm has no lock file, yarn manages it (yarn 1 has no prune; its
 //! `install --production` re-copies packages whose install scripts built
 //! files), or the file already leaves devDependencies out.
 
@@ -37,13 +37,12 @@ pub fn plan(facts: &Facts<'_>, package_json: Option<&serde_json::Value>) -> Opti
         "pnpm" => "pnpm prune --prod",
         _ => return None,
     };
-    let lock = match tool {
-        "npm" => ["package-lock.json", "npm-shrinkwrap.json"].as_slice(),
-        _ => ["pnpm-lock.yaml"].as_slice(),
-    };
-    let has_lock = lock
-        .iter()
-        .any(|l| facts.context_path_of(&format!("{folder}/{l}")).is_some());
+    // npm prunes the tree it installed, lock file or not (it keeps one in
+    // node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml.
+    let has_lock = tool == "npm"
+        || facts
+            .context_path_of(&format!("{folder}/pnpm-lock.yaml"))
+            .is_some();
     let root_manifest = facts
         .context_path_of(&format!("{folder}/package.json"))
         .zip(facts.context.as_ref())

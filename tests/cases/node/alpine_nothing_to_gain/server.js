@@ -1,0 +1,3 @@
+const mysql = require("mysql2");
+const { Client } = require("pg");
+console.log(typeof mysql.createConnection, typeof Client);
