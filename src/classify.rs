@@ -1589,6 +1589,21 @@ fn expand_scripts(
             out.push(s);
             continue;
         };
+        // A script whose `#!` names another interpreter is that language's
+        // code, not commands of the shell.
+        if let Some(bang) = crate::facts::code::shebang(&text)
+            && !matches!(
+                bang.program.rsplit('/').next(),
+                Some("sh" | "bash" | "dash" | "ash" | "zsh" | "ksh")
+            )
+        {
+            out.push(Step::Code {
+                interpreter: bang.program.rsplit('/').next().unwrap_or("").to_string(),
+                script: Some(path.clone()),
+                inline: None,
+            });
+            continue;
+        }
         let inner = steps_of(&shell::commands(&text));
         if inner.iter().any(|s| matches!(s, Step::Unknown(_))) {
             // Name the script in the reason, not only the command.

@@ -437,6 +437,19 @@ fn recognise(cmd: &Command) -> Step {
         | "uniq" | "cut" | "tr" | "awk" | "sha256sum" | "md5sum" | "sha1sum" | "sha512sum"
         | "stat" | "file" | "ldd" | "du" | "df" | "free" | "nice" => Step::Harmless,
         "" => Step::Harmless,
+        // Rails' binstubs run the project's bundle, as `bundle exec rails`.
+        "rails" | "rake"
+            if cmd.argv.first().is_some_and(|f| {
+                f == &format!("bin/{program}") || f.ends_with(&format!("/bin/{program}"))
+            }) =>
+        {
+            let mut bundled = vec!["exec".to_string(), program.to_string()];
+            bundled.extend(args.iter().cloned());
+            Step::Ruby {
+                tool: "bundle".into(),
+                args: bundled,
+            }
+        }
         _ => {
             let full = cmd.argv.first().map(String::as_str).unwrap_or("");
             if full.contains('/') && (full.ends_with(".sh") || full.starts_with('.')) {
