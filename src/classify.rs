@@ -796,6 +796,7 @@ fn describe(steps: &[Step]) -> String {
                 _ => interpreter.clone(),
             }),
             Step::ShellScript { path } => push(format!("runs {path}")),
+            Step::Activate { venv } => push(format!("activates {venv}")),
             Step::AppCommand { command } => push(command.clone()),
             Step::Harmless | Step::Cd(_) | Step::Unknown(_) | Step::Computed { .. } => {}
         }

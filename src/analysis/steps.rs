@@ -122,6 +122,9 @@ pub enum Step {
     /// A framework command known to write only inside the project
     /// (`php artisan view:cache`, `python manage.py compilemessages`).
     AppCommand { command: String },
+    /// `. venv/bin/activate` (or `source`): the rest of the RUN's commands
+    /// find that virtual environment's Python and pip first.
+    Activate { venv: String },
     /// Runs a shell script of the build context (`sh build.sh`,
     /// `./install.sh`), whose commands are read as the RUN's own.
     ShellScript { path: String },
@@ -381,6 +384,12 @@ fn recognise(cmd: &Command) -> Step {
         },
         "tar" | "unzip" => unpack(cmd),
         "update-alternatives" => alternatives(args),
+        "." | "source" => match args.first().and_then(|a| a.strip_suffix("/bin/activate")) {
+            Some(venv) if args.len() == 1 && !venv.is_empty() => Step::Activate {
+                venv: venv.to_string(),
+            },
+            _ => Step::Unknown(program.into()),
+        },
         // Rebuilds the system's bundle and links from the certificates in
         // /usr/local/share/ca-certificates (Debian's and Alpine's tool).
         "update-ca-certificates" => Step::Files {

@@ -128,6 +128,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         for step in steps {
             match step {
                 Step::Venv { path, system_site } => installs.venv(&at, path, *system_site)?,
+                Step::Activate { venv } => installs.activate(&at, venv)?,
                 Step::Pip(pip) => installs.pip(&at, pip)?,
                 Step::PythonTool { tool, args } => installs.tool(&at, tool, args)?,
                 _ => {}
@@ -313,6 +314,22 @@ impl Installs<'_, '_> {
             ));
         }
         self.venvs.push(abs);
+        Ok(())
+    }
+
+    /// `. venv/bin/activate`: the environment must be one the file made (and
+    /// so one the runtime copies); pip then installs into it.
+    fn activate(&mut self, at: &At<'_>, venv: &str) -> Result<(), Unsure> {
+        let abs = self.place(at, venv, "activates a virtual environment at")?;
+        if !self.venvs.contains(&abs) {
+            return Err(Unsure::at(
+                Code::PythonEnvironment,
+                at.line,
+                format!(
+                    "activates {abs}, a virtual environment the file does not make where dockopt can see it"
+                ),
+            ));
+        }
         Ok(())
     }
 
