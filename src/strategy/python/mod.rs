@@ -3,9 +3,10 @@
 //! ## What it recognises
 //! `pip install` in any spelling (`pip3`, `python -m pip`, `uv pip`), with
 //! `-r`, `--user`, `--prefix`, `--target` and `-e`; a virtual environment
-//! the file makes and puts on PATH; `poetry install` when poetry installs into
-//! the current environment or the project's `.venv`; `pipenv install
-//! --system`; `uv sync` (the project's `.venv`).
+//! the file makes and puts on PATH or activates (`. venv/bin/activate`);
+//! `poetry install` when poetry installs into the current environment or the
+//! project's `.venv`; `pipenv install --system`; `uv sync` (the project's
+//! `.venv`); `uv pip install --system`, pointed at /opt/venv by UV_PYTHON.
 //!
 //! ## What it emits
 //! The runtime stage is the same tag's `-slim` variant (same Debian release;
@@ -17,7 +18,9 @@
 //! way.
 //!
 //! ## When it leaves the file alone
-//! A venv made but not put on PATH while pip runs bare; poetry or pipenv
+//! A slim or Alpine builder with nothing to keep back but pip's cache
+//! ("nothing to gain": the venv would add pip and setuptools); a venv made
+//! but not put on PATH while pip runs bare; uv 0.1 with `--system`; poetry or pipenv
 //! installing into their own cache; a CMD that runs poetry, pipenv or uv, or
 //! a program under /usr/local/bin other than Python itself (the venv moves
 //! those).
