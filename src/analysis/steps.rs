@@ -220,11 +220,13 @@ pub enum GoStep {
 pub enum CargoStep {
     /// fetch, vendor, generate-lockfile: dependencies only.
     Fetch,
-    /// `cargo build`: profile release or not, `--bin` names, `--target`
-    /// triple, `--target-dir`, `--manifest-path`.
+    /// `cargo build`: the folder its profile writes to below target/
+    /// (`debug`, `release`, or a custom profile's own name), `--bin` names,
+    /// `-p` packages, `--target` triple, `--target-dir`, `--manifest-path`.
     Build {
-        release: bool,
+        profile: String,
         bins: Vec<String>,
+        packages: Vec<String>,
         target: Option<String>,
         target_dir: Option<String>,
         manifest: Option<String>,
@@ -1156,8 +1158,9 @@ fn cargo(args: &[String]) -> Step {
     let Some((sub, rest)) = args.split_first() else {
         return Step::Unknown("cargo".into());
     };
-    let mut release = false;
+    let mut profile = "debug".to_string();
     let mut bins = Vec::new();
+    let mut packages = Vec::new();
     let mut target = None;
     let mut target_dir = None;
     let mut manifest = None;
@@ -1171,15 +1174,24 @@ fn cargo(args: &[String]) -> Step {
         };
         let mut value = || inline.clone().or_else(|| it.next().cloned());
         match name {
-            "--release" | "-r" => release = true,
-            "--profile" => release = value().is_some_and(|p| p == "release"),
+            "--release" | "-r" => profile = "release".into(),
+            // Cargo's built-in profiles write to debug/ (dev, test) and
+            // release/ (release, bench); a custom one to its own name.
+            "--profile" => {
+                profile = match value().as_deref() {
+                    Some("dev" | "test") | None => "debug".into(),
+                    Some("release" | "bench") => "release".into(),
+                    Some(custom) => custom.into(),
+                }
+            }
+            "-p" | "--package" => packages.extend(value()),
             "--bin" => bins.extend(value()),
             "--target" => target = value(),
             "--target-dir" => target_dir = value(),
             "--manifest-path" => manifest = value(),
             "--path" => path = value(),
             "--root" => root = value(),
-            "-p" | "--package" | "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
+            "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
                 value();
             }
             _ => {}
@@ -1187,8 +1199,9 @@ fn cargo(args: &[String]) -> Step {
     }
     match sub.as_str() {
         "build" | "b" => Step::Cargo(CargoStep::Build {
-            release,
+            profile,
             bins,
+            packages,
             target,
             target_dir,
             manifest,

@@ -162,8 +162,9 @@ impl Place<'_, '_, '_> {
 /// CARGO_TARGET_DIR, then the project's target/), triple and profile.
 fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<String>, Unsure> {
     let CargoStep::Build {
-        release,
+        profile,
         bins,
+        packages,
         target,
         target_dir,
         manifest,
@@ -171,7 +172,7 @@ fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<Str
     else {
         return Ok(Vec::new());
     };
-    let names = bin_names(place.facts, bins, manifest.as_deref(), place.line)?;
+    let names = bin_names(place.facts, bins, packages, manifest.as_deref(), place.line)?;
     let project = match manifest {
         Some(m) => place.abs(m.rsplit_once('/').map_or(".", |(d, _)| d))?,
         None => place.abs(".")?,
@@ -183,12 +184,76 @@ fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<Str
         Some(d) => place.abs(d)?,
         None => format!("{}/target", project.trim_end_matches('/')),
     };
-    let profile = if *release { "release" } else { "debug" };
     let dir = match target {
         Some(t) => format!("{target_dir}/{t}/{profile}"),
         None => format!("{target_dir}/{profile}"),
     };
     Ok(names.iter().map(|n| format!("{dir}/{n}")).collect())
+}
+
+/// The binaries of the workspace members `cargo build -p NAME` builds: each
+/// member's `[[bin]]` names, else its package name. A member list with
+/// globs, or a package no member's Cargo.toml names, is not followed.
+fn member_bins(
+    context: &std::path::Path,
+    rel: &str,
+    root: &toml::Table,
+    packages: &[String],
+    line: usize,
+) -> Result<Vec<String>, Unsure> {
+    let base = rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let members: Vec<&str> = root
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+        .map(|m| m.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let unknown = |p: &str| {
+        Unsure::at(
+            Code::ManifestMissing,
+            line,
+            format!(
+                "cargo builds the package {p}, which no workspace member's Cargo.toml in the context names"
+            ),
+        )
+    };
+    let named = |doc: &toml::Table, p: &str| {
+        doc.get("package")
+            .and_then(|k| k.get("name"))
+            .and_then(|n| n.as_str())
+            == Some(p)
+    };
+    let mut out = Vec::new();
+    for p in packages {
+        // The root manifest may be a package of the workspace too.
+        let found = std::iter::once(root.clone())
+            .chain(
+                members
+                    .iter()
+                    .filter(|m| !m.contains(['*', '?', '[']))
+                    .filter_map(|m| {
+                        let path = context.join(base).join(m).join("Cargo.toml");
+                        toml::from_str::<toml::Table>(&std::fs::read_to_string(path).ok()?).ok()
+                    }),
+            )
+            .find(|doc| named(doc, p))
+            .ok_or_else(|| unknown(p))?;
+        let bins: Vec<String> = found
+            .get("bin")
+            .and_then(|b| b.as_array())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|b| b.get("name")?.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if bins.is_empty() {
+            out.push(p.clone());
+        } else {
+            out.extend(bins);
+        }
+    }
+    Ok(out)
 }
 
 /// The binaries a `cargo install` writes, and its bin folder when that is
@@ -203,7 +268,7 @@ fn install_outputs(
     let manifest = path
         .as_ref()
         .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
-    let names = bin_names(facts, bins, manifest.as_deref(), place.line)?;
+    let names = bin_names(facts, bins, &[], manifest.as_deref(), place.line)?;
     let home = facts.env_value("CARGO_HOME").unwrap_or(CARGO_HOME);
     let bin_dir = match root {
         Some(r) => format!("{}/bin", place.abs(r)?.trim_end_matches('/')),
@@ -278,10 +343,12 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
 }
 
 /// The binaries a cargo command makes: `--bin` names, else those of the
-/// Cargo.toml in the build context.
+/// Cargo.toml in the build context, or of the workspace members `-p`
+/// names.
 fn bin_names(
     facts: &Facts<'_>,
     bins: &[String],
+    packages: &[String],
     manifest: Option<&str>,
     line: usize,
 ) -> Result<Vec<String>, Unsure> {
@@ -319,8 +386,11 @@ fn bin_names(
                 .collect()
         })
         .unwrap_or_default();
-    if !declared.is_empty() {
+    if !declared.is_empty() && packages.is_empty() {
         return Ok(declared);
+    }
+    if !packages.is_empty() {
+        return member_bins(context, rel, &doc, packages, line);
     }
     match doc
         .get("package")
