@@ -191,6 +191,19 @@ fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<Str
     Ok(names.iter().map(|n| format!("{dir}/{n}")).collect())
 }
 
+/// The `[[bin]]` names a Cargo.toml declares.
+fn declared_bins(manifest: &toml::Table) -> Vec<String> {
+    manifest
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .map(|bins| {
+            bins.iter()
+                .filter_map(|b| b.get("name")?.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The binaries of the workspace members `cargo build -p NAME` builds: each
 /// member's `[[bin]]` names, else its package name. A member list with
 /// globs, or a package no member's Cargo.toml names, is not followed.
@@ -238,15 +251,7 @@ fn member_bins(
             )
             .find(|doc| named(doc, p))
             .ok_or_else(|| unknown(p))?;
-        let bins: Vec<String> = found
-            .get("bin")
-            .and_then(|b| b.as_array())
-            .map(|b| {
-                b.iter()
-                    .filter_map(|b| b.get("name")?.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let bins = declared_bins(&found);
         if bins.is_empty() {
             out.push(p.clone());
         } else {
@@ -377,15 +382,7 @@ fn bin_names(
             format!("{rel} does not parse: {}", e.message()),
         )
     })?;
-    let declared: Vec<String> = doc
-        .get("bin")
-        .and_then(|b| b.as_array())
-        .map(|bins| {
-            bins.iter()
-                .filter_map(|b| b.get("name")?.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let declared = declared_bins(&doc);
     if !declared.is_empty() && packages.is_empty() {
         return Ok(declared);
     }
