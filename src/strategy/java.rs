@@ -139,7 +139,12 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
     let rel = jar[folder.path.len()..].trim_start_matches('/');
     let built = rel.starts_with("target/") || rel.starts_with("build/");
     let writes_app = super::run_writes_under(facts, std::slice::from_ref(&folder.path));
-    if !built || writes_app || !facts.replay_after.is_empty() || !context_only_build_inputs(facts) {
+    if !built
+        || writes_app
+        || !facts.replay_after.is_empty()
+        || !context_only_build_inputs(facts)
+        || code_reads_the_tree(facts)
+    {
         return;
     }
     let Some(at) = plan.artifacts.iter().position(|a| a.path == folder.path) else {
@@ -171,6 +176,37 @@ fn run_jar(facts: &Facts<'_>) -> Option<String> {
         return None;
     }
     crate::classify::resolve(&jar, facts.workdir.as_deref())
+}
+
+/// Whether the app's JVM code names a path of the source tree or the build
+/// output (`"src/main/resources/x.json"`, `"target/..."`), which it would
+/// read from the working folder rather than from the jar.
+fn code_reads_the_tree(facts: &Facts<'_>) -> bool {
+    let Some(root) = facts.context.as_ref() else {
+        return true;
+    };
+    let Some(files) = crate::facts::context::files(root, &facts.copied_sources) else {
+        return true;
+    };
+    files
+        .iter()
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| matches!(e.to_str(), Some("java" | "kt" | "scala" | "groovy")))
+        })
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .any(|text| {
+            [
+                "\"src/",
+                "\"./src/",
+                "\"target/",
+                "\"./target/",
+                "\"build/",
+                "\"./build/",
+            ]
+            .iter()
+            .any(|quoted| text.contains(quoted))
+        })
 }
 
 /// Whether everything the file copies from the build context is a build

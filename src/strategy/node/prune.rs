@@ -148,6 +148,15 @@ fn already_production(facts: &Facts<'_>) -> bool {
 /// scripts it starts, is Node's own, the system's, or a command of a
 /// production dependency; and no `node -r` preloads anything else.
 fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: &[String]) -> bool {
+    // NODE_OPTIONS preloads for every node the image starts.
+    let options = facts
+        .env_value("NODE_OPTIONS")
+        .unwrap_or("")
+        .trim_matches(['"', '\'']);
+    let words: Vec<String> = options.split_whitespace().map(String::from).collect();
+    if !preloads_only(&words, production) {
+        return false;
+    }
     let mut pending: Vec<(Command, usize)> = facts
         .runtime_commands
         .iter()
@@ -194,13 +203,7 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
                 }
             }
             "node" | "nodejs" => {
-                let preloads = args.windows(2).filter(|w| {
-                    matches!(w[0].as_str(), "-r" | "--require" | "--loader" | "--import")
-                });
-                if preloads
-                    .map(|w| package_root(&w[1]))
-                    .any(|m| !allowed(&m, production))
-                {
+                if !preloads_only(args, production) {
                     return false;
                 }
                 let script = args.iter().find(|a| !a.starts_with('-'));
@@ -231,6 +234,23 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
         }
     }
     true
+}
+
+/// Whether the modules that node options preload (`-r X`, `--require X`,
+/// `--loader X`, `--import X`, and their `=` spellings) are all allowed.
+fn preloads_only(words: &[String], production: &[String]) -> bool {
+    const FLAGS: [&str; 4] = ["-r", "--require", "--loader", "--import"];
+    let spaced = words
+        .windows(2)
+        .filter(|w| FLAGS.contains(&w[0].as_str()))
+        .map(|w| w[1].clone());
+    let joined = words.iter().filter_map(|w| {
+        let (flag, value) = w.split_once('=')?;
+        FLAGS.contains(&flag).then(|| value.to_string())
+    });
+    spaced
+        .chain(joined)
+        .all(|m| allowed(&package_root(&m), production))
 }
 
 /// Whether a path into node_modules (`node_modules/.bin/tsx`,
@@ -388,5 +408,21 @@ mod tests {
         assert!(from_production("node_modules/.bin/next", &pkgs));
         assert!(!from_production("./node_modules/.bin/tsx", &pkgs));
         assert!(!from_production("node_modules/ts-node/dist/bin.js", &pkgs));
+    }
+
+    #[test]
+    fn preloads_must_be_dependencies() {
+        let prod = vec!["dotenv".to_string()];
+        let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert!(preloads_only(
+            &words("-r dotenv/config dist/main.js"),
+            &prod
+        ));
+        assert!(preloads_only(&words("--require=./tracing.js"), &prod));
+        assert!(!preloads_only(
+            &words("-r ts-node/register src/main.ts"),
+            &prod
+        ));
+        assert!(!preloads_only(&words("--import=tsx"), &prod));
     }
 }
