@@ -290,6 +290,17 @@ fn dependencies_of(doc: &serde_json::Value, kinds: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// A module specifier's package (`lodash/fp` → `lodash`, `@a/b/c` →
+/// `@a/b`); relative and absolute specifiers stay as written.
+pub fn npm_package_of(spec: &str) -> String {
+    let mut parts = spec.split('/');
+    match (parts.next(), parts.next()) {
+        (Some(scope), Some(name)) if scope.starts_with('@') => format!("{scope}/{name}"),
+        (Some(first), _) => first.to_string(),
+        _ => spec.to_string(),
+    }
+}
+
 /// The command of a package.json script, when the context has it.
 pub fn npm_script<'a>(package_json: Option<&'a serde_json::Value>, name: &str) -> Option<&'a str> {
     package_json?.get("scripts")?.get(name)?.as_str()

@@ -492,12 +492,7 @@ fn pruned_package(path: &str, pruned: &[String], r: &Index) -> Option<String> {
         if let Some(bin) = rest.strip_prefix(".bin/") {
             return Some(format!(".bin/{bin}"));
         }
-        let mut parts = rest.split('/');
-        let first = parts.next()?;
-        let package = match first.starts_with('@') {
-            true => format!("{first}/{}", parts.next()?),
-            false => first.to_string(),
-        };
+        let package = crate::strategy::manifests::npm_package_of(rest);
         let root = format!("{modules}{package}");
         let kept = r
             .entries

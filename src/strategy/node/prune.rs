@@ -18,7 +18,7 @@ use crate::analysis::steps::{NodeAction, Step};
 use crate::catalog;
 use crate::classify::{self, Facts};
 use crate::facts::code::{self, Lang, Use};
-use crate::strategy::needs;
+use crate::strategy::{manifests, needs};
 
 /// The prune to insert: before which node, and the RUN line.
 pub type Prune = (usize, String);
@@ -179,26 +179,17 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
                     [name] if program != "npm" => name,
                     _ => return false,
                 };
-                let Some(body) = doc
-                    .get("scripts")
-                    .and_then(|s| s.get(script))
-                    .and_then(|b| b.as_str())
-                else {
+                if manifests::npm_script(Some(doc), script).is_none() {
                     // `npm start` with no start script runs `node server.js`.
                     if script == "start" {
                         continue;
                     }
                     return false;
-                };
+                }
                 if depth > 4 {
                     return false;
                 }
-                // npm runs a script's pre- and post- scripts with it.
-                let around = [format!("pre{script}"), format!("post{script}")];
-                let extra = around
-                    .iter()
-                    .filter_map(|n| doc.get("scripts")?.get(n)?.as_str());
-                for text in std::iter::once(body).chain(extra) {
+                for text in with_hooks(doc, script) {
                     pending.extend(shell::commands(text).into_iter().map(|c| (c, depth + 1)));
                 }
             }
@@ -250,7 +241,7 @@ fn preloads_only(words: &[String], production: &[String]) -> bool {
     });
     spaced
         .chain(joined)
-        .all(|m| allowed(&package_root(&m), production))
+        .all(|m| allowed(&manifests::npm_package_of(&m), production))
 }
 
 /// Whether a path into node_modules (`node_modules/.bin/tsx`,
@@ -261,21 +252,16 @@ fn from_production(path: &str, production: &[String]) -> bool {
     };
     match rest.strip_prefix(".bin/") {
         Some(bin) => is_command_of(bin, production),
-        None => allowed(&package_root(rest), production),
+        None => allowed(&manifests::npm_package_of(rest), production),
     }
 }
 
-/// Whether a program is a command of one of the packages: named after it,
-/// or listed in the catalog's map of packages to their commands.
+/// Whether a program is a command of one of the packages (the catalog's
+/// list of its commands, else its own name, as a global install has).
 fn is_command_of(program: &str, packages: &[String]) -> bool {
-    let commands = &catalog::catalog().node().global_commands;
-    packages.iter().any(|p| {
-        let bare = p.rsplit('/').next().unwrap_or(p);
-        bare == program
-            || commands
-                .get(p.as_str())
-                .is_some_and(|c| c.iter().any(|c| c == program))
-    })
+    packages
+        .iter()
+        .any(|p| super::global_commands(p).iter().any(|c| c == program))
 }
 
 /// Whether the app's code, outside its tests and the build tools'
@@ -302,7 +288,7 @@ fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]
         })
         .flat_map(|f| &f.findings)
         .all(|finding| match &finding.what {
-            Use::Module(m) => allowed(&package_root(m), production),
+            Use::Module(m) => allowed(&manifests::npm_package_of(m), production),
             _ => true,
         })
 }
@@ -311,13 +297,7 @@ fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]
 /// "node build.js"`), as context paths: build-time code, whose imports the
 /// program does not load. A file the image also runs is not among them.
 fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
-    let script = |name: &str| {
-        doc.get("scripts")
-            .and_then(|s| s.get(name))
-            .and_then(|b| b.as_str())
-            .map(str::to_string)
-    };
-    let mut bodies: Vec<String> = Vec::new();
+    let mut bodies: Vec<&str> = Vec::new();
     for step in facts.run_steps.iter().flat_map(|(_, _, steps)| steps) {
         let name = match step {
             Step::Node {
@@ -331,13 +311,7 @@ fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
             } if tool != "npx" => name.as_str(),
             _ => continue,
         };
-        for pre in [
-            format!("pre{name}"),
-            name.to_string(),
-            format!("post{name}"),
-        ] {
-            bodies.extend(script(&pre));
-        }
+        bodies.extend(with_hooks(doc, name));
     }
     let runtime: Vec<String> = facts
         .runtime_commands
@@ -354,15 +328,17 @@ fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// A module specifier's package (`lodash/fp` → `lodash`, `@a/b/c` →
-/// `@a/b`); relative and absolute specifiers stay as written.
-fn package_root(spec: &str) -> String {
-    let mut parts = spec.split('/');
-    match (parts.next(), parts.next()) {
-        (Some(scope), Some(name)) if scope.starts_with('@') => format!("{scope}/{name}"),
-        (Some(first), _) => first.to_string(),
-        _ => spec.to_string(),
-    }
+/// The bodies npm runs for the script `name`: `pre{name}`, the script
+/// itself and `post{name}`, those package.json has.
+fn with_hooks<'a>(doc: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
+    [
+        format!("pre{name}"),
+        name.to_string(),
+        format!("post{name}"),
+    ]
+    .iter()
+    .filter_map(|n| manifests::npm_script(Some(doc), n))
+    .collect()
 }
 
 /// A module the program may load after the prune.
@@ -382,10 +358,13 @@ mod tests {
 
     #[test]
     fn package_roots() {
-        assert_eq!(package_root("lodash/fp"), "lodash");
-        assert_eq!(package_root("@nestjs/core/injector"), "@nestjs/core");
-        assert_eq!(package_root("./lib/x"), ".");
-        assert_eq!(package_root("express"), "express");
+        assert_eq!(manifests::npm_package_of("lodash/fp"), "lodash");
+        assert_eq!(
+            manifests::npm_package_of("@nestjs/core/injector"),
+            "@nestjs/core"
+        );
+        assert_eq!(manifests::npm_package_of("./lib/x"), ".");
+        assert_eq!(manifests::npm_package_of("express"), "express");
     }
 
     #[test]
