@@ -639,9 +639,11 @@ pub fn add_packages(
 
 /// A copy out of an image that only hands over a build tool (composer,
 /// uv; images.toml's `[tool_images]`) stays in the builder: the strategies
-/// that call this refuse a runtime command that starts the tool.
-pub fn leave_tool_images_behind(facts: &Facts<'_>, plan: &mut Plan) {
+/// that call this refuse a runtime command that starts the tool. Returns
+/// whether any such copy stays in the builder.
+pub fn leave_tool_images_behind(facts: &Facts<'_>, plan: &mut Plan) -> bool {
     let catalog = crate::catalog::catalog();
+    let mut left = false;
     for d in &mut plan.decisions {
         let Some(ins) = facts.df.nodes()[d.node].instruction() else {
             continue;
@@ -650,13 +652,16 @@ pub fn leave_tool_images_behind(facts: &Facts<'_>, plan: &mut Plan) {
             .flag("from")
             .flatten()
             .and_then(|from| catalog.tool_image(from));
-        if let Some(tool) = tool
-            && d.role == Role::Both
-        {
+        let Some(tool) = tool else {
+            continue;
+        };
+        if d.role == Role::Both {
             d.role = Role::Build;
             d.reason = format!("copies {tool}, a build tool the runtime does not need");
         }
+        left |= d.role == Role::Build;
     }
+    left
 }
 
 /// Whether a RUN writes files into, or changes owners below, one of the

@@ -139,8 +139,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
     }
     let (mut plan, envs) = installs.finish()?;
-    super::leave_tool_images_behind(facts, &mut plan);
-    if plan.runtime_image == facts.image_text && !envs.tools_left_behind {
+    let tool_copies_left = super::leave_tool_images_behind(facts, &mut plan);
+    if plan.runtime_image == facts.image_text && !envs.tools_left_behind && !tool_copies_left {
         leaves_something_behind(facts, &plan)?;
     }
     let mut provided = |cmd: &crate::analysis::shell::Command| provided(facts, cmd, &envs);
@@ -170,21 +170,13 @@ fn only_uv(pip: &crate::analysis::steps::Pip) -> bool {
             .all(|p| crate::catalog::normalize(p) == "uv")
 }
 
-/// When the runtime would be the builder's own image, the rewrite gains
-/// only if the builder keeps something back: a system package the runtime
-/// does not install again, or a tool copied from its image. Otherwise only
-/// pip's cache would stay behind, and /opt/venv would add pip and
-/// setuptools: the image would grow.
+/// When the runtime would be the builder's own image and no packaging
+/// tool stays behind, the rewrite gains only if the builder keeps back a
+/// system package the runtime does not install again. Otherwise only pip's
+/// cache would stay behind, and /opt/venv would add pip and setuptools:
+/// the image would grow.
 fn leaves_something_behind(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
-    let packages = facts.packages.iter().any(|p| !p.replayed);
-    let tools = plan.decisions.iter().any(|d| {
-        d.role == crate::plan::Role::Build
-            && facts.df.nodes()[d.node]
-                .instruction()
-                .and_then(|i| i.flag("from").flatten())
-                .is_some_and(|from| crate::catalog::catalog().tool_image(from).is_some())
-    });
-    if packages || tools {
+    if facts.packages.iter().any(|p| !p.replayed) {
         return Ok(());
     }
     Err(Unsure::file(
