@@ -194,7 +194,10 @@ impl Facts<'_> {
 /// True when `path` is `dir` or below it.
 pub fn under(path: &str, dir: &str) -> bool {
     let dir = dir.trim_end_matches('/');
-    dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"))
+    dir.is_empty()
+        || path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Replaces `$NAME` and `${NAME}` with values the file set earlier by ENV
@@ -203,7 +206,8 @@ pub fn expand(text: &str, vars: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (k, v) in vars.iter().rev() {
         let v = v.trim_matches('"');
-        if v.contains('$') {
+        // Most text names no variable: nothing to build for it.
+        if v.contains('$') || !out.contains('$') {
             continue;
         }
         out = out.replace(&format!("${{{k}}}"), v);

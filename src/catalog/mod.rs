@@ -362,6 +362,15 @@ impl Catalog {
         self.images.debian_releases.iter().any(|r| r == name)
     }
 
+    /// The newest Debian release official images put in their tags, for
+    /// messages that suggest one.
+    pub fn newest_debian_release(&self) -> &str {
+        self.images
+            .debian_releases
+            .first()
+            .map_or("trixie", String::as_str)
+    }
+
     /// The Debian release a rust tag without one is built on.
     pub fn rust_release(&self, version: &str) -> Option<&str> {
         release_by_minor(&self.images.rust_default_release, version)

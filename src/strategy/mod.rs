@@ -334,6 +334,17 @@ pub fn slim_variant(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     })
 }
 
+/// A tag that names its Debian release, as the official images spell it:
+/// `rust:trixie` for `latest` (there is no `latest-trixie`), else
+/// `rust:1-trixie`.
+fn release_tag_example(repo: &str, version: &str) -> String {
+    let release = catalog::catalog().newest_debian_release();
+    match version {
+        "latest" => format!("{repo}:{release}"),
+        v => format!("{repo}:{v}-{release}"),
+    }
+}
+
 /// For a compiled binary: debian:<release>-slim of the builder tag's
 /// release (named in the tag, or `default` for the version), or the same
 /// Alpine release. `static_on_bare_alpine` says whether an Alpine tag
@@ -373,7 +384,7 @@ pub fn binary_runtime(
     let release = match rest.as_slice() {
         [r] if is_release(r) => r.to_string(),
         [] => default(&version).ok_or_else(|| {
-            Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({repo}:{version}-bookworm)"))
+            Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({})", release_tag_example(repo, &version)))
         })?,
         _ => return Err(Unsure::at(Code::UnknownTag, line, format!("unknown {repo} tag variant {}", variants.join("-")))),
     };

@@ -181,7 +181,9 @@ impl<'s> Reader<'s> {
             '`' => Rule::items_backtick,
             _ => Rule::items_backslash,
         };
-        let mut nodes = Vec::new();
+        // One node per line at most: sized once instead of grown.
+        let lines = memchr::memchr_iter(b'\n', self.rest().as_bytes()).count() + 1;
+        let mut nodes = Vec::with_capacity(lines);
         'call: while self.pos < self.src.len() {
             let pairs = LayoutParser::parse(rule, self.rest())
                 .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?;
