@@ -334,14 +334,15 @@ pub fn slim_variant(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     })
 }
 
-/// A tag that names its Debian release, as the official images spell it:
-/// `rust:trixie` for `latest` (there is no `latest-trixie`), else
-/// `rust:1-trixie`.
+/// How to name the Debian release in the tag, as the official images spell
+/// it: `rust:trixie` for `latest` (there is no `latest-trixie`); for a
+/// version, the suffix only, since which releases a version was built on
+/// varies.
 fn release_tag_example(repo: &str, version: &str) -> String {
     let release = catalog::catalog().newest_debian_release();
     match version {
         "latest" => format!("{repo}:{release}"),
-        v => format!("{repo}:{v}-{release}"),
+        v => format!("{repo}:{v}-<release>, a Debian release {repo}:{v} was built on"),
     }
 }
 
