@@ -686,9 +686,70 @@ impl Walk {
     }
 }
 
+/// Whether the runtime stage starts from the builder's own image (PHP):
+/// images.toml's `slim = "same"`.
+fn runtime_is_the_builder_image(facts: &Facts<'_>) -> bool {
+    crate::catalog::catalog()
+        .ecosystem(&facts.image.repository)
+        .is_some_and(|e| e.slim == crate::catalog::SlimRule::Same)
+}
+
+/// On the builder's own image, a repeated RUN may build on packages an
+/// earlier RUN installed (`RUN apt-get install libpq-dev`, then `RUN
+/// docker-php-ext-install pdo_pgsql`): such earlier package RUNs are
+/// repeated too, in order, so the runtime has what the repeated RUN had.
+fn replay_package_runs_before_replays(facts: &mut Facts<'_>) {
+    if !runtime_is_the_builder_image(facts) {
+        return;
+    }
+    let Some(last_replay) = facts
+        .decisions
+        .iter()
+        .filter(|d| d.kind == Kind::Run && d.role == Role::Both)
+        .map(|d| d.node)
+        .max()
+    else {
+        return;
+    };
+    let packaging_only = |node: usize, facts: &Facts<'_>| {
+        let mut steps = facts.run_steps.iter().filter(|(n, _, _)| *n == node);
+        steps.all(|(_, _, steps)| {
+            steps.iter().all(|s| {
+                matches!(
+                    s,
+                    Step::Harmless
+                        | Step::PackageIndex
+                        | Step::Cleanup
+                        | Step::PackageInstall { .. }
+                        | Step::PackageRemove { .. }
+                )
+            })
+        })
+    };
+    let earlier: Vec<usize> = (0..facts.decisions.len())
+        .filter(|&i| {
+            let d = &facts.decisions[i];
+            d.kind == Kind::Run
+                && d.role == Role::Build
+                && d.node < last_replay
+                && packaging_only(d.node, facts)
+        })
+        .collect();
+    for i in earlier {
+        let d = &mut facts.decisions[i];
+        d.role = Role::Both;
+        d.reason = "installs packages a later repeated RUN may build on, so it is repeated in the runtime stage as written".into();
+        let line = d.lines.0;
+        for p in facts.packages.iter_mut().filter(|p| p.line == line) {
+            p.replayed = true;
+        }
+    }
+}
+
 /// Configuration that comes after the last build step moves to the runtime
 /// stage instead of being repeated there.
 fn settle_late_configuration(facts: &mut Facts<'_>) {
+    replay_package_runs_before_replays(facts);
     drop_replaced_workdirs(facts);
     let last_build = facts
         .decisions
@@ -1134,7 +1195,12 @@ fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, U
             return Ok(Role::Build);
         }
         // Runtime packages and the files made with them (a download with
-        // the wget it installs): the runtime repeats the whole RUN.
+        // the wget it installs): the runtime repeats the whole RUN. On the
+        // builder's own image it is repeated as written, build packages and
+        // all, so it does there what it did here.
+        if runtime_is_the_builder_image(facts) {
+            return Ok(Role::Both);
+        }
         if let Some(why) = replay_doubt(&steps) {
             return Err(Unsure::at(Code::SystemChangeInBuild, line, why));
         }
@@ -1297,9 +1363,9 @@ fn replay_doubt(steps: &[Step]) -> Option<String> {
     None
 }
 
-/// `COPY --from` gives files to root unless told otherwise, so an owner the
-/// build sets on a copied folder must be repeated with `--chown`; an owner
-/// set on part of a copied folder cannot be, and is a doubt.
+/// `COPY --from` does not carry the owner of the folder it copies, so an
+/// owner the build sets on a whole copied folder is repeated with
+/// `--chown`; the owners of its parts travel with the copy.
 fn record_owners(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<(), Unsure> {
     for (workdir, s) in each_step(parts) {
         let Step::Chown {
@@ -1317,9 +1383,26 @@ fn record_owners(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<()
             let Some(artifact) = facts.app_paths.iter_mut().find(|a| under(&abs, &a.path)) else {
                 continue; // outside the app: a system change, handled by run_role
             };
-            let whole = abs == artifact.path && *recursive;
+            // A part of a copied folder keeps the owner the build gave it:
+            // COPY --from keeps the owners of what it copies (BuildKit,
+            // moby/moby#38599), all but the copied folder itself
+            // (moby/moby#38710), unless `--chown` gives them all one owner,
+            // which an earlier chown of the whole folder would ask for.
+            if abs != artifact.path {
+                if artifact.chown.is_none() {
+                    continue;
+                }
+                return Err(Unsure::at(
+                    Code::Ownership,
+                    line,
+                    format!(
+                        "chown on {abs} after the whole of {} got one owner: copied with that owner, it would lose its own",
+                        artifact.path
+                    ),
+                ));
+            }
             let same = artifact.chown.as_deref().is_none_or(|o| o == owner);
-            if !whole || !same {
+            if !*recursive || !same {
                 return Err(Unsure::at(
                     Code::Ownership,
                     line,

@@ -95,8 +95,9 @@ pub enum Step {
         /// `-lNAME` libraries a compiler run links.
         libs: Vec<String>,
     },
-    /// `docker-php-ext-install`, `-configure`, `-enable`, `pecl install`:
-    /// PHP extensions built into the PHP installation itself.
+    /// `docker-php-ext-install`, `-configure`, `-enable`, `pecl install`,
+    /// `install-php-extensions`: PHP extensions built into the PHP
+    /// installation itself.
     PhpExtension,
     /// useradd, adduser, groupadd...
     User,
@@ -423,14 +424,22 @@ fn recognise(cmd: &Command) -> Step {
         "docker-php-ext-install"
         | "docker-php-ext-configure"
         | "docker-php-ext-enable"
-        | "docker-php-source" => Step::PhpExtension,
+        | "docker-php-source"
+        | "install-php-extensions" => Step::PhpExtension,
         "pecl" if args.first().is_some_and(|a| a == "install") => Step::PhpExtension,
         "cargo" => cargo(args),
         "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
         "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
         | "rmdir" => files(cmd),
         "echo" | "printf" | "cat" | "sed" | "tee" if !cmd.redirects.is_empty() => files(cmd),
-        "sed" if args.iter().any(|a| a.starts_with("-i")) => files(cmd),
+        "sed" if args.iter().any(|a| sed_in_place(a)) => files(cmd),
+        // Debian's Apache helpers link configuration under /etc/apache2.
+        "a2enmod" | "a2dismod" | "a2enconf" | "a2disconf" | "a2ensite" | "a2dissite" => {
+            Step::Files {
+                program: program.to_string(),
+                paths: vec!["/etc/apache2".to_string()],
+            }
+        }
         "node" | "nodejs" | "deno" | "bun" => {
             interpreter_step(program, args, &["-e", "--eval", "-p", "--print"])
         }
@@ -1267,6 +1276,26 @@ fn files(cmd: &Command) -> Step {
     }
 }
 
+/// Whether a sed argument asks for in-place editing: `-i`, `-i.bak`,
+/// `--in-place`, or `-i` in a cluster of flags that take no value (`-ri`,
+/// `-Ei`, `-ni`).
+fn sed_in_place(arg: &str) -> bool {
+    if arg == "--in-place" || arg.starts_with("--in-place=") {
+        return true;
+    }
+    let Some(cluster) = arg.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
+        return false;
+    };
+    for c in cluster.chars() {
+        match c {
+            'i' => return true,
+            'n' | 'r' | 's' | 'E' | 'u' | 'z' => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::shell::commands;
@@ -1274,6 +1303,35 @@ mod tests {
 
     fn steps(s: &str) -> Vec<Step> {
         commands(s).iter().map(step).collect()
+    }
+
+    #[test]
+    fn sed_edits_in_place_with_any_spelling_of_i_and_apache_helpers_write_etc() {
+        let files = |program: &str, paths: &[&str]| Step::Files {
+            program: program.into(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        };
+        for script in [
+            "sed -i 's/a/b/' /etc/x.conf",
+            "sed -ri -e 's!a!b!g' /etc/x.conf",
+            "sed -Ei.bak 's/a/b/' /etc/x.conf",
+            "sed --in-place 's/a/b/' /etc/x.conf",
+        ] {
+            assert_eq!(
+                steps(script),
+                vec![files("sed", &["/etc/x.conf"])],
+                "{script}"
+            );
+        }
+        // -e takes the script: an `i` after it is not in-place editing.
+        assert!(!matches!(
+            steps("sed -ei /etc/x.conf")[0],
+            Step::Files { .. }
+        ));
+        assert_eq!(
+            steps("a2enmod rewrite headers"),
+            vec![files("a2enmod", &["/etc/apache2"])]
+        );
     }
 
     #[test]

@@ -3,20 +3,24 @@
 //! ## What it recognises
 //! `composer install`, `update`, `require` and `dump-autoload` (`vendor/`
 //! is written in the project, inside the app folders), composer itself
-//! copied from the `composer` image, and PHP extensions built with
-//! `docker-php-ext-install`, `docker-php-ext-enable` or `pecl install`.
+//! copied from the `composer` image, PHP extensions built with
+//! `docker-php-ext-install`, `docker-php-ext-enable`, `pecl install` or
+//! `install-php-extensions`, and Apache's configuration changed with
+//! `a2enmod` or `sed -i`.
 //!
 //! ## What it emits
 //! The runtime stage starts from the same php image: there is no slimmer
 //! one that has the same PHP. It leaves behind composer, its cache and the
-//! build-only packages, and copies the app with its `vendor/`. A RUN that
-//! builds extensions is repeated there as written; it must remove its build
-//! packages in the same RUN, or the file is left alone.
+//! build-only packages no repeated RUN needs, and copies the app with its
+//! `vendor/` (and the owners the build gave parts of it, such as Laravel's
+//! `storage/`). A RUN that changes the system (an extension build, a module
+//! enabled) is repeated there as written, build packages and all, and so is
+//! an earlier RUN that installs packages it may build on
+//! (classify.rs, `runtime_is_the_builder_image`).
 //!
 //! ## When it leaves the file alone
-//! No composer step (nothing to leave behind), extensions built against
-//! packages that stay installed or come from another RUN, or a CMD that runs
-//! composer.
+//! No composer step (nothing to leave behind), a RUN that both builds the
+//! app and changes the system, or a CMD that runs composer.
 //!
 //! ## Example
 //! With a build context holding:
@@ -87,8 +91,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     Ok(plan)
 }
 
-/// An extension build the runtime repeats must find its headers in the same
-/// RUN: packages an earlier RUN installed stay in the builder.
+/// An extension build the runtime repeats must find its headers there:
+/// installed in the same RUN, or by an earlier package RUN that is repeated
+/// too (not one that also does other work, which stays in the builder).
 fn extensions_are_self_contained(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
     for (node, _, steps) in &facts.run_steps {
         if !steps.iter().any(|s| matches!(s, Step::PhpExtension)) {
@@ -109,7 +114,7 @@ fn extensions_are_self_contained(facts: &Facts<'_>, plan: &Plan) -> Result<(), U
             return Err(Unsure::at(
                 Code::SystemChangeInBuild,
                 line,
-                "builds a PHP extension the runtime needs; install and remove its build packages in that same RUN so the runtime stage can repeat it",
+                "builds a PHP extension on build packages an earlier RUN installs along with other work, which the runtime stage does not repeat; install them in a RUN of their own or in the same RUN",
             ));
         }
     }
