@@ -1076,10 +1076,26 @@ fn runtime_commands(ins: &Instruction) -> Vec<Command> {
 
 /// Whether a RUN is build work or also changes what the runtime needs.
 fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, Unsure> {
-    let mut system_change = false;
-    let mut build_work = false;
-    let mut packaging = false;
+    let effects = run_effects(facts, parts, line)?;
     let steps: Vec<Step> = parts.iter().flat_map(|(_, s)| s.clone()).collect();
+    role_of_effects(facts, &effects, &steps, line)
+}
+
+/// What a RUN's steps do, as far as its role depends on it.
+#[derive(Debug, Default)]
+struct Effects {
+    /// Writes system files outside the app and scratch folders.
+    system_change: bool,
+    /// Builds, installs language packages or runs code.
+    build_work: bool,
+    /// Installs, removes or indexes system packages.
+    packaging: bool,
+}
+
+/// Reads each step of a RUN for what it does, refusing the steps that
+/// cannot be read (and recording build output moved beside the app).
+fn run_effects(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Effects, Unsure> {
+    let mut e = Effects::default();
     for (workdir, s) in each_step(parts) {
         if let Some(dest) = moved_out_of_app(facts, s, workdir) {
             // Build output the RUN puts beside the app (`mv node_modules
@@ -1089,33 +1105,13 @@ fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, U
                 chown: None,
                 reason: format!("the build moves its output here (line {line})"),
             });
-            build_work = true;
+            e.build_work = true;
             continue;
         }
+        if let Some(refusal) = unreadable_step(s, line) {
+            return Err(refusal);
+        }
         match s {
-            Step::Unknown(prog) => {
-                return Err(Unsure::at(
-                    Code::UnknownCommand,
-                    line,
-                    format!("RUN calls `{prog}`, which dockopt does not know"),
-                ));
-            }
-            Step::Computed { program } => {
-                return Err(Unsure::at(
-                    Code::ComputedAtBuild,
-                    line,
-                    format!(
-                        "`{program}` takes what it installs or writes from a command substitution, known only when the build runs"
-                    ),
-                ));
-            }
-            Step::ShellScript { path } => {
-                return Err(Unsure::at(
-                    Code::BuildScriptMissing,
-                    line,
-                    format!("RUN runs the script {path}, which is not in the build context"),
-                ));
-            }
             Step::AppCommand { command } => {
                 if !workdir.is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w)) {
                     return Err(Unsure::at(
@@ -1126,7 +1122,7 @@ fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, U
                         ),
                     ));
                 }
-                build_work = true;
+                e.build_work = true;
             }
             Step::Code {
                 interpreter,
@@ -1141,57 +1137,104 @@ fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, U
                     workdir,
                     line,
                 )?;
-                build_work = true;
+                e.build_work = true;
             }
             // Built into PHP's own folders: the runtime repeats the RUN.
-            Step::User | Step::PhpExtension => system_change = true,
+            Step::User | Step::PhpExtension => e.system_change = true,
             Step::Files { program, paths }
             | Step::Chown {
                 owner: program,
                 paths,
                 ..
             } => {
-                for p in paths {
-                    let p = &facts.expand_path(p);
-                    let Some(abs) = resolve(p, workdir) else {
-                        return Err(Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            format!("`{program}` on the relative path {p} with no WORKDIR"),
-                        ));
-                    };
-                    if p.contains('$') {
-                        return Err(Unsure::at(
-                            Code::ComputedAtBuild,
-                            line,
-                            format!("`{program}` on {p}, a path with a variable"),
-                        ));
-                    }
-                    let app = facts.in_app_or(workdir, &abs);
-                    if abs.starts_with("/etc/apt") {
-                        return Err(Unsure::at(
-                            Code::SystemChangeInBuild,
-                            line,
-                            "changes the package sources",
-                        ));
-                    }
-                    if !app && !SCRATCH.iter().any(|s| under(&abs, s)) {
-                        system_change = true;
-                    }
+                if writes_outside_the_app(facts, program, paths, workdir, line)? {
+                    e.system_change = true;
                 }
             }
             Step::Harmless => {}
             Step::PackageIndex
             | Step::Cleanup
             | Step::PackageInstall { .. }
-            | Step::PackageRemove { .. } => {
-                packaging = true;
-            }
-            _ => build_work = true,
+            | Step::PackageRemove { .. } => e.packaging = true,
+            _ => e.build_work = true,
         }
     }
-    if packaging && !build_work {
-        if !system_change {
+    Ok(e)
+}
+
+/// The refusal for a step dockopt cannot read: an unknown program, a
+/// command substitution, a script missing from the context.
+fn unreadable_step(s: &Step, line: usize) -> Option<Unsure> {
+    let (code, why) = match s {
+        Step::Unknown(prog) => (
+            Code::UnknownCommand,
+            format!("RUN calls `{prog}`, which dockopt does not know"),
+        ),
+        Step::Computed { program } => (
+            Code::ComputedAtBuild,
+            format!(
+                "`{program}` takes what it installs or writes from a command substitution, known only when the build runs"
+            ),
+        ),
+        Step::ShellScript { path } => (
+            Code::BuildScriptMissing,
+            format!("RUN runs the script {path}, which is not in the build context"),
+        ),
+        _ => return None,
+    };
+    Some(Unsure::at(code, line, why))
+}
+
+/// Whether a file command (`ln`, `chown`, `sed -i`...) writes outside the
+/// app and the scratch folders; paths it cannot place are refused.
+fn writes_outside_the_app(
+    facts: &Facts<'_>,
+    program: &str,
+    paths: &[String],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<bool, Unsure> {
+    let mut outside = false;
+    for p in paths {
+        let p = &facts.expand_path(p);
+        let Some(abs) = resolve(p, workdir) else {
+            return Err(Unsure::at(
+                Code::UnplaceablePath,
+                line,
+                format!("`{program}` on the relative path {p} with no WORKDIR"),
+            ));
+        };
+        if p.contains('$') {
+            return Err(Unsure::at(
+                Code::ComputedAtBuild,
+                line,
+                format!("`{program}` on {p}, a path with a variable"),
+            ));
+        }
+        if abs.starts_with("/etc/apt") {
+            return Err(Unsure::at(
+                Code::SystemChangeInBuild,
+                line,
+                "changes the package sources",
+            ));
+        }
+        if !facts.in_app_or(workdir, &abs) && !SCRATCH.iter().any(|s| under(&abs, s)) {
+            outside = true;
+        }
+    }
+    Ok(outside)
+}
+
+/// The role that follows from what a RUN does: build work stays in the
+/// builder, a system change is repeated, both at once is a doubt.
+fn role_of_effects(
+    facts: &Facts<'_>,
+    e: &Effects,
+    steps: &[Step],
+    line: usize,
+) -> Result<Role, Unsure> {
+    if e.packaging && !e.build_work {
+        if !e.system_change {
             return Ok(Role::Build);
         }
         // Runtime packages and the files made with them (a download with
@@ -1201,12 +1244,12 @@ fn run_role(facts: &mut Facts<'_>, parts: &Parts, line: usize) -> Result<Role, U
         if runtime_is_the_builder_image(facts) {
             return Ok(Role::Both);
         }
-        if let Some(why) = replay_doubt(&steps) {
+        if let Some(why) = replay_doubt(steps) {
             return Err(Unsure::at(Code::SystemChangeInBuild, line, why));
         }
         return Ok(Role::Both);
     }
-    match (system_change, build_work || packaging) {
+    match (e.system_change, e.build_work || e.packaging) {
         (true, true) => Err(Unsure::at(
             Code::SystemChangeInBuild,
             line,
