@@ -16,7 +16,7 @@
 //! `storage/`). A RUN that changes the system (an extension build, a module
 //! enabled) is repeated there as written, build packages and all, and so is
 //! an earlier RUN that installs packages it may build on
-//! (classify.rs, `runtime_is_the_builder_image`).
+//! (src/classify/run.rs, `role_of_effects`).
 //!
 //! ## When it leaves the file alone
 //! No composer step (nothing to leave behind), a RUN that both builds the

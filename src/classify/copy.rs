@@ -1,0 +1,246 @@
+//! COPY and ADD: where context files land, archives ADD unpacks, and
+//! system files a copy puts in place.
+
+use super::*;
+
+/// Records where COPY and ADD put context files.
+pub(super) fn copy_destination(
+    facts: &mut Facts<'_>,
+    ins: &Instruction,
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    let args = ins.args();
+    let Some((dest, sources)) = args.split_last() else {
+        return Err(Unsure::at(
+            Code::UnsupportedInstruction,
+            line,
+            format!("{} with no destination", ins.keyword()),
+        ));
+    };
+    if ins.kind() == Kind::Add
+        && sources
+            .iter()
+            .any(|s| s.contains("://") || s.starts_with("git@"))
+    {
+        return Err(Unsure::at(
+            Code::DownloadOutsideApp,
+            line,
+            "ADD downloads from a URL; dockopt cannot see what arrives",
+        ));
+    }
+    if ins.flag("from").is_some() {
+        // From another image: repeated in the runtime stage as it is.
+        if let Some(abs) = resolve(&expand(dest, &facts.env), workdir) {
+            facts.made_in_runtime.push(abs);
+        }
+        return Ok(());
+    }
+    let dest = &expand(dest, &facts.env);
+    if dest.contains('$') {
+        return Err(Unsure::at(
+            Code::ComputedAtBuild,
+            line,
+            format!("destination {dest} holds a variable"),
+        ));
+    }
+    let Some(abs) = resolve(dest, workdir) else {
+        return Err(Unsure::at(
+            Code::UnplaceablePath,
+            line,
+            format!("relative destination {dest} with no WORKDIR"),
+        ));
+    };
+    let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
+    let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
+    let chown = ins.flag("chown").flatten().map(String::from);
+    if ins.kind() == Kind::Add && sources.iter().any(|s| is_archive(s)) {
+        return add_archive(facts, &abs, system, chown, line);
+    }
+    if abs == "/" && !dir_like {
+        return Err(Unsure::at(
+            Code::CopyIntoSystem,
+            line,
+            "copies into /; dockopt cannot tell the app's files apart",
+        ));
+    }
+    let paths = if dir_like && system {
+        let mut paths = Vec::new();
+        for s in sources {
+            paths.extend(system_targets(facts, s, &abs, line)?);
+        }
+        paths
+    } else {
+        vec![abs.clone()]
+    };
+    record_context_copies(facts, sources, &abs, dir_like);
+    for p in paths {
+        if facts.in_app(&p) {
+            continue;
+        }
+        facts.app_paths.retain(|a| !under(&a.path, &p));
+        facts.app_paths.push(Artifact {
+            path: p,
+            chown: chown.clone(),
+            reason: format!("the build puts files here (line {line})"),
+        });
+    }
+    Ok(())
+}
+
+/// A local archive, which ADD unpacks into the destination folder.
+pub(super) fn is_archive(source: &str) -> bool {
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|e| source.ends_with(e))
+}
+
+/// ADD of an archive: its folder goes to the runtime whole, and one among
+/// the system's files is refused (what the archive holds is unknown).
+pub(super) fn add_archive(
+    facts: &mut Facts<'_>,
+    abs: &str,
+    system: bool,
+    chown: Option<String>,
+    line: usize,
+) -> Result<(), Unsure> {
+    if system {
+        return Err(Unsure::at(
+            Code::CopyIntoSystem,
+            line,
+            format!(
+                "ADD unpacks an archive into {abs}, among the system's files; dockopt cannot see what it holds"
+            ),
+        ));
+    }
+    if !facts.in_app(abs) {
+        facts.app_paths.push(Artifact {
+            path: abs.to_string(),
+            chown,
+            reason: format!("ADD unpacks an archive here (line {line})"),
+        });
+    }
+    Ok(())
+}
+
+/// The paths one source makes in a system folder: the named file, or a
+/// context folder's entries (a folder source puts its contents there, not
+/// itself: `COPY ./dist/ ./` in / makes /server.js, not /dist). Refused
+/// where the files cannot be told apart from the system's.
+pub(super) fn system_targets(
+    facts: &Facts<'_>,
+    s: &str,
+    abs: &str,
+    line: usize,
+) -> Result<Vec<String>, Unsure> {
+    let refuse = |message: String| Err(Unsure::at(Code::CopyIntoSystem, line, message));
+    let base = abs.trim_end_matches('/');
+    let rel = s.trim_start_matches("./").trim_end_matches('/');
+    let folder = facts
+        .context
+        .as_ref()
+        .filter(|_| !rel.contains(['*', '?', '[', '$']) && !s.starts_with("<<"))
+        .map(|c| c.join(rel))
+        .filter(|p| p.is_dir());
+    if let Some(folder) = folder {
+        let mut names: Vec<String> = std::fs::read_dir(&folder)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        if abs == "/" || names.is_empty() {
+            return refuse(format!(
+                "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
+            ));
+        }
+        return Ok(names.iter().map(|n| format!("{base}/{n}")).collect());
+    }
+    if abs == "/" && (s.ends_with('/') || s == ".") {
+        return refuse(format!(
+            "copies {s} into /; dockopt cannot tell the app's files apart"
+        ));
+    }
+    if s.ends_with('/') || s == "." {
+        return refuse(format!(
+            "copies the contents of {s} into the system folder {abs}, and {s} is not in the build context"
+        ));
+    }
+    let name = s.trim_end_matches('/').rsplit('/').next().unwrap_or(s);
+    if name.contains(['*', '?', '[']) || name == "." || name.is_empty() || s.starts_with("<<") {
+        let into = if abs == "/" {
+            "/; dockopt cannot tell the app's files apart".to_string()
+        } else {
+            format!("the system folder {abs}")
+        };
+        return refuse(format!("copies {s} into {into}"));
+    }
+    Ok(vec![format!("{base}/{name}")])
+}
+
+/// Where folders and files of the context land, to find them again: COPY
+/// puts a folder's contents at the destination, and a file at the
+/// destination or, for a folder destination, inside it.
+pub(super) fn record_context_copies(
+    facts: &mut Facts<'_>,
+    sources: &[String],
+    abs: &str,
+    dir_like: bool,
+) {
+    facts
+        .copied_sources
+        .extend(sources.iter().filter(|s| !s.starts_with("<<")).cloned());
+    let Some(context) = facts.context.clone() else {
+        return;
+    };
+    for src in sources {
+        let src = src.trim_start_matches("./").trim_end_matches('/');
+        let src = if src == "." { "" } else { src };
+        if src.contains(['*', '?', '[', '$']) {
+            continue;
+        }
+        let full = context.join(src);
+        if full.is_dir() {
+            facts
+                .context_copies
+                .push((abs.to_string(), src.to_string()));
+        } else if full.is_file() {
+            let name = src.rsplit('/').next().unwrap_or(src);
+            let at = if dir_like || context_dir_in_image(facts, abs) {
+                format!("{}/{name}", abs.trim_end_matches('/'))
+            } else {
+                abs.to_string()
+            };
+            facts.context_files.push((at, src.to_string()));
+        }
+    }
+}
+
+/// The build tool a step runs (`pip install`, `npm install`, `go build`),
+/// which only a builder stage can run.
+pub(super) fn build_tool_step(step: &Step) -> Option<&'static str> {
+    Some(match step {
+        Step::Pip(_) => "pip install",
+        Step::PythonTool { .. } => "a Python package manager",
+        Step::Node { .. } | Step::NodeGlobal { .. } => "npm, yarn or pnpm",
+        Step::Go(_) => "go",
+        Step::Cargo(_) => "cargo",
+        Step::Jvm { .. } => "Maven or Gradle",
+        Step::Dotnet { .. } => "dotnet",
+        Step::Ruby { .. } => "gem or bundler",
+        Step::Composer { .. } => "composer",
+        Step::Native { .. } => "a C or C++ build",
+        _ => return None,
+    })
+}
+
+/// Whether `path` is a folder the build made earlier (a WORKDIR or a
+/// folder COPY filled), so that a COPY to it without a slash puts files
+/// inside it.
+pub(super) fn context_dir_in_image(facts: &Facts<'_>, path: &str) -> bool {
+    facts.context_copies.iter().any(|(at, _)| at == path) || facts.workdir.as_deref() == Some(path)
+}
