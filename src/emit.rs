@@ -31,11 +31,35 @@ pub fn emit(
     platform: Option<&str>,
     plan: &Plan,
 ) -> Result<String, ParseError> {
-    let mut runtime_nodes: Vec<Node> = Vec::new();
     // Comments after the last instruction close the file, and keep doing so.
     let last = df.instructions().last().map_or(0, |(i, _)| i);
     let trailing: Vec<Node> = df.nodes()[last + 1..].to_vec();
-    let mut edits: Vec<Edit> = Vec::new();
+    let (mut edits, mut runtime_nodes) = moves(df, plan);
+    if !trailing.is_empty() {
+        edits.push(Edit::Remove(last + 1..df.nodes().len()));
+    }
+    for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
+        edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
+    }
+    if let Some(text) = named_from(df, from, &plan.builder_name) {
+        edits.push(Edit::Replace(from, text));
+    }
+    let mut out = apply(df, edits)?;
+    let later = runtime_nodes.split_off(artifacts_at(df, plan, &runtime_nodes));
+    let end = out.nodes().len();
+    let added = out.insert(end, &runtime_head(&out, platform, plan))?;
+    let end = out.insert_nodes(added.end, runtime_nodes).end;
+    let added = out.insert(end, &artifact_lines(plan))?;
+    let end = out.insert_nodes(added.end, later).end;
+    out.insert_nodes(end, trailing);
+    Ok(out.to_string())
+}
+
+/// The removals of what moves to the runtime stage, and the nodes the
+/// runtime stage gets: moved ones and copies of repeated ones, in order.
+fn moves(df: &Dockerfile, plan: &Plan) -> (Vec<Edit>, Vec<Node>) {
+    let mut edits = Vec::new();
+    let mut runtime_nodes = Vec::new();
     for d in &plan.decisions {
         match d.role {
             Role::Runtime => {
@@ -47,15 +71,11 @@ pub fn emit(
             Role::Build => {}
         }
     }
-    if !trailing.is_empty() {
-        edits.push(Edit::Remove(last + 1..df.nodes().len()));
-    }
-    for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
-        edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
-    }
-    if let Some(text) = named_from(df, from, &plan.builder_name) {
-        edits.push(Edit::Replace(from, text));
-    }
+    (edits, runtime_nodes)
+}
+
+/// Applies the edits to a copy of the tree.
+fn apply(df: &Dockerfile, mut edits: Vec<Edit>) -> Result<Dockerfile, ParseError> {
     // From the end backwards, so earlier indices stay valid; at one index a
     // removal goes before an insertion.
     edits.sort_by_key(|e| (std::cmp::Reverse(e.at()), matches!(e, Edit::Insert(..))));
@@ -73,6 +93,12 @@ pub fn emit(
             }
         }
     }
+    Ok(out)
+}
+
+/// The runtime stage's FROM (after a blank line) and the steps the plan
+/// writes before the moved and repeated instructions.
+fn runtime_head(out: &Dockerfile, platform: Option<&str>, plan: &Plan) -> String {
     let mut head = String::new();
     if !matches!(out.nodes().last().map(|n| &n.kind), Some(NodeKind::Blank)) {
         head.push('\n');
@@ -85,12 +111,18 @@ pub fn emit(
         head.push_str(line);
         head.push('\n');
     }
-    // Artifacts come after the RUN lines the runtime repeats (a user they
-    // are chowned to must exist first) and the COPY lines from the context
-    // it repeats (the build's output wins over a stale copy in the context,
-    // as it did in the original), but before a repeated RUN that uses the
-    // app's files (`cp /app/conf/x /etc/`), and what follows it.
-    let split = runtime_nodes
+    head
+}
+
+/// Where among the runtime nodes the artifacts are copied in.
+///
+/// After the RUN lines the runtime repeats (a user they are chowned to must
+/// exist first) and the COPY lines from the context it repeats (the build's
+/// output wins over a stale copy in the context, as it did in the
+/// original), but before a repeated RUN that uses the app's files (`cp
+/// /app/conf/x /etc/`), and what follows it.
+fn artifacts_at(df: &Dockerfile, plan: &Plan, runtime_nodes: &[Node]) -> usize {
+    runtime_nodes
         .iter()
         .position(|n| {
             plan.replay_after
@@ -108,11 +140,12 @@ pub fn emit(
                     })
                 })
                 .map_or(0, |i| i + 1)
-        });
-    let later = runtime_nodes.split_off(split);
-    let end = out.nodes().len();
-    let added = out.insert(end, &head)?;
-    let end = out.insert_nodes(added.end, runtime_nodes).end;
+        })
+}
+
+/// The `COPY --from` lines of the artifacts, the environment they need and
+/// the runtime user.
+fn artifact_lines(plan: &Plan) -> String {
     let mut head = String::new();
     let link = if plan.link { " --link" } else { "" };
     for a in &plan.artifacts {
@@ -133,10 +166,7 @@ pub fn emit(
     if let Some(user) = &plan.runtime_user {
         head.push_str(&format!("USER {user}\n"));
     }
-    let added = out.insert(end, &head)?;
-    let end = out.insert_nodes(added.end, later).end;
-    out.insert_nodes(end, trailing);
-    Ok(out.to_string())
+    head
 }
 
 /// The FROM line with ` AS name` added after its image, or `None` when it
