@@ -137,89 +137,125 @@ impl Project<'_> {
         script: &str,
         depth: usize,
     ) -> Result<(), Unsure> {
-        let facts = self.facts;
         match program {
-            "npm" | "yarn" | "pnpm" => {
-                let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-                return match pos.first().map(|s| s.as_str()) {
-                    Some("run" | "run-script") => match pos.get(1) {
-                        Some(next) => self.check_script(next, depth + 1),
-                        None => Ok(()),
-                    },
-                    Some("install" | "ci" | "i" | "add") | None => Ok(()),
-                    Some(next) if self.script(next).is_some() => self.check_script(next, depth + 1),
-                    Some(next) => self.check_program(next, &[], script, depth + 1),
-                };
-            }
+            "npm" | "yarn" | "pnpm" => self.check_package_manager(args, script, depth),
             "npx" => {
                 let rest: Vec<String> = args
                     .iter()
                     .skip_while(|a| a.starts_with('-'))
                     .cloned()
                     .collect();
-                return match rest.split_first() {
+                match rest.split_first() {
                     Some((tool, tool_args)) => {
                         self.check_program(tool, tool_args, script, depth + 1)
                     }
                     None => Ok(()),
-                };
-            }
-            "node" | "nodejs" => {
-                return match steps::step(&command(program, args)) {
-                    Step::Code {
-                        interpreter,
-                        script: file,
-                        inline,
-                    } => buildtime::check_code(
-                        facts,
-                        &interpreter,
-                        file.as_deref(),
-                        inline.as_deref(),
-                        self.workdir,
-                        self.line,
-                    ),
-                    _ => Ok(()),
-                };
-            }
-            _ => {}
-        }
-        let name = program.rsplit('/').next().unwrap_or(program);
-        match catalog::catalog()
-            .node()
-            .build_tools
-            .get(name)
-            .map(String::as_str)
-        {
-            Some("app") => return Ok(()),
-            Some("code") => {
-                return match args.iter().find(|a| !a.starts_with('-')) {
-                    Some(file) => buildtime::check_file(
-                        facts,
-                        Lang::JavaScript,
-                        file,
-                        self.workdir,
-                        self.line,
-                    ),
-                    None => Ok(()),
-                };
-            }
-            Some(_) => {
-                // npm-run-all, run-s, concurrently: the names are scripts.
-                for a in args.iter().filter(|a| !a.starts_with('-')) {
-                    let a = a.trim_start_matches("npm:").trim_start_matches("npm run ");
-                    if self.script(a).is_some() {
-                        self.check_script(a, depth + 1)?;
-                    } else if a.contains('*') {
-                        return Err(self.doubt(format!(
-                            "the npm script {script} runs the scripts matching {a}, which dockopt does not follow"
-                        )));
-                    }
                 }
-                return Ok(());
             }
-            None => {}
+            "node" | "nodejs" => self.check_node(program, args),
+            _ => match self.check_build_tool(program, args, script, depth) {
+                Some(checked) => checked,
+                None => self.check_shell_command(program, args, script),
+            },
         }
-        // A shell command: what it writes must stay in the app.
+    }
+
+    /// `npm run x`, `yarn x`, `pnpm install`: the scripts they run are
+    /// checked in turn; installs are the build's own.
+    fn check_package_manager(
+        &self,
+        args: &[String],
+        script: &str,
+        depth: usize,
+    ) -> Result<(), Unsure> {
+        let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        match pos.first().map(|s| s.as_str()) {
+            Some("run" | "run-script") => match pos.get(1) {
+                Some(next) => self.check_script(next, depth + 1),
+                None => Ok(()),
+            },
+            Some("install" | "ci" | "i" | "add") | None => Ok(()),
+            Some(next) if self.script(next).is_some() => self.check_script(next, depth + 1),
+            Some(next) => self.check_program(next, &[], script, depth + 1),
+        }
+    }
+
+    /// `node file.js` or `node -e ...`: code run at build time.
+    fn check_node(&self, program: &str, args: &[String]) -> Result<(), Unsure> {
+        match steps::step(&command(program, args)) {
+            Step::Code {
+                interpreter,
+                script: file,
+                inline,
+            } => buildtime::check_code(
+                self.facts,
+                &interpreter,
+                file.as_deref(),
+                inline.as_deref(),
+                self.workdir,
+                self.line,
+            ),
+            _ => Ok(()),
+        }
+    }
+
+    /// A build tool the catalog knows (node.toml `build_tools`): one that
+    /// writes into the app, one that runs a code file, or one whose
+    /// arguments are script names; `None` for any other program.
+    fn check_build_tool(
+        &self,
+        program: &str,
+        args: &[String],
+        script: &str,
+        depth: usize,
+    ) -> Option<Result<(), Unsure>> {
+        let name = program.rsplit('/').next().unwrap_or(program);
+        let kind = catalog::catalog().node().build_tools.get(name)?;
+        Some(match kind.as_str() {
+            "app" => Ok(()),
+            "code" => match args.iter().find(|a| !a.starts_with('-')) {
+                Some(file) => buildtime::check_file(
+                    self.facts,
+                    Lang::JavaScript,
+                    file,
+                    self.workdir,
+                    self.line,
+                ),
+                None => Ok(()),
+            },
+            // npm-run-all, run-s, concurrently: the names are scripts.
+            _ => self.check_named_scripts(args, script, depth),
+        })
+    }
+
+    /// The scripts a runner such as npm-run-all names in its arguments.
+    fn check_named_scripts(
+        &self,
+        args: &[String],
+        script: &str,
+        depth: usize,
+    ) -> Result<(), Unsure> {
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            let a = a.trim_start_matches("npm:").trim_start_matches("npm run ");
+            if self.script(a).is_some() {
+                self.check_script(a, depth + 1)?;
+            } else if a.contains('*') {
+                return Err(self.doubt(format!(
+                    "the npm script {script} runs the scripts matching {a}, which dockopt does not follow"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A shell command in a script: what it writes must stay in the app.
+    fn check_shell_command(
+        &self,
+        program: &str,
+        args: &[String],
+        script: &str,
+    ) -> Result<(), Unsure> {
+        let facts = self.facts;
         let step = steps::step(&command(program, args));
         match &step {
             Step::Harmless | Step::Cleanup => Ok(()),
