@@ -89,71 +89,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
         for step in steps {
-            let Step::Ruby { tool, args } = step else {
-                continue;
-            };
-            let at = |dir: &str| {
-                classify::resolve(dir, workdir.as_deref())
-                    .filter(|d| !d.contains('$'))
-                    .ok_or_else(|| {
-                        Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            format!("gems go to {dir}, which dockopt cannot place"),
-                        )
-                    })
-            };
-            let sub = args.first().map(String::as_str).unwrap_or("");
-            match (tool.as_str(), sub) {
-                ("gem", "install") => {
+            if let Step::Ruby { tool, args } = step {
+                let at = Placed {
+                    workdir: workdir.as_deref(),
+                    line,
+                };
+                if gem_folders(facts, &mut plan, &at, tool, args, &gem_home)? {
                     installs += 1;
-                    if args.iter().any(|a| a == "--user-install") {
-                        return Err(Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            "gem install --user-install puts gems in the user's home",
-                        ));
-                    }
-                    let dir = flag_value(args, &["-i", "--install-dir"]).unwrap_or(&gem_home);
-                    push_artifact(
-                        &mut plan,
-                        at(dir)?,
-                        format!("gem install puts gems here (line {line})"),
-                    );
                 }
-                ("bundle", "install") => {
-                    installs += 1;
-                    push_artifact(
-                        &mut plan,
-                        at(&gem_home)?,
-                        format!("bundle install puts gems and their commands here (line {line})"),
-                    );
-                    let path = flag_value(args, &["--path"]).or(facts.env_value("BUNDLE_PATH"));
-                    if let Some(p) = path {
-                        push_artifact(
-                            &mut plan,
-                            at(p)?,
-                            format!("bundle install puts gems here (line {line})"),
-                        );
-                    }
-                }
-                ("bundle", "config") => {
-                    // `bundle config [set] [--local|--global] path DIR`
-                    let words: Vec<&str> = args[1..]
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|a| *a != "set" && !a.starts_with("--"))
-                        .collect();
-                    if let ["path", dir] = words.as_slice() {
-                        // A relative path is the app's (`vendor/bundle`).
-                        push_artifact(
-                            &mut plan,
-                            at(dir)?,
-                            format!("bundler installs gems here (line {line})"),
-                        );
-                    }
-                }
-                _ => {}
             }
         }
     }
@@ -164,18 +107,90 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
-        let program = cmd.program();
-        if RUBY_PROGRAMS.contains(&program) {
-            return Ok(true);
-        }
         // A gem's command (puma, rails, fluentd) is in the copied bundle;
         // anything else is looked up in what the runtime image lacks.
-        Ok(false)
+        Ok(RUBY_PROGRAMS.contains(&cmd.program()))
     };
     let installs = manifests::gems(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     Ok(plan)
+}
+
+/// Where a gem command runs, to place the folders it names.
+struct Placed<'a> {
+    workdir: Option<&'a str>,
+    line: usize,
+}
+
+impl Placed<'_> {
+    /// The absolute folder, or a refusal for one that holds a variable or
+    /// is relative with no WORKDIR.
+    fn at(&self, dir: &str) -> Result<String, Unsure> {
+        classify::resolve(dir, self.workdir)
+            .filter(|d| !d.contains('$'))
+            .ok_or_else(|| {
+                Unsure::at(
+                    Code::UnplaceablePath,
+                    self.line,
+                    format!("gems go to {dir}, which dockopt cannot place"),
+                )
+            })
+    }
+}
+
+/// Adds the folders one `gem` or `bundle` command installs gems into as
+/// artifacts; true when the command is an install.
+fn gem_folders(
+    facts: &Facts<'_>,
+    plan: &mut Plan,
+    place: &Placed<'_>,
+    tool: &str,
+    args: &[String],
+    gem_home: &str,
+) -> Result<bool, Unsure> {
+    let line = place.line;
+    let sub = args.first().map(String::as_str).unwrap_or("");
+    match (tool, sub) {
+        ("gem", "install") => {
+            if args.iter().any(|a| a == "--user-install") {
+                return Err(Unsure::at(
+                    Code::UnplaceablePath,
+                    line,
+                    "gem install --user-install puts gems in the user's home",
+                ));
+            }
+            let dir = flag_value(args, &["-i", "--install-dir"]).unwrap_or(gem_home);
+            let why = format!("gem install puts gems here (line {line})");
+            push_artifact(plan, place.at(dir)?, why);
+            Ok(true)
+        }
+        ("bundle", "install") => {
+            let why = format!("bundle install puts gems and their commands here (line {line})");
+            push_artifact(plan, place.at(gem_home)?, why);
+            let path = flag_value(args, &["--path"]).or(facts.env_value("BUNDLE_PATH"));
+            if let Some(p) = path {
+                let why = format!("bundle install puts gems here (line {line})");
+                push_artifact(plan, place.at(p)?, why);
+            }
+            Ok(true)
+        }
+        ("bundle", "config") => {
+            // `bundle config [set] [--local|--global] path DIR`
+            let words: Vec<&str> = args[1..]
+                .iter()
+                .map(String::as_str)
+                .filter(|a| *a != "set" && !a.starts_with("--"))
+                .collect();
+            if let ["path", dir] = words.as_slice() {
+                // A relative path is the app's (`vendor/bundle`).
+                let why = format!("bundler installs gems here (line {line})");
+                push_artifact(plan, place.at(dir)?, why);
+            }
+            Ok(false)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// The value of the first of `names` in `args` (`-i DIR`, `--path=DIR`).
