@@ -496,17 +496,8 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     {
         eprintln!("{name}: settings from {}", from.display());
     }
-    if let Some((glob, from)) = config
-        .as_ref()
-        .and_then(|c| Some((c.skipped(Path::new(path))?, c.path.clone()?)))
-    {
-        return Done::Unchanged {
-            why: dockopt::plan::Unsure::file(
-                dockopt::reasons::Code::Ignored,
-                format!("skipped by `{glob}` in {}", from.display()),
-            ),
-            original: args.stdout.then(|| text.to_string()),
-        };
+    if let Some(done) = skipped_by_config(config.as_deref(), path, args, text) {
+        return done;
     }
     let context = match (path, args.stdin_filename.as_deref()) {
         ("-", Some(given)) => context_of(given, args.context.as_deref()),
@@ -524,30 +515,67 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
     let new = match rewrite::rewrite_with(&df, &options) {
         Err(rewrite::Error::Directive(e)) => return Done::Error(e.render(name, text)),
         Err(e) => return Done::Error(format!("error: {name}: {e}")),
-        Ok(Outcome::Unchanged(mut why)) => {
-            use dockopt::reasons::Code;
-            let wants_context = matches!(
-                why.code,
-                Code::RuntimeScriptMissing
-                    | Code::ManifestMissing
-                    | Code::BuildScriptMissing
-                    | Code::NpmScript
-            );
-            if context.is_none() && wants_context {
-                why.reason.push_str(
-                    " (standard input has no build context: name it with --stdin-filename PATH, or give --context DIR)",
-                );
-            }
-            return Done::Unchanged {
-                why,
-                original: args.stdout.then(|| text.to_string()),
-            };
-        }
+        Ok(Outcome::Unchanged(why)) => return unchanged(why, context.is_none(), args, text),
         Ok(Outcome::Rewritten { text: new, plan }) => {
             (new, Box::new(report::Entry::rewritten(name, &plan)))
         }
     };
     let (new, entry) = new;
+    deliver(path, name, args, (&bytes, text), new, entry, color)
+}
+
+/// A file a `.dockopt.toml` skips, told as unchanged with the glob.
+fn skipped_by_config(
+    config: Option<&dockopt::config::Config>,
+    path: &str,
+    args: &Args,
+    text: &str,
+) -> Option<Done> {
+    let c = config?;
+    let glob = c.skipped(Path::new(path))?;
+    let from = c.path.clone()?;
+    Some(Done::Unchanged {
+        why: dockopt::plan::Unsure::file(
+            dockopt::reasons::Code::Ignored,
+            format!("skipped by `{glob}` in {}", from.display()),
+        ),
+        original: args.stdout.then(|| text.to_string()),
+    })
+}
+
+/// A file left as it is, with a hint when the reason wants the build
+/// context that standard input lacks.
+fn unchanged(mut why: dockopt::plan::Unsure, no_context: bool, args: &Args, text: &str) -> Done {
+    use dockopt::reasons::Code;
+    let wants_context = matches!(
+        why.code,
+        Code::RuntimeScriptMissing
+            | Code::ManifestMissing
+            | Code::BuildScriptMissing
+            | Code::NpmScript
+    );
+    if no_context && wants_context {
+        why.reason.push_str(
+            " (standard input has no build context: name it with --stdin-filename PATH, or give --context DIR)",
+        );
+    }
+    Done::Unchanged {
+        why,
+        original: args.stdout.then(|| text.to_string()),
+    }
+}
+
+/// Hands the rewrite over as the mode asks: a `--check` line, the new text,
+/// the file written in place, or the diff.
+fn deliver(
+    path: &str,
+    name: &str,
+    args: &Args,
+    (bytes, text): (&[u8], &str),
+    new: String,
+    entry: Box<report::Entry>,
+    color: bool,
+) -> Done {
     if args.check {
         Done::Rewritten(format!("would rewrite {name}\n"), entry)
     } else if args.stdout {
@@ -558,7 +586,7 @@ fn process(path: &str, args: &Args, configs: &Configs, color: bool) -> Done {
                 "error: {name}: interrupted before writing; left as it was"
             ));
         }
-        match write::atomic_write(Path::new(path), &bytes, new.as_bytes()) {
+        match write::atomic_write(Path::new(path), bytes, new.as_bytes()) {
             Ok(()) => Done::Rewritten(format!("rewrote {name}\n"), entry),
             Err(e) => Done::Error(format!("error: {name}: cannot write: {e:#}")),
         }
