@@ -141,6 +141,20 @@ pub enum Step {
     Unknown(String),
 }
 
+impl Step {
+    /// Whether the step works the system package manager: the index, an
+    /// install, a removal, or cleaning its caches.
+    pub fn is_packaging(&self) -> bool {
+        matches!(
+            self,
+            Step::PackageIndex
+                | Step::Cleanup
+                | Step::PackageInstall { .. }
+                | Step::PackageRemove { .. }
+        )
+    }
+}
+
 /// Where a [`Step::Cd`] goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CdTo {

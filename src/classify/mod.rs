@@ -612,16 +612,9 @@ fn replay_package_runs_before_replays(facts: &mut Facts<'_>) {
     let packaging_only = |node: usize, facts: &Facts<'_>| {
         let mut steps = facts.run_steps.iter().filter(|(n, _, _)| *n == node);
         steps.all(|(_, _, steps)| {
-            steps.iter().all(|s| {
-                matches!(
-                    s,
-                    Step::Harmless
-                        | Step::PackageIndex
-                        | Step::Cleanup
-                        | Step::PackageInstall { .. }
-                        | Step::PackageRemove { .. }
-                )
-            })
+            steps
+                .iter()
+                .all(|s| matches!(s, Step::Harmless) || s.is_packaging())
         })
     };
     let earlier: Vec<usize> = (0..facts.decisions.len())

@@ -287,10 +287,7 @@ pub(super) fn run_effects(
                 }
             }
             Step::Harmless => {}
-            Step::PackageIndex
-            | Step::Cleanup
-            | Step::PackageInstall { .. }
-            | Step::PackageRemove { .. } => e.packaging = true,
+            s if s.is_packaging() => e.packaging = true,
             _ => e.build_work = true,
         }
     }
@@ -591,15 +588,20 @@ pub(super) fn record_owners(
                     ),
                 ));
             }
-            let same = artifact.chown.as_deref().is_none_or(|o| o == owner);
-            if !*recursive || !same {
+            if !*recursive {
                 return Err(Unsure::at(
                     Code::Ownership,
                     line,
                     format!(
-                        "chown on {abs}: files copied from the builder belong to root unless the whole of {} gets one owner",
-                        artifact.path
+                        "chown without -R on {abs}, the copied folder itself, whose owner COPY --from does not carry"
                     ),
+                ));
+            }
+            if artifact.chown.as_deref().is_some_and(|o| o != owner) {
+                return Err(Unsure::at(
+                    Code::Ownership,
+                    line,
+                    format!("chown on {abs}, which an earlier RUN gave another owner"),
                 ));
             }
             artifact.chown = Some(owner.clone());
