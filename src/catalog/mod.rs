@@ -179,6 +179,12 @@ pub struct Node {
     pub build_configs: Vec<String>,
     /// npm packages named like a native package of another language.
     pub pure_javascript: Vec<String>,
+    /// Yarn 1 install options that change what is installed: the prune's
+    /// second install repeats them.
+    pub yarn_install_keeps: Vec<String>,
+    /// Yarn 1 install options that change only the output, the lock file
+    /// check or the cache: the prune's second install leaves them out.
+    pub yarn_install_harmless: Vec<String>,
 }
 
 /// The modules of each language's own library (code.toml).

@@ -255,6 +255,9 @@ fn text(r: &Report) -> String {
         after
     );
     let behaves = r.rewritten_behaviour.as_ref() == Some(&r.original_behaviour);
+    if let Some(new) = r.rewritten_behaviour.as_ref().filter(|_| !behaves) {
+        first_difference(&mut s, &r.original_behaviour, new);
+    }
     if let Some(c) = &r.comparison {
         comparison_text(&mut s, c, r.compare_seconds);
     }
@@ -278,6 +281,30 @@ fn text(r: &Report) -> String {
         }
     }
     s
+}
+
+/// The first line where the two answers differ, when the summary's first
+/// lines look alike.
+fn first_difference(s: &mut String, old: &Behaviour, new: &Behaviour) {
+    let text = |b: &Behaviour| match b {
+        Behaviour::Http { body, .. } => body.clone(),
+        Behaviour::Command { stdout, .. } => stdout.clone(),
+    };
+    let (old, new) = (text(old), text(new));
+    let mut pairs = old.lines().map(Some).chain(std::iter::repeat(None));
+    let mut news = new.lines().map(Some).chain(std::iter::repeat(None));
+    for n in 1..=old.lines().count().max(new.lines().count()) {
+        let (a, b) = (pairs.next().flatten(), news.next().flatten());
+        if a != b {
+            let _ = writeln!(
+                s,
+                "  output line {n}: {:?} then {:?}",
+                a.unwrap_or("(none)"),
+                b.unwrap_or("(none)")
+            );
+            return;
+        }
+    }
 }
 
 /// The comparison of the two images' files, libraries and programs.

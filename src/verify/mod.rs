@@ -384,8 +384,9 @@ impl About {
     }
 }
 
-/// The WORKDIR of each `RUN npm prune --omit=dev` or `pnpm prune --prod`
-/// before the runtime stage's FROM (the prune dockopt writes).
+/// The WORKDIR of each `RUN npm prune --omit=dev`, `pnpm prune --prod` or
+/// `yarn install --production` before the runtime stage's FROM (the prune
+/// dockopt writes).
 fn pruned_folders(rewritten: &syntax::Dockerfile, runtime_from: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
     let mut workdir = "/".to_string();
@@ -402,7 +403,14 @@ fn pruned_folders(rewritten: &syntax::Dockerfile, runtime_from: Option<usize>) -
             }
             syntax::Kind::Run => {
                 let text = ins.args().join(" ");
-                if text.contains("npm prune --omit=dev") || text.contains("pnpm prune --prod") {
+                if [
+                    "npm prune --omit=dev",
+                    "pnpm prune --prod",
+                    "yarn install --production",
+                ]
+                .iter()
+                .any(|p| text.contains(p))
+                {
                     out.push(workdir.clone());
                 }
             }
@@ -502,7 +510,21 @@ fn behaviour(engine: Engine, tag: &str, options: &Options) -> Result<Behaviour, 
     }
     let running = engine.start(tag, options.smoke.as_deref(), &[], None, options.offline)?;
     let Finished { exit, stdout } = running.finish(options.timeout);
-    Ok(Behaviour::Command { exit, stdout })
+    Ok(Behaviour::Command {
+        exit,
+        stdout: mask_durations(&stdout),
+    })
+}
+
+/// The output with the lengths of time in it (`Done in 0.08s.`, `took
+/// 12ms`) written as `<time>`: two runs of the same program differ in them,
+/// and yarn prints one after every script.
+fn mask_durations(output: &str) -> String {
+    static DURATION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b\d+(\.\d+)?\s?(ns|us|µs|ms|s|m|min)\b")
+            .expect("the duration pattern is valid")
+    });
+    DURATION.replace_all(output, "<time>").into_owned()
 }
 
 /// Polls `GET http://127.0.0.1:PORT/PATH` until it answers or time runs out.
@@ -529,4 +551,17 @@ fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, Stri
         std::thread::sleep(Duration::from_millis(200));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_are_masked() {
+        assert_eq!(
+            super::mask_durations("$ node dist/server.js\napi up 2m\nDone in 0.08s.\n"),
+            "$ node dist/server.js\napi up <time>\nDone in <time>.\n"
+        );
+        assert_eq!(super::mask_durations("3 files, 2 ms"), "3 files, <time>");
+        assert_eq!(super::mask_durations("v1.22.22 sha256"), "v1.22.22 sha256");
+    }
 }

@@ -13,7 +13,7 @@
 //! that the program does not download it when it starts; one that runs a
 //! globally installed tool gets the same global install. After the build,
 //! the builder prunes devDependencies (`npm prune --omit=dev`, `pnpm prune
-//! --prod`) when the start command and the app's imports need only
+//! --prod`, Yarn 1's `install --production`) when the start command and the app's imports need only
 //! `dependencies` (see `prune.rs` for when it does not).
 //!
 //! ## When it leaves the file alone

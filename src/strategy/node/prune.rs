@@ -9,9 +9,11 @@
 //! image or its start script runs a program that is not Node's or a
 //! dependency's, the app's code imports a package that is not among
 //! `dependencies` (a devDependency, or one only another package brings),
-//! the project is a workspace, pnpm has no lock file, yarn manages it (yarn 1 has no prune; its
-//! `install --production` re-copies packages whose install scripts built
-//! files), or the file already leaves devDependencies out.
+//! the project is a workspace, pnpm or yarn has no lock file, yarn is Yarn 2
+//! or later (whose `workspaces focus` is a plugin), or the file already
+//! leaves devDependencies out. Yarn 1 has no prune: its `install
+//! --production` against the same lock file removes the devDependencies and
+//! keeps what the install scripts of the others built.
 
 use crate::analysis::shell::{self, Command};
 use crate::analysis::steps::{NodeAction, Step};
@@ -31,18 +33,22 @@ pub fn plan(facts: &Facts<'_>, package_json: Option<&serde_json::Value>) -> Opti
     if dev.is_empty() || doc.get("workspaces").is_some() {
         return None;
     }
-    let (tool, folder) = installer(facts)?;
+    let (tool, folder, args) = installer(facts)?;
     let command = match tool {
-        "npm" if npm_has_omit(facts) => "npm prune --omit=dev",
-        "pnpm" => "pnpm prune --prod",
+        "npm" if npm_has_omit(facts) => "npm prune --omit=dev".to_string(),
+        "pnpm" => "pnpm prune --prod".to_string(),
+        "yarn" if yarn_classic(facts, doc, &folder) => yarn_production(args)?,
         _ => return None,
     };
     // npm prunes the tree it installed, lock file or not (it keeps one in
-    // node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml.
-    let has_lock = tool == "npm"
-        || facts
-            .context_path_of(&format!("{folder}/pnpm-lock.yaml"))
-            .is_some();
+    // node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml,
+    // and yarn's second install must resolve what the first one did.
+    let lock = match tool {
+        "pnpm" => Some("pnpm-lock.yaml"),
+        "yarn" => Some("yarn.lock"),
+        _ => None,
+    };
+    let has_lock = lock.is_none_or(|l| facts.context_path_of(&format!("{folder}/{l}")).is_some());
     let root_manifest = facts
         .context_path_of(&format!("{folder}/package.json"))
         .zip(facts.context.as_ref())
@@ -88,28 +94,64 @@ fn names(doc: &serde_json::Value, tables: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The package manager every install step uses, and the one folder they
-/// run in.
-fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String)> {
-    let mut found: Option<(&str, String)> = None;
+/// The package manager every install step uses, the one folder they run
+/// in, and the arguments of the last install.
+fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String, &'f [String])> {
+    let mut found: Option<(&str, String, &[String])> = None;
     for (_, workdir, steps) in &facts.run_steps {
         for step in steps {
             let Step::Node {
                 tool,
                 action: NodeAction::Install,
-                ..
+                args,
             } = step
             else {
                 continue;
             };
             let here = (tool.as_str(), workdir.clone()?);
             match &found {
-                Some(f) if *f != here => return None,
-                _ => found = Some(here),
+                Some((t, w, _)) if (*t, w) != (here.0, &here.1) => return None,
+                _ => found = Some((here.0, here.1, args)),
             }
         }
     }
     found
+}
+
+/// Yarn 1 runs the project: no `packageManager` naming a later yarn, no
+/// `.yarnrc.yml` (Yarn 2 and later's settings file) beside package.json.
+fn yarn_classic(facts: &Facts<'_>, doc: &serde_json::Value, folder: &str) -> bool {
+    let declared = doc
+        .get("packageManager")
+        .and_then(|v| v.as_str())
+        .map(|v| v.strip_prefix("yarn@").is_some_and(|v| v.starts_with("1.")));
+    declared.unwrap_or(true)
+        && facts
+            .context_path_of(&format!("{folder}/.yarnrc.yml"))
+            .is_none()
+}
+
+/// Yarn 1's second install with `--production` and the lock file as the
+/// first one left it, keeping that install's options that change what is
+/// installed;
+/// None when that install was not a plain `yarn [install]` (an `add`, an
+/// option dockopt does not know).
+fn yarn_production(args: &[String]) -> Option<String> {
+    let node = catalog::catalog().node();
+    let mut command = String::from("yarn install --production");
+    let options = args.strip_prefix(&["install".to_string()]).unwrap_or(args);
+    if !options.iter().any(|a| a == "--pure-lockfile") {
+        command.push_str(" --frozen-lockfile");
+    }
+    for arg in options {
+        if node.yarn_install_keeps.contains(arg) {
+            command.push(' ');
+            command.push_str(arg);
+        } else if !node.yarn_install_harmless.contains(arg) {
+            return None;
+        }
+    }
+    Some(command)
 }
 
 /// npm 7 and later read `--omit=dev`; the node images from 16 on ship npm
@@ -387,6 +429,21 @@ mod tests {
         assert!(from_production("node_modules/.bin/next", &pkgs));
         assert!(!from_production("./node_modules/.bin/tsx", &pkgs));
         assert!(!from_production("node_modules/ts-node/dist/bin.js", &pkgs));
+    }
+
+    #[test]
+    fn yarn_second_install_keeps_what_changes_the_tree() {
+        let args = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            yarn_production(&args("install --frozen-lockfile --silent")).as_deref(),
+            Some("yarn install --production --frozen-lockfile")
+        );
+        assert_eq!(
+            yarn_production(&args("--ignore-scripts --pure-lockfile")).as_deref(),
+            Some("yarn install --production --ignore-scripts --pure-lockfile")
+        );
+        assert_eq!(yarn_production(&args("add left-pad")), None);
+        assert_eq!(yarn_production(&args("--modules-folder /deps")), None);
     }
 
     #[test]
