@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::plan::{Plan, Role};
+use crate::plan::{Artifact, Plan, Role};
 use crate::syntax::{Dockerfile, Kind, Node, NodeKind, ParseError, TokenKind};
 
 /// One edit at a node index of the original tree.
@@ -148,15 +148,21 @@ fn artifacts_at(df: &Dockerfile, plan: &Plan, runtime_nodes: &[Node]) -> usize {
 fn artifact_lines(plan: &Plan) -> String {
     let mut head = String::new();
     let link = if plan.link { " --link" } else { "" };
-    for a in &plan.artifacts {
-        let chown = a
+    for group in file_groups(&plan.artifacts) {
+        let chown = group[0]
             .chown
             .as_ref()
             .map(|o| format!(" --chown={o}"))
             .unwrap_or_default();
+        let sources: Vec<&str> = group.iter().map(|a| a.path.as_str()).collect();
+        let dest = match group.as_slice() {
+            [one] => one.path.clone(),
+            _ => format!("{}/", parent(&group[0].path)),
+        };
         head.push_str(&format!(
-            "COPY --from={}{link}{chown} {} {}\n",
-            plan.builder_name, a.path, a.path
+            "COPY --from={}{link}{chown} {} {dest}\n",
+            plan.builder_name,
+            sources.join(" ")
         ));
     }
     for line in &plan.artifact_env {
@@ -167,6 +173,38 @@ fn artifact_lines(plan: &Plan) -> String {
         head.push_str(&format!("USER {user}\n"));
     }
     head
+}
+
+/// The artifacts in the order given, with the single files of one folder
+/// and owner together at the first of them: one COPY carries them into
+/// their folder. A file waits for a folder copied before it that holds it.
+fn file_groups(artifacts: &[Artifact]) -> Vec<Vec<&Artifact>> {
+    let mut groups: Vec<Vec<&Artifact>> = Vec::new();
+    for (i, a) in artifacts.iter().enumerate() {
+        let joins = |g: &Vec<&Artifact>| {
+            let first = g[0];
+            a.file && first.file && a.chown == first.chown && parent(&a.path) == parent(&first.path)
+        };
+        let at = groups.iter().position(joins).filter(|&g| {
+            let start = artifacts
+                .iter()
+                .position(|x| std::ptr::eq(x, groups[g][0]))
+                .unwrap_or(i);
+            !artifacts[start..i]
+                .iter()
+                .any(|b| crate::classify::under(&a.path, &b.path))
+        });
+        match at {
+            Some(g) => groups[g].push(a),
+            None => groups.push(vec![a]),
+        }
+    }
+    groups
+}
+
+/// The folder an absolute path is in, without its last slash (`` for /).
+fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
 /// The FROM line with ` AS name` added after its image, or `None` when it

@@ -46,6 +46,10 @@ pub struct Artifact {
     pub chown: Option<String>,
     /// Why it is needed.
     pub reason: String,
+    /// A single file, which the runtime may copy with the other files of
+    /// its folder in one COPY (a context's files copied into `/`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub file: bool,
 }
 
 /// A complete rewrite plan.

@@ -71,10 +71,10 @@ pub(super) fn copy_destination(
         }
         paths
     } else {
-        vec![abs.clone()]
+        vec![(abs.clone(), false)]
     };
     record_context_copies(facts, sources, &abs, dir_like);
-    for p in paths {
+    for (p, file) in paths {
         if facts.in_app(&p) {
             continue;
         }
@@ -83,6 +83,7 @@ pub(super) fn copy_destination(
             path: p,
             chown: chown.clone(),
             reason: format!("the build puts files here (line {line})"),
+            file,
         });
     }
     Ok(())
@@ -120,6 +121,7 @@ pub(super) fn add_archive(
             path: abs.to_string(),
             chown,
             reason: format!("ADD unpacks an archive here (line {line})"),
+            file: false,
         });
     }
     Ok(())
@@ -127,14 +129,15 @@ pub(super) fn add_archive(
 
 /// The paths one source makes in a system folder: the named file, or a
 /// context folder's entries (a folder source puts its contents there, not
-/// itself: `COPY ./dist/ ./` in / makes /server.js, not /dist). Refused
-/// where the files cannot be told apart from the system's.
+/// itself: `COPY ./dist/ ./` in / makes /server.js, not /dist), each with
+/// whether the context shows it is a single file. Refused where the files
+/// cannot be told apart from the system's.
 pub(super) fn system_targets(
     facts: &Facts<'_>,
     s: &str,
     abs: &str,
     line: usize,
-) -> Result<Vec<String>, Unsure> {
+) -> Result<Vec<(String, bool)>, Unsure> {
     let refuse = |message: String| Err(Unsure::at(Code::CopyIntoSystem, line, message));
     let base = abs.trim_end_matches('/');
     let rel = s.trim_start_matches("./").trim_end_matches('/');
@@ -144,21 +147,36 @@ pub(super) fn system_targets(
         .filter(|_| !rel.contains(['*', '?', '[', '$']) && !s.starts_with("<<"))
         .map(|c| c.join(rel))
         .filter(|p| p.is_dir());
-    if let Some(folder) = folder {
+    if let Some((context, folder)) = facts.context.as_ref().zip(folder) {
+        let ignored = crate::facts::context::ignored_at_top(context);
         let mut names: Vec<String> = std::fs::read_dir(&folder)
             .map(|d| {
                 d.flatten()
                     .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !rel.is_empty() && rel != "." || !ignored(n))
                     .collect()
             })
             .unwrap_or_default();
         names.sort();
-        if abs == "/" || names.is_empty() {
+        // Into /, the context's entries are the app's files as long as
+        // none is one of the folders every image has at the top.
+        let clash = names
+            .iter()
+            .find(|n| abs == "/" && ROOT_FOLDERS.contains(&format!("/{n}").as_str()));
+        if let Some(clash) = clash {
+            return refuse(format!(
+                "copies the contents of {s} into /, and its {clash} would merge with the system's /{clash}"
+            ));
+        }
+        if names.is_empty() {
             return refuse(format!(
                 "copies the contents of {s} into {abs}; dockopt cannot tell the app's files apart"
             ));
         }
-        return Ok(names.iter().map(|n| format!("{base}/{n}")).collect());
+        return Ok(names
+            .iter()
+            .map(|n| (format!("{base}/{n}"), folder.join(n).is_file()))
+            .collect());
     }
     if abs == "/" && (s.ends_with('/') || s == ".") {
         return refuse(format!(
@@ -179,7 +197,7 @@ pub(super) fn system_targets(
         };
         return refuse(format!("copies {s} into {into}"));
     }
-    Ok(vec![format!("{base}/{name}")])
+    Ok(vec![(format!("{base}/{name}"), false)])
 }
 
 /// Where folders and files of the context land, to find them again: COPY

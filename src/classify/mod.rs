@@ -18,7 +18,7 @@ mod paths;
 mod run;
 
 use copy::*;
-use paths::{SCRATCH, SYSTEM};
+use paths::{ROOT_FOLDERS, SCRATCH, SYSTEM};
 pub use paths::{expand, normalize, resolve, under};
 use run::*;
 pub use run::{commands_of, run_steps};
@@ -388,6 +388,7 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
             path: w,
             chown: None,
             reason: "the working folder, where the build leaves its output".into(),
+            file: false,
         });
     }
     if walk.last_build.is_none() {

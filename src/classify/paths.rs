@@ -84,6 +84,13 @@ pub(super) const SCRATCH: &[&str] = &[
     "/var/lib/apt/lists",
 ];
 
+/// Folders every Linux image has at the top (the Filesystem Hierarchy
+/// Standard's, and the usrmerge and multilib links).
+pub(super) const ROOT_FOLDERS: &[&str] = &[
+    "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
+    "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
+];
+
 /// Folders that belong to the system image: a COPY into one of them copies
 /// the named files, never the whole folder (which holds the builder image's
 /// own programs).

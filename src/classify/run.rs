@@ -239,6 +239,7 @@ pub(super) fn run_effects(
                 path: dest,
                 chown: None,
                 reason: format!("the build moves its output here (line {line})"),
+                file: false,
             });
             e.build_work = true;
             continue;
@@ -481,12 +482,7 @@ pub(super) fn moved_out_of_app(
     });
     let dest = resolve(dest, workdir).filter(|d| !d.contains('$'))?;
     let parent = dest.rsplit_once('/').map_or("", |(p, _)| p);
-    // Folders every Linux image has at the top.
-    const SYSTEM: &[&str] = &[
-        "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
-        "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var",
-    ];
-    let fresh = (parent.is_empty() && !SYSTEM.contains(&dest.as_str()))
+    let fresh = (parent.is_empty() && !ROOT_FOLDERS.contains(&dest.as_str()))
         || parent == "/opt"
         || parent.starts_with("/opt/");
     (all_from_app && fresh && !in_app(&dest)).then_some(dest)

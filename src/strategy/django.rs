@@ -43,6 +43,7 @@ pub fn static_files(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
                             reason: format!(
                                 "collectstatic gathers the static files here (line {line})"
                             ),
+                            file: false,
                         });
                     }
                 }

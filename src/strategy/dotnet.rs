@@ -175,6 +175,7 @@ fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
                     path: o.clone(),
                     chown: None,
                     reason: "dotnet publish writes the app here".into(),
+                    file: false,
                 });
             }
         }

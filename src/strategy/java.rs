@@ -157,6 +157,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
             "the jar the image runs; the rest of {} (sources, build output, caches) stays behind, since the context holds only what the build reads",
             folder.path
         ),
+        file: false,
     };
 }
 

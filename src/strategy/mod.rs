@@ -705,6 +705,7 @@ pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
         path,
         chown: None,
         reason,
+        file: false,
     });
 }
 

@@ -330,6 +330,7 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
                 path: b.clone(),
                 chown: None,
                 reason: "the binary cargo built; the app folder's target/ stays behind".into(),
+                file: false,
             });
         }
     }

@@ -342,6 +342,7 @@ fn add_corepack(plan: &mut Plan, facts: &Facts<'_>, build: &Build) -> Result<(),
             path: corepack_home(facts)?,
             chown: None,
             reason: "the package manager corepack fetched in the build; without it the program would download it when it starts".into(),
+            file: false,
         });
     }
     Ok(())
