@@ -175,6 +175,14 @@ pub struct Node {
     pub dev_scripts: Vec<String>,
     /// Commands in scripts that start a development server or watcher.
     pub dev_commands: Vec<String>,
+    /// Programs that run the app and restart it when its files change.
+    pub restarters: Vec<String>,
+    /// Restarter options that name the program it runs (refused).
+    pub restarter_exec_options: Vec<String>,
+    /// Restarter options followed by a value, which is not the script.
+    pub restarter_value_options: Vec<String>,
+    /// Script extensions a restarter runs with node (or ts-node).
+    pub restarter_script_extensions: Vec<String>,
     /// Configuration files only build and test tools read.
     pub build_configs: Vec<String>,
     /// npm packages named like a native package of another language.

@@ -306,6 +306,36 @@ pub fn npm_script<'a>(package_json: Option<&'a serde_json::Value>, name: &str) -
     package_json?.get("scripts")?.get(name)?.as_str()
 }
 
+/// The package.json script that `npm`, `yarn` or `pnpm` with `args` runs
+/// (`npm start`, `npm run build`, `yarn build`), by name; `None` for any
+/// other subcommand.
+pub fn script_run_by<'a>(program: &str, args: &'a [String]) -> Option<&'a str> {
+    let pos: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    match pos.as_slice() {
+        ["run" | "run-script", name, ..] => Some(name),
+        [name @ ("start" | "test" | "stop" | "restart"), ..] => Some(name),
+        [name, ..] if program != "npm" => Some(name),
+        _ => None,
+    }
+}
+
+/// The texts of script `name` with the `pre` and `post` scripts npm and
+/// Yarn 1 run around it, in the order they run.
+pub fn script_with_hooks<'a>(doc: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
+    [
+        format!("pre{name}"),
+        name.to_string(),
+        format!("post{name}"),
+    ]
+    .iter()
+    .filter_map(|n| npm_script(Some(doc), n))
+    .collect()
+}
+
 /// Crates in the context's Cargo.lock (next to `manifest`, or at the top),
 /// none for a Cargo.toml that depends on nothing (cargo writes no lock file
 /// worth committing for it), or None: then what the build links is not known.

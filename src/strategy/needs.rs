@@ -385,6 +385,7 @@ pub fn check(
         missing: &missing,
         provided,
         wanted: Vec::new(),
+        package_json: super::manifests::package_json(facts),
     };
     for (line, cmd) in &facts.runtime_commands {
         check.command(cmd, "the image", Some(*line), 0)?;
@@ -471,6 +472,8 @@ struct Checker<'a> {
     missing: &'a Missing,
     provided: &'a mut dyn FnMut(&Command) -> Result<bool, Unsure>,
     wanted: Vec<(String, String)>,
+    /// The context's package.json, whose scripts `npm start` runs.
+    package_json: Option<serde_json::Value>,
 }
 
 impl Checker<'_> {
@@ -623,6 +626,7 @@ impl Checker<'_> {
         if is_shell(program) {
             return self.shell_script(cmd, origin, line, depth);
         }
+        self.package_script(cmd, line, depth)?;
         if (self.provided)(cmd)? {
             return Ok(());
         }
@@ -638,6 +642,33 @@ impl Checker<'_> {
         }
         let found = self.missing.program(program);
         self.settle(found, program, origin, line)
+    }
+
+    /// `npm start`, `yarn build`: the commands of the package.json script
+    /// (and its `pre` and `post` scripts) run in turn, as a shell script's.
+    fn package_script(
+        &mut self,
+        cmd: &Command,
+        line: Option<usize>,
+        depth: usize,
+    ) -> Result<(), Unsure> {
+        let program = cmd.program();
+        if !matches!(program, "npm" | "yarn" | "pnpm") || depth > 4 {
+            return Ok(());
+        }
+        let Some(name) = super::manifests::script_run_by(program, cmd.args()) else {
+            return Ok(());
+        };
+        let Some(doc) = self.package_json.clone() else {
+            return Ok(());
+        };
+        for text in super::manifests::script_with_hooks(&doc, name) {
+            let origin = format!("the package.json script {name}");
+            for c in crate::analysis::shell::commands(text) {
+                self.command(&c, &origin, line, depth + 1)?;
+            }
+        }
+        Ok(())
     }
 
     /// `sh script.sh`: the script's commands, read from the build context.

@@ -74,7 +74,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let dependency_needs = dependency_needs(facts, package_json.as_ref())?;
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
-    let mut uses = Uses::default();
+    let mut uses = Uses {
+        restarter_configs: super::needs::app_code_text(facts, "nodemon.json"),
+        ..Uses::default()
+    };
     let mut provided = |cmd: &crate::analysis::shell::Command| {
         uses.program(cmd, package_json.as_ref(), &build.globals)
     };
@@ -226,6 +229,8 @@ struct Uses {
     yarn: bool,
     /// Global packages whose commands the image runs.
     globals: Vec<String>,
+    /// The texts of the context's nodemon.json files.
+    restarter_configs: Vec<String>,
 }
 
 impl Uses {
@@ -241,6 +246,14 @@ impl Uses {
         let program = cmd.program();
         if matches!(program, "npm" | "yarn" | "pnpm") {
             refuse_dev_server(program, cmd.args(), package_json)?;
+        }
+        if catalog::catalog()
+            .node()
+            .restarters
+            .iter()
+            .any(|r| r == program)
+        {
+            refuse_restarter_exec(cmd, package_json, &self.restarter_configs)?;
         }
         if let Some((g, _)) = globals
             .iter()
@@ -311,6 +324,71 @@ fn refuse_dev_server(
                 args.join(" ")
             ),
         ));
+    }
+    Ok(())
+}
+
+/// nodemon starts its script with node, or with the program `--exec`, its
+/// config's `exec` and `execMap` (python for .py by default) name, which
+/// the runtime may lack: only a JavaScript or TypeScript script with no
+/// such setting passes.
+fn refuse_restarter_exec(
+    cmd: &crate::analysis::shell::Command,
+    package_json: Option<&serde_json::Value>,
+    configs: &[String],
+) -> Result<(), Unsure> {
+    let program = cmd.program();
+    let refuse = |why: String| {
+        Err(Unsure::file(
+            Code::UnknownRuntimeProgram,
+            format!("the image runs {program}, {why}; dockopt does not check what that starts"),
+        ))
+    };
+    let node = catalog::catalog().node();
+    let mut args = cmd.args().iter();
+    let mut script = None;
+    while let Some(a) = args.next() {
+        let option = a.split('=').next().unwrap_or(a);
+        if node.restarter_exec_options.iter().any(|o| o == option) {
+            return refuse(format!("whose {option} names the program to run"));
+        }
+        if a == "--" {
+            script = args.next();
+            break;
+        }
+        if node.restarter_value_options.iter().any(|o| o == a) {
+            args.next();
+        } else if !a.starts_with('-') {
+            script = Some(a);
+            break;
+        }
+    }
+    let main = package_json
+        .and_then(|d| d.get("main"))
+        .and_then(|m| m.as_str());
+    let Some(script) = script.map(String::as_str).or(main) else {
+        return refuse("with no script and no package.json main".into());
+    };
+    let ext = script.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if !ext.is_some_and(|e| node.restarter_script_extensions.contains(&e)) {
+        return refuse(format!(
+            "which picks the interpreter of {script} by its extension"
+        ));
+    }
+    let in_package = package_json.and_then(|d| d.get("nodemonConfig")).cloned();
+    let parsed = configs
+        .iter()
+        .map(|t| serde_json::from_str::<serde_json::Value>(t));
+    for config in parsed.map(Result::ok).chain(in_package.map(Some)) {
+        let Some(config) = config else {
+            return refuse("with a nodemon.json dockopt cannot read".into());
+        };
+        if let Some(key) = ["exec", "execMap"]
+            .into_iter()
+            .find(|k| config.get(k).is_some())
+        {
+            return refuse(format!("whose configuration sets {key}"));
+        }
     }
     Ok(())
 }

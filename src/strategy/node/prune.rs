@@ -210,16 +210,8 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
         match program {
             "" => {}
             "npm" | "yarn" | "pnpm" => {
-                let pos: Vec<&str> = args
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|a| !a.starts_with('-'))
-                    .collect();
-                let script = match pos.as_slice() {
-                    ["run" | "run-script", name, ..] => *name,
-                    ["start" | "test" | "stop" | "restart"] => pos[0],
-                    [name] if program != "npm" => name,
-                    _ => return false,
+                let Some(script) = manifests::script_run_by(program, args) else {
+                    return false;
                 };
                 if manifests::npm_script(Some(doc), script).is_none() {
                     // `npm start` with no start script runs `node server.js`.
@@ -231,7 +223,7 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
                 if depth > 4 {
                     return false;
                 }
-                for text in with_hooks(doc, script) {
+                for text in manifests::script_with_hooks(doc, script) {
                     pending.extend(shell::commands(text).into_iter().map(|c| (c, depth + 1)));
                 }
             }
@@ -248,13 +240,16 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
             }
             "npx" => {
                 let target = args.iter().find(|a| !a.starts_with('-'));
-                if !target.is_some_and(|t| is_command_of(t, production)) {
+                if !target.is_some_and(|t| !is_restarter(t) && is_command_of(t, production)) {
                     return false;
                 }
             }
+            // The interpreter a restarter picks for its script (ts-node
+            // for .ts) is not read here: keep every package.
+            p if is_restarter(p) => return false,
             p if needs::base_program(p) || p == "exec" || p == "env" => {}
             _ if cmd.argv[0].contains("node_modules/") => {
-                if !from_production(&cmd.argv[0], production) {
+                if is_restarter(program) || !from_production(&cmd.argv[0], production) {
                     return false;
                 }
             }
@@ -267,6 +262,16 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
         }
     }
     true
+}
+
+/// Whether `program` restarts the app on changes (nodemon), through an
+/// interpreter it picks itself.
+fn is_restarter(program: &str) -> bool {
+    catalog::catalog()
+        .node()
+        .restarters
+        .iter()
+        .any(|r| r == program)
 }
 
 /// Whether the modules that node options preload (`-r X`, `--require X`,
@@ -353,7 +358,7 @@ fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
             } if tool != "npx" => name.as_str(),
             _ => continue,
         };
-        bodies.extend(with_hooks(doc, name));
+        bodies.extend(manifests::script_with_hooks(doc, name));
     }
     let runtime: Vec<String> = facts
         .runtime_commands
@@ -368,19 +373,6 @@ fn build_scripts(facts: &Facts<'_>, doc: &serde_json::Value) -> Vec<String> {
         .map(|f| f.trim_start_matches("./").to_string())
         .filter(|f| !runtime.iter().any(|r| r.trim_start_matches("./") == f))
         .collect()
-}
-
-/// The bodies npm runs for the script `name`: `pre{name}`, the script
-/// itself and `post{name}`, those package.json has.
-fn with_hooks<'a>(doc: &'a serde_json::Value, name: &str) -> Vec<&'a str> {
-    [
-        format!("pre{name}"),
-        name.to_string(),
-        format!("post{name}"),
-    ]
-    .iter()
-    .filter_map(|n| manifests::npm_script(Some(doc), n))
-    .collect()
 }
 
 /// A module the program may load after the prune.
