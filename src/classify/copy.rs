@@ -215,27 +215,71 @@ pub(super) fn record_context_copies(
     let Some(context) = facts.context.clone() else {
         return;
     };
+    let mut matched = Vec::new();
     for src in sources {
         let src = src.trim_start_matches("./").trim_end_matches('/');
         let src = if src == "." { "" } else { src };
-        if src.contains(['*', '?', '[', '$']) {
+        if src.contains('$') {
             continue;
         }
-        let full = context.join(src);
+        if src.contains(['*', '?', '[']) {
+            matched.extend(glob_in_context(&context, src));
+        } else {
+            matched.push(src.to_string());
+        }
+    }
+    // Several sources, or a pattern matching several, need a folder.
+    let dir_like = dir_like || matched.len() > 1;
+    for src in matched {
+        let full = context.join(&src);
         if full.is_dir() {
-            facts
-                .context_copies
-                .push((abs.to_string(), src.to_string()));
+            facts.context_copies.push((abs.to_string(), src));
         } else if full.is_file() {
-            let name = src.rsplit('/').next().unwrap_or(src);
+            let name = src.rsplit('/').next().unwrap_or(&src);
             let at = if dir_like || context_dir_in_image(facts, abs) {
                 format!("{}/{name}", abs.trim_end_matches('/'))
             } else {
                 abs.to_string()
             };
-            facts.context_files.push((at, src.to_string()));
+            facts.context_files.push((at, src));
         }
     }
+}
+
+/// The context paths a COPY source with a wildcard in its last part
+/// matches (`package*.json`), as BuildKit matches them: the part without a
+/// wildcard names a folder, and `*` does not cross a `/`. A pattern with a
+/// wildcard in a folder's name matches nothing here.
+fn glob_in_context(context: &std::path::Path, pattern: &str) -> Vec<String> {
+    let (dir, name) = pattern.rsplit_once('/').unwrap_or(("", pattern));
+    if dir.contains(['*', '?', '[']) {
+        return Vec::new();
+    }
+    let Ok(glob) = globset::GlobBuilder::new(name)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+    else {
+        return Vec::new();
+    };
+    let matcher = glob.compile_matcher();
+    let Ok(entries) = std::fs::read_dir(context.join(dir)) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| matcher.is_match(n))
+        .map(|n| {
+            if dir.is_empty() {
+                n
+            } else {
+                format!("{dir}/{n}")
+            }
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// The build tool a step runs (`pip install`, `npm install`, `go build`),

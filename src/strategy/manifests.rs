@@ -31,6 +31,18 @@ fn context_file(facts: &Facts<'_>, path: &str) -> Option<String> {
     String::from_utf8(context_bytes(facts, path)?).ok()
 }
 
+/// A file a RUN in `workdir` names: where the COPY that put it at that path
+/// took it from (`COPY ./app /app` then `-r requirements.txt` in /app is
+/// app/requirements.txt). Only a relative name with no WORKDIR is looked
+/// for by [`context_bytes`]'s guess: a file no COPY put where the RUN reads
+/// it is not the context's file of that name.
+fn context_file_from(facts: &Facts<'_>, workdir: Option<&str>, path: &str) -> Option<String> {
+    match crate::classify::resolve(&facts.expand_path(path), workdir) {
+        Some(abs) => facts.context_file_at(&abs),
+        None => context_file(facts, path),
+    }
+}
+
 /// Project names in a requirements file, following `-r` includes once.
 fn requirement_names(facts: &Facts<'_>, text: &str, nested: bool, out: &mut Vec<String>) {
     for line in text.lines() {
@@ -62,9 +74,16 @@ pub struct Installs {
 }
 
 impl Installs {
-    /// Reads `file` from the context with `read`, or notes it as unread.
-    fn read_file(&mut self, facts: &Facts<'_>, file: &str, read: impl Fn(&str, &mut Vec<String>)) {
-        match context_file(facts, file) {
+    /// Reads `file`, named by a RUN in `workdir`, from the context with
+    /// `read`, or notes it as unread.
+    fn read_file(
+        &mut self,
+        facts: &Facts<'_>,
+        workdir: Option<&str>,
+        file: &str,
+        read: impl Fn(&str, &mut Vec<String>),
+    ) {
+        match context_file_from(facts, workdir, file) {
             Some(text) => read(&text, &mut self.names),
             None => {
                 if !self.unread.iter().any(|u| u == file) {
@@ -102,18 +121,22 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                         }
                     }
                     for r in &pip.requirements {
-                        out.read_file(facts, r, |t, o| requirement_names(facts, t, false, o));
+                        out.read_file(facts, workdir.as_deref(), r, |t, o| {
+                            requirement_names(facts, t, false, o)
+                        });
                     }
                 }
                 Step::PythonTool { tool, args } => {
                     let sub = args.first().map(String::as_str).unwrap_or("");
                     match (tool.as_str(), sub) {
                         ("poetry", "install" | "sync") => {
-                            out.read_file(facts, "poetry.lock", lock_names)
+                            out.read_file(facts, workdir.as_deref(), "poetry.lock", lock_names)
                         }
-                        ("uv", "sync") => out.read_file(facts, "uv.lock", lock_names),
+                        ("uv", "sync") => {
+                            out.read_file(facts, workdir.as_deref(), "uv.lock", lock_names)
+                        }
                         ("pipenv", "install" | "sync") => {
-                            out.read_file(facts, "Pipfile.lock", |t, o| {
+                            out.read_file(facts, workdir.as_deref(), "Pipfile.lock", |t, o| {
                                 // JSON keys one level into "default": `"name": {`.
                                 o.extend(t.lines().filter_map(|l| {
                                     let l = l.trim();
@@ -214,8 +237,9 @@ fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut
 /// context's Gemfile.lock (or Gemfile) when `bundle install` runs.
 pub fn gems(facts: &Facts<'_>) -> Installs {
     let mut out = Installs::default();
-    let mut bundles = false;
-    for (_, _, steps) in &facts.run_steps {
+    // The folder `bundle install` runs in, where it reads the Gemfile.
+    let mut bundles: Option<Option<&str>> = None;
+    for (_, workdir, steps) in &facts.run_steps {
         for s in steps {
             let Step::Ruby { tool, args } = s else {
                 continue;
@@ -227,13 +251,13 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
                         .filter(|a| !a.starts_with('-'))
                         .map(|a| catalog::normalize(a)),
                 ),
-                ("bundle", Some("install")) => bundles = true,
+                ("bundle", Some("install")) => bundles = Some(workdir.as_deref()),
                 _ => {}
             }
         }
     }
-    if bundles {
-        if let Some(lock) = context_file(facts, "Gemfile.lock") {
+    if let Some(workdir) = bundles {
+        if let Some(lock) = context_file_from(facts, workdir, "Gemfile.lock") {
             // Specs are indented four spaces: `    pg (1.5.4)`.
             out.names.extend(
                 lock.lines()
@@ -241,7 +265,7 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
                     .map(catalog::normalize),
             );
         } else {
-            out.read_file(facts, "Gemfile", |gemfile, o| {
+            out.read_file(facts, workdir, "Gemfile", |gemfile, o| {
                 o.extend(gemfile.lines().filter_map(|l| {
                     let rest = l.trim().strip_prefix("gem ")?;
                     Some(catalog::normalize(rest.trim().trim_matches(['"', '\''])))
