@@ -10,11 +10,11 @@ use crate::ecosystem::Ecosystem;
 use crate::plan::Unsure;
 use crate::reasons::Code;
 
-use super::{manifests, node};
+use super::node;
 
 /// Checks every step the strategy `strategy` does not follow itself.
 pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
-    let package_json = manifests::package_json(facts);
+    let projects = node::Projects::read(facts);
     for (n, workdir, steps) in &facts.run_steps {
         let line = facts.line(*n);
         let in_app = workdir
@@ -33,7 +33,7 @@ pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
                     } else {
                         let project = node::scripts::Project {
                             facts,
-                            package_json: package_json.as_ref(),
+                            package_json: projects.at(workdir.as_deref()),
                             workdir: workdir.as_deref(),
                             line,
                         };

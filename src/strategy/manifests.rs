@@ -31,6 +31,11 @@ fn context_file(facts: &Facts<'_>, path: &str) -> Option<String> {
     String::from_utf8(context_bytes(facts, path)?).ok()
 }
 
+/// [`context_file_from`], for strategies.
+pub fn context_text_from(facts: &Facts<'_>, workdir: Option<&str>, path: &str) -> Option<String> {
+    context_file_from(facts, workdir, path)
+}
+
 /// A file a RUN in `workdir` names: where the COPY that put it at that path
 /// took it from (`COPY ./app /app` then `-r requirements.txt` in /app is
 /// app/requirements.txt). Only a relative name with no WORKDIR is looked
@@ -274,11 +279,6 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
         }
     }
     out
-}
-
-/// The context's package.json, parsed, when it is there.
-pub fn package_json(facts: &Facts<'_>) -> Option<serde_json::Value> {
-    serde_json::from_str(&context_file(facts, "package.json")?).ok()
 }
 
 /// npm packages the project depends on, from the context's package.json

@@ -385,7 +385,7 @@ pub fn check(
         missing: &missing,
         provided,
         wanted: Vec::new(),
-        package_json: super::manifests::package_json(facts),
+        package_json: super::node::Projects::read(facts).runtime().cloned(),
     };
     for (line, cmd) in &facts.runtime_commands {
         check.command(cmd, "the image", Some(*line), 0)?;
@@ -472,7 +472,7 @@ struct Checker<'a> {
     missing: &'a Missing,
     provided: &'a mut dyn FnMut(&Command) -> Result<bool, Unsure>,
     wanted: Vec<(String, String)>,
-    /// The context's package.json, whose scripts `npm start` runs.
+    /// The package.json of the image's WORKDIR, whose scripts `npm start` runs.
     package_json: Option<serde_json::Value>,
 }
 

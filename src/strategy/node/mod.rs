@@ -56,8 +56,11 @@ use crate::classify::Facts;
 use crate::plan::{Artifact, Plan, Unsure};
 use crate::reasons::Code;
 
+mod projects;
 mod prune;
 pub mod scripts;
+
+pub use projects::Projects;
 
 use super::{
     add_packages, base_plan, check_runtime_programs, manifests, runtime_packages, slim_variant,
@@ -67,11 +70,13 @@ use super::{
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = slim_variant(facts)?;
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Node, &runtime);
-    // Read once: the scripts of every install and run are checked in it.
-    let package_json = manifests::package_json(facts);
-    let build = read_build(facts, package_json.as_ref())?;
-    refuse_yarn_global_cache(facts, package_json.as_ref())?;
-    let dependency_needs = dependency_needs(facts, package_json.as_ref())?;
+    // Read once: the scripts of every install and run are checked in the
+    // package.json of the folder they run in.
+    let projects = Projects::read(facts);
+    let build = read_build(facts, &projects)?;
+    refuse_yarn_global_cache(facts, &projects)?;
+    let installed = projects.installed_dependencies();
+    let dependency_needs = dependency_needs(facts, &projects)?;
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
     let mut uses = Uses {
@@ -79,7 +84,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ..Uses::default()
     };
     let mut provided = |cmd: &crate::analysis::shell::Command| {
-        uses.program(cmd, package_json.as_ref(), &build.globals)
+        uses.program(cmd, projects.runtime(), &build.globals)
     };
     let mut wanted = check_runtime_programs(facts, runtime.family, &plan, &mut provided)?;
     let corepack = corepack_needed(&build, &uses)?;
@@ -87,7 +92,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // Native modules that link a system library (pg-native): rarer in
     // npm than in PyPI, and most bundle or download their library, so an
     // unreadable package.json is not a reason to stop.
-    let node_packages = manifests::node_packages(package_json.as_ref());
+    let node_packages = manifests::node_packages(installed.as_ref());
     let pure = &catalog::catalog().node().pure_javascript;
     let native: Vec<String> = node_packages
         .names
@@ -95,17 +100,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         .filter(|n| !pure.contains(n))
         .collect();
     wanted.extend(manifests::native_libraries(runtime.family, &native));
-    refuse_home_downloads(
-        facts,
-        &manifests::node_runtime_packages(package_json.as_ref()),
-    )?;
+    refuse_home_downloads(facts, &manifests::node_runtime_packages(installed.as_ref()))?;
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if corepack {
         add_corepack(&mut plan, facts, &build)?;
     }
     add_globals(&mut plan, &build, &uses);
-    plan.prune = prune::plan(facts, package_json.as_ref());
+    plan.prune = prune::plan(facts, &projects);
     gains_something(facts, &plan, &build)?;
     Ok(plan)
 }
@@ -146,10 +148,7 @@ struct Build {
 
 /// Reads the build's installs, scripts, corepack use and global packages,
 /// checking each script's effects.
-fn read_build(
-    facts: &Facts<'_>,
-    package_json: Option<&serde_json::Value>,
-) -> Result<Build, Unsure> {
+fn read_build(facts: &Facts<'_>, projects: &Projects) -> Result<Build, Unsure> {
     let mut build = Build {
         installs: 0,
         corepack: false,
@@ -160,7 +159,7 @@ fn read_build(
         let line = facts.line(*node);
         let project = scripts::Project {
             facts,
-            package_json,
+            package_json: projects.at(workdir.as_deref()),
             workdir: workdir.as_deref(),
             line,
         };
@@ -622,11 +621,20 @@ fn catalog_knows_commands(spec: &str) -> bool {
 /// Yarn 2 and later keep packages in a cache that is global by default
 /// from Yarn 4 (~/.yarn/berry/cache), and with Plug'n'Play the app loads
 /// them from there: outside the app folder the runtime receives.
-fn refuse_yarn_global_cache(
+fn refuse_yarn_global_cache(facts: &Facts<'_>, projects: &Projects) -> Result<(), Unsure> {
+    for (folder, package_json) in projects.installed() {
+        refuse_yarn_global_cache_in(facts, folder, package_json)?;
+    }
+    Ok(())
+}
+
+/// [`refuse_yarn_global_cache`] for the project in `folder`.
+fn refuse_yarn_global_cache_in(
     facts: &Facts<'_>,
+    folder: Option<&str>,
     package_json: Option<&serde_json::Value>,
 ) -> Result<(), Unsure> {
-    let yarnrc = manifests::context_text(facts, ".yarnrc.yml");
+    let yarnrc = manifests::context_text_from(facts, folder, ".yarnrc.yml");
     let manager = package_json
         .and_then(|p| p.get("packageManager"))
         .and_then(|m| m.as_str())
@@ -668,22 +676,25 @@ fn refuse_yarn_global_cache(
 /// package.json and the lock files in the context.
 fn dependency_needs(
     facts: &Facts<'_>,
-    package_json: Option<&serde_json::Value>,
+    projects: &Projects,
 ) -> Result<Vec<(String, String)>, Unsure> {
-    let mut names: Vec<String> = manifests::node_runtime_packages(package_json);
+    let mut names: Vec<String> = Vec::new();
     let mut scripted: Vec<String> = Vec::new();
-    for lock in [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "yarn.lock",
-        "pnpm-lock.yaml",
-    ] {
-        let Some(text) = manifests::context_text(facts, lock) else {
-            continue;
-        };
-        names.extend(scripts::lock_names(&text));
-        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
-            scripted.extend(scripts::lock_install_scripts(&doc));
+    for (folder, package_json) in projects.installed() {
+        names.extend(manifests::node_runtime_packages(package_json));
+        for lock in [
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "yarn.lock",
+            "pnpm-lock.yaml",
+        ] {
+            let Some(text) = manifests::context_text_from(facts, folder, lock) else {
+                continue;
+            };
+            names.extend(scripts::lock_names(&text));
+            if let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) {
+                scripted.extend(scripts::lock_install_scripts(&doc));
+            }
         }
     }
     names.sort();

@@ -27,13 +27,13 @@ pub type Prune = (usize, String);
 
 /// The RUN that prunes devDependencies, placed after the builder's last
 /// RUN, or None when pruning could break the program or gains nothing.
-pub fn plan(facts: &Facts<'_>, package_json: Option<&serde_json::Value>) -> Option<Prune> {
-    let doc = package_json?;
+pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
+    let (tool, folder, args) = installer(facts)?;
+    let doc = projects.at(Some(&folder))?;
     let dev = names(doc, &["devDependencies"]);
     if dev.is_empty() || doc.get("workspaces").is_some() {
         return None;
     }
-    let (tool, folder, args) = installer(facts)?;
     let command = match tool {
         "npm" if npm_has_omit(facts) => "npm prune --omit=dev".to_string(),
         "pnpm" => "pnpm prune --prod".to_string(),
