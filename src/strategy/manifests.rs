@@ -48,21 +48,101 @@ fn context_file_from(facts: &Facts<'_>, workdir: Option<&str>, path: &str) -> Op
     }
 }
 
-/// Project names in a requirements file, following `-r` includes once.
-fn requirement_names(facts: &Facts<'_>, text: &str, nested: bool, out: &mut Vec<String>) {
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if let Some(inner) = line
-            .strip_prefix("-r ")
-            .or_else(|| line.strip_prefix("--requirement "))
-        {
-            if !nested && let Some(t) = context_file(facts, inner.trim()) {
-                requirement_names(facts, &t, true, out);
+/// Reads the requirements file `file`, named by a RUN in `workdir` or by
+/// an including file in its own folder: its project names, its `-r`
+/// includes (relative to the file that names them, as pip reads them) and
+/// its local projects (`-e .`, `./pkg`, relative to the RUN's folder). A
+/// file or include that cannot be read, and a URL naming no project, are
+/// unread: what they install is not known.
+fn requirements(
+    facts: &Facts<'_>,
+    run_dir: Option<&str>,
+    at: Option<&str>,
+    file: &str,
+    depth: usize,
+    out: &mut Installs,
+) {
+    let Some(text) = context_file_from(facts, at, file) else {
+        if !out.unread.iter().any(|u| u == file) {
+            out.unread.push(file.to_string());
+        }
+        return;
+    };
+    let path = crate::classify::resolve(&facts.expand_path(file), at);
+    let folder = path
+        .as_deref()
+        .and_then(|p| p.rsplit_once('/'))
+        .map(|(d, _)| {
+            if d.is_empty() {
+                "/".to_string()
+            } else {
+                d.to_string()
             }
-        } else if !line.starts_with('-') && !line.is_empty() {
-            out.push(catalog::normalize(line));
+        });
+    for line in text.lines() {
+        match requirement_line(line) {
+            Requirement::Include(inner) if depth < 4 => {
+                requirements(facts, run_dir, folder.as_deref(), inner, depth + 1, out)
+            }
+            Requirement::Local(path) => local_project(facts, run_dir, path, out),
+            Requirement::Name(name) => out.names.push(name),
+            Requirement::Unknown(what) => out.unread.push(what.to_string()),
+            Requirement::Include(_) | Requirement::Nothing => {}
         }
     }
+}
+
+/// One line of a requirements file, as far as what it installs goes.
+#[derive(Debug, PartialEq)]
+enum Requirement<'a> {
+    /// `-r FILE`: another requirements file.
+    Include(&'a str),
+    /// A local project (`-e .`, `./pkg`, `/src/lib`).
+    Local(&'a str),
+    /// A project from the index, or a URL with `#egg=NAME`.
+    Name(String),
+    /// A URL or VCS line that names no project.
+    Unknown(&'a str),
+    /// A comment, a blank line, a constraint or an option.
+    Nothing,
+}
+
+/// Reads one requirements line: pip's comments start a line or follow a
+/// space, so a URL's `#egg=` stays.
+fn requirement_line(line: &str) -> Requirement<'_> {
+    let line = match line.find(" #").or_else(|| line.find("\t#")) {
+        Some(at) => &line[..at],
+        None if line.trim_start().starts_with('#') => "",
+        None => line,
+    };
+    let line = line.trim().trim_end_matches('\\').trim();
+    let option = |names: &[&str]| {
+        names.iter().find_map(|n| {
+            let rest = line.strip_prefix(n)?;
+            let value = rest.strip_prefix('=').unwrap_or(rest).trim();
+            (!value.is_empty() && (rest.starts_with([' ', '=', '\t']) || n.len() == 2))
+                .then_some(value)
+        })
+    };
+    if let Some(file) = option(&["--requirement", "-r"]) {
+        return Requirement::Include(file);
+    }
+    let target = match option(&["--editable", "-e"]) {
+        Some(t) => t,
+        None if line.starts_with('-') || line.is_empty() => return Requirement::Nothing,
+        None => line,
+    };
+    if target.starts_with(['.', '/']) {
+        return Requirement::Local(target);
+    }
+    if target.contains("://") || target.starts_with("git+") {
+        return match target.split_once("#egg=") {
+            Some((_, egg)) => Requirement::Name(catalog::normalize(egg)),
+            None if target.contains(" @ ") => Requirement::Name(catalog::normalize(target)),
+            None => Requirement::Unknown(target),
+        };
+    }
+    Requirement::Name(catalog::normalize(target))
 }
 
 /// What the build installs from the language's package index, and the
@@ -126,9 +206,8 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                         }
                     }
                     for r in &pip.requirements {
-                        out.read_file(facts, workdir.as_deref(), r, |t, o| {
-                            requirement_names(facts, t, false, o)
-                        });
+                        let w = workdir.as_deref();
+                        requirements(facts, w, w, r, 0, &mut out);
                     }
                 }
                 Step::PythonTool { tool, args } => {
@@ -168,9 +247,7 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
 fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut Installs) {
     let dir = crate::classify::resolve(path, workdir).unwrap_or_else(|| path.to_string());
     let read = |name: &str| -> Option<String> {
-        facts
-            .context_file_at(&format!("{}/{name}", dir.trim_end_matches('/')))
-            .or_else(|| context_file(facts, &format!("{}/{name}", path.trim_end_matches('/'))))
+        facts.context_file_at(&format!("{}/{name}", dir.trim_end_matches('/')))
     };
     let mut found = false;
     if let Some(t) = read("pyproject.toml") {
@@ -360,16 +437,18 @@ pub fn script_with_hooks<'a>(doc: &'a serde_json::Value, name: &str) -> Vec<&'a 
     .collect()
 }
 
-/// Crates in the context's Cargo.lock (next to `manifest`, or at the top),
-/// none for a Cargo.toml that depends on nothing (cargo writes no lock file
-/// worth committing for it), or None: then what the build links is not known.
-pub fn crates(facts: &Facts<'_>, manifest_dir: &str) -> Option<Vec<String>> {
-    if let Some(lock) = context_file(facts, &format!("{manifest_dir}/Cargo.lock")) {
+/// Crates in the Cargo.lock of the project at `project` (an image folder),
+/// read where COPY took it from; none for a Cargo.toml there that depends
+/// on nothing (cargo writes no lock file worth committing for it), or None:
+/// then what the build links is not known.
+pub fn crates(facts: &Facts<'_>, project: &str) -> Option<Vec<String>> {
+    let dir = project.trim_end_matches('/');
+    if let Some(lock) = facts.context_file_at(&format!("{dir}/Cargo.lock")) {
         let mut out = Vec::new();
         lock_names(&lock, &mut out);
         return Some(out);
     }
-    let manifest = context_file(facts, &format!("{manifest_dir}/Cargo.toml"))?;
+    let manifest = facts.context_file_at(&format!("{dir}/Cargo.toml"))?;
     depends_on_nothing(&manifest).then(Vec::new)
 }
 
@@ -415,11 +494,7 @@ pub fn build_file_links(facts: &Facts<'_>, workdir: Option<&str>) -> Option<Vec<
     let dir = workdir.unwrap_or("/").trim_end_matches('/');
     let texts: Vec<String> = FILES
         .iter()
-        .filter_map(|f| {
-            facts
-                .context_file_at(&format!("{dir}/{f}"))
-                .or_else(|| context_file(facts, f))
-        })
+        .filter_map(|f| facts.context_file_at(&format!("{dir}/{f}")))
         .collect();
     if texts.is_empty() {
         return None;
@@ -534,4 +609,46 @@ pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirement_lines() {
+        use Requirement::*;
+        let cases: &[(&str, Requirement<'_>)] = &[
+            ("psycopg2==2.9.9  # the database", Name("psycopg2".into())),
+            (
+                "Flask_Login>=0.6 --hash=sha256:abc \\",
+                Name("flask-login".into()),
+            ),
+            ("# a comment", Nothing),
+            ("", Nothing),
+            ("--index-url https://example.org/simple", Nothing),
+            ("-c constraints.txt", Nothing),
+            ("-r base.txt", Include("base.txt")),
+            ("-rbase.txt", Include("base.txt")),
+            ("--requirement=common/base.txt", Include("common/base.txt")),
+            ("-e .", Local(".")),
+            ("--editable ./libs/db", Local("./libs/db")),
+            ("./vendor/pkg", Local("./vendor/pkg")),
+            (
+                "git+https://example.org/repo.git#egg=mysqlclient",
+                Name("mysqlclient".into()),
+            ),
+            (
+                "pyodbc @ https://example.org/pyodbc-5.1.tar.gz",
+                Name("pyodbc".into()),
+            ),
+            (
+                "https://example.org/pkg-1.0.tar.gz",
+                Unknown("https://example.org/pkg-1.0.tar.gz"),
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(&requirement_line(line), want, "{line}");
+        }
+    }
 }

@@ -89,6 +89,9 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let mut binaries: Vec<String> = Vec::new();
     // cargo install folders the rust image has on PATH.
     let mut on_path: Vec<String> = Vec::new();
+    // The folders of the projects cargo builds, whose Cargo.lock says
+    // what they link.
+    let mut projects: Vec<String> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let place = Place {
             facts,
@@ -98,10 +101,15 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         let line = place.line;
         for step in steps {
             let (outputs, verb) = match step {
-                Step::Cargo(build @ CargoStep::Build { .. }) => {
+                Step::Cargo(build @ CargoStep::Build { manifest, .. }) => {
+                    projects.push(place.project(manifest.as_deref())?);
                     (build_outputs(&place, build)?, "cargo build")
                 }
                 Step::Cargo(CargoStep::Install { path, root, bins }) => {
+                    let manifest = path
+                        .as_ref()
+                        .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
+                    projects.push(place.project(manifest.as_deref())?);
                     let (outputs, bin_dir) = install_outputs(&place, path, root, bins)?;
                     on_path.extend(bin_dir);
                     (outputs, "cargo install")
@@ -133,7 +141,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
         Ok(runs_binary(facts, &binaries, cmd))
     };
-    let extra = runtime_needs(facts, runtime.family)?;
+    let extra = runtime_needs(facts, runtime.family, &projects)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)
 }
@@ -156,6 +164,15 @@ impl Place<'_, '_, '_> {
             )
         })
     }
+
+    /// The folder of the project a cargo command with `--manifest-path
+    /// manifest` (or none) works on.
+    fn project(&self, manifest: Option<&str>) -> Result<String, Unsure> {
+        match manifest {
+            Some(m) => self.abs(m.rsplit_once('/').map_or(".", |(d, _)| d)),
+            None => self.abs("."),
+        }
+    }
 }
 
 /// The binaries a `cargo build` writes: target folder (flag, then
@@ -172,11 +189,8 @@ fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<Str
     else {
         return Ok(Vec::new());
     };
-    let names = bin_names(place.facts, bins, packages, manifest.as_deref(), place.line)?;
-    let project = match manifest {
-        Some(m) => place.abs(m.rsplit_once('/').map_or(".", |(d, _)| d))?,
-        None => place.abs(".")?,
-    };
+    let names = bin_names(place, bins, packages, manifest.as_deref())?;
+    let project = place.project(manifest.as_deref())?;
     let target_dir = match target_dir
         .as_deref()
         .or(place.facts.env_value("CARGO_TARGET_DIR"))
@@ -208,13 +222,11 @@ fn declared_bins(manifest: &toml::Table) -> Vec<String> {
 /// member's `[[bin]]` names, else its package name. A member list with
 /// globs, or a package no member's Cargo.toml names, is not followed.
 fn member_bins(
-    context: &std::path::Path,
-    rel: &str,
+    base: &std::path::Path,
     root: &toml::Table,
     packages: &[String],
     line: usize,
 ) -> Result<Vec<String>, Unsure> {
-    let base = rel.rsplit_once('/').map_or("", |(d, _)| d);
     let members: Vec<&str> = root
         .get("workspace")
         .and_then(|w| w.get("members"))
@@ -245,7 +257,7 @@ fn member_bins(
                     .iter()
                     .filter(|m| !m.contains(['*', '?', '[']))
                     .filter_map(|m| {
-                        let path = context.join(base).join(m).join("Cargo.toml");
+                        let path = base.join(m).join("Cargo.toml");
                         toml::from_str::<toml::Table>(&std::fs::read_to_string(path).ok()?).ok()
                     }),
             )
@@ -273,7 +285,7 @@ fn install_outputs(
     let manifest = path
         .as_ref()
         .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
-    let names = bin_names(facts, bins, &[], manifest.as_deref(), place.line)?;
+    let names = bin_names(place, bins, &[], manifest.as_deref())?;
     let home = facts.env_value("CARGO_HOME").unwrap_or(CARGO_HOME);
     let bin_dir = match root {
         Some(r) => format!("{}/bin", place.abs(r)?.trim_end_matches('/')),
@@ -288,7 +300,11 @@ fn install_outputs(
 /// What the rust image gives a program that the runtime image must get:
 /// CA certificates, time zones on Debian, and the system libraries the
 /// crates (read from Cargo.lock) and build.rs link.
-fn runtime_needs(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String)>, Unsure> {
+fn runtime_needs(
+    facts: &Facts<'_>,
+    family: Family,
+    projects: &[String],
+) -> Result<Vec<(String, String)>, Unsure> {
     let mut extra = vec![(
         "ca-certificates".into(),
         "the rust image has it; TLS clients read it".into(),
@@ -301,11 +317,14 @@ fn runtime_needs(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, Strin
     }
     // The rust image is built on buildpack-deps, whose -dev packages let
     // -sys crates link system libraries the runtime image lacks.
-    let crates = manifests::crates(facts, ".").ok_or_else(|| {
-        Unsure::file(Code::ManifestMissing,
-            "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
-        )
-    })?;
+    let mut crates = Vec::new();
+    for project in projects {
+        crates.extend(manifests::crates(facts, project).ok_or_else(|| {
+            Unsure::file(Code::ManifestMissing,
+                "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
+            )
+        })?);
+    }
     extra.extend(manifests::native_libraries(family, &crates));
     // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
     extra.extend(super::needs::code_links(facts, family, Lang::Rust)?);
@@ -352,30 +371,42 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
 /// Cargo.toml in the build context, or of the workspace members `-p`
 /// names.
 fn bin_names(
-    facts: &Facts<'_>,
+    place: &Place<'_, '_, '_>,
     bins: &[String],
     packages: &[String],
     manifest: Option<&str>,
-    line: usize,
 ) -> Result<Vec<String>, Unsure> {
     if !bins.is_empty() {
         return Ok(bins.to_vec());
     }
+    let line = place.line;
     let why =
         "cargo names the binary after the package in Cargo.toml; give --bin, or the build context";
-    let context = facts
+    let context = place
+        .facts
         .context
         .as_ref()
         .ok_or_else(|| Unsure::at(Code::ManifestMissing, line, why))?;
     let rel = manifest.unwrap_or("Cargo.toml").trim_start_matches("./");
-    let text =
-        std::fs::read_to_string(context.join(rel.trim_start_matches('/'))).map_err(|_| {
+    // Where the COPY that put Cargo.toml where cargo reads it took it from.
+    let file = place
+        .facts
+        .context_path_of(&place.abs(rel)?)
+        .filter(|p| p.is_file())
+        .ok_or_else(|| {
             Unsure::at(
                 Code::ManifestMissing,
                 line,
                 format!("{why} ({rel} is not in {})", context.display()),
             )
         })?;
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        Unsure::at(
+            Code::ManifestMissing,
+            line,
+            format!("{} cannot be read: {e}", file.display()),
+        )
+    })?;
     let doc: toml::Table = toml::from_str(&text).map_err(|e| {
         Unsure::at(
             Code::ManifestMissing,
@@ -388,7 +419,8 @@ fn bin_names(
         return Ok(declared);
     }
     if !packages.is_empty() {
-        return member_bins(context, rel, &doc, packages, line);
+        let base = file.parent().unwrap_or(context);
+        return member_bins(base, &doc, packages, line);
     }
     match doc
         .get("package")
