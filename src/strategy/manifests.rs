@@ -9,26 +9,16 @@ use crate::analysis::steps::Step;
 use crate::catalog::{self, Family};
 use crate::classify::Facts;
 
-/// A context file named by a RUN or CMD (`requirements.txt`,
-/// `/app/Gemfile.lock`, `./entrypoint.sh`): at that path below the context,
-/// or by its file name at the top.
-pub fn context_bytes(facts: &Facts<'_>, path: &str) -> Option<Vec<u8>> {
+/// A context file a RUN names by a relative path where no WORKDIR says
+/// where it runs: at that path below the context, or by its file name at
+/// the top.
+fn context_file(facts: &Facts<'_>, path: &str) -> Option<String> {
     let context = facts.context.as_ref()?;
     let rel = path.trim_start_matches("./").trim_start_matches('/');
     let name = rel.rsplit('/').next().unwrap_or(rel);
     [context.join(rel), context.join(name)]
         .iter()
-        .find_map(|p| std::fs::read(p).ok())
-}
-
-/// [`context_bytes`] as text, for strategies.
-pub fn context_text(facts: &Facts<'_>, path: &str) -> Option<String> {
-    context_file(facts, path)
-}
-
-/// [`context_bytes`] as text.
-fn context_file(facts: &Facts<'_>, path: &str) -> Option<String> {
-    String::from_utf8(context_bytes(facts, path)?).ok()
+        .find_map(|p| std::fs::read_to_string(p).ok())
 }
 
 /// [`context_file_from`], for strategies.
