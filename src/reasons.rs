@@ -366,8 +366,8 @@ impl Code {
                 id: "DO501",
                 name: "venv-move",
                 summary: "Something names the system Python's folders, which moving pip's packages into /opt/venv would empty.",
-                why: "ENV values, copied files, scripts' #! lines or pip by its path would point at packages that moved.",
-                fix: "Install into a virtual environment the file makes and puts on PATH, or use `#!/usr/bin/env python3`.",
+                why: "ENV values, copied files, scripts' #! lines or pip by its path would point at packages that moved; a PATH that puts /usr/local/bin first (or drops $PATH) would find the system Python before the virtual environment.",
+                fix: "Install into a virtual environment the file makes and puts on PATH, use `#!/usr/bin/env python3`, or drop an `ENV PATH /usr/local/bin:$PATH` the image already has.",
                 example: "ENV PYTHONPATH=/usr/local/lib/python3.12/site-packages",
             },
             PythonEnvironment => &Doc {

@@ -73,7 +73,7 @@ use super::{
 };
 
 /// Where dockopt puts packages that pip would have put in the system.
-const VENV: &str = "/opt/venv";
+pub(super) const VENV: &str = "/opt/venv";
 
 /// Whether a step installs the program's packages into the environment it
 /// runs in: a pip install of more than packaging tools, `poetry install`

@@ -129,6 +129,19 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
             }
         }
     }
+    if let Some((_, value)) = facts
+        .env
+        .iter()
+        .find(|(name, value)| name == "PATH" && shadows_the_venv(value))
+    {
+        return Err(Unsure::file(
+            Code::VenvMove,
+            format!(
+                "ENV PATH={value} puts the system Python's /usr/local/bin ahead of the virtual environment dockopt would make at {}, so `python` would be the one without the packages",
+                super::VENV
+            ),
+        ));
+    }
     for (name, value) in &facts.env {
         if names_system_python(value) {
             return Err(Unsure::file(
@@ -197,6 +210,18 @@ fn names_system_python(value: &str) -> bool {
             && !part.starts_with(LOCAL_CERTIFICATES)
             || part.contains("site-packages") && !part.starts_with("/opt/venv")
     })
+}
+
+/// A PATH value that, set after dockopt's `ENV PATH="/opt/venv/bin:$PATH"`,
+/// finds the system Python first: /usr/local/bin before `$PATH`, or a
+/// PATH that does not keep `$PATH` at all.
+fn shadows_the_venv(value: &str) -> bool {
+    let value = value.trim_matches('"');
+    let parts: Vec<&str> = value.split(':').collect();
+    match parts.iter().position(|p| matches!(*p, "$PATH" | "${PATH}")) {
+        Some(at) => parts[..at].iter().any(|p| is_bin_folder(p)),
+        None => true,
+    }
 }
 
 /// `/usr/local/bin` itself, as PATH holds it.
