@@ -6,6 +6,7 @@ use super::*;
 /// Records where COPY and ADD put context files.
 pub(super) fn copy_destination(
     facts: &mut Facts<'_>,
+    node: usize,
     ins: &Instruction,
     workdir: Option<&str>,
     line: usize,
@@ -73,7 +74,7 @@ pub(super) fn copy_destination(
     } else {
         vec![(abs.clone(), false)]
     };
-    record_context_copies(facts, sources, &abs, dir_like);
+    record_context_copies(facts, node, sources, &abs, dir_like);
     for (p, file) in paths {
         if facts.in_app(&p) {
             continue;
@@ -205,6 +206,7 @@ pub(super) fn system_targets(
 /// destination or, for a folder destination, inside it.
 pub(super) fn record_context_copies(
     facts: &mut Facts<'_>,
+    node: usize,
     sources: &[String],
     abs: &str,
     dir_like: bool,
@@ -233,7 +235,12 @@ pub(super) fn record_context_copies(
     for src in matched {
         let full = context.join(&src);
         if full.is_dir() {
-            facts.context_copies.push((abs.to_string(), src));
+            facts.context_copies.push(ContextCopy {
+                node,
+                at: abs.to_string(),
+                src,
+                folder: true,
+            });
         } else if full.is_file() {
             let name = src.rsplit('/').next().unwrap_or(&src);
             let at = if dir_like || context_dir_in_image(facts, abs) {
@@ -241,7 +248,12 @@ pub(super) fn record_context_copies(
             } else {
                 abs.to_string()
             };
-            facts.context_files.push((at, src));
+            facts.context_copies.push(ContextCopy {
+                node,
+                at,
+                src,
+                folder: false,
+            });
         }
     }
 }
@@ -304,5 +316,9 @@ pub(super) fn build_tool_step(step: &Step) -> Option<&'static str> {
 /// folder COPY filled), so that a COPY to it without a slash puts files
 /// inside it.
 pub(super) fn context_dir_in_image(facts: &Facts<'_>, path: &str) -> bool {
-    facts.context_copies.iter().any(|(at, _)| at == path) || facts.workdir.as_deref() == Some(path)
+    facts
+        .context_copies
+        .iter()
+        .any(|c| c.folder && c.at == path)
+        || facts.workdir.as_deref() == Some(path)
 }

@@ -37,6 +37,19 @@ pub struct Installed {
     pub recommends: bool,
 }
 
+/// A file or folder of the build context that a COPY put in the image.
+#[derive(Debug, Clone)]
+pub struct ContextCopy {
+    /// The COPY's node index.
+    pub node: usize,
+    /// Where it landed in the image.
+    pub at: String,
+    /// Its path in the context ("" is the context's root).
+    pub src: String,
+    /// A folder, whose contents land at `at`.
+    pub folder: bool,
+}
+
 /// What a single-stage Dockerfile holds, as the strategies need it.
 #[derive(Debug)]
 pub struct Facts<'a> {
@@ -82,12 +95,9 @@ pub struct Facts<'a> {
     /// What the user vouches for about the running app (`# dockopt:
     /// app-runs`, `not-needed`, `.dockopt.toml`'s `[app]`).
     pub vouched: crate::inline::Vouched,
-    /// Folders of the build context and where COPY put them in the image
-    /// (image folder, context folder; "" is the context's root).
-    pub context_copies: Vec<(String, String)>,
-    /// Single files of the build context and where COPY put them (image
-    /// path, context path).
-    pub context_files: Vec<(String, String)>,
+    /// Where COPY put files and folders of the build context, in file
+    /// order.
+    pub context_copies: Vec<ContextCopy>,
     /// The context paths that COPY and ADD take (sources as written).
     pub copied_sources: Vec<String>,
     /// The build context, when known: scripts that CMD runs are read there.
@@ -143,24 +153,31 @@ impl Facts<'_> {
     /// Where in the build context the file at `image_path` came from: the
     /// last COPY that put a file or folder there.
     pub fn context_path_of(&self, image_path: &str) -> Option<std::path::PathBuf> {
+        self.context_path_before(image_path, usize::MAX)
+    }
+
+    /// Where in the build context the file at `image_path` came from when
+    /// instruction `node` runs: the last COPY before it that put a file or
+    /// a folder holding it there.
+    pub fn context_path_before(&self, image_path: &str, node: usize) -> Option<std::path::PathBuf> {
         let context = self.context.as_ref()?;
-        let file = self
-            .context_files
+        self.context_copies
             .iter()
             .rev()
-            .find(|(at, _)| at == image_path)
-            .map(|(_, src)| context.join(src.trim_start_matches('/')));
-        file.or_else(|| {
-            self.context_copies.iter().rev().find_map(|(at, src)| {
-                let rest = image_path.strip_prefix(at.as_str())?;
-                if !rest.is_empty() && !rest.starts_with('/') && at != "/" {
+            .filter(|c| c.node < node)
+            .find_map(|c| {
+                if !c.folder {
+                    return (c.at == image_path)
+                        .then(|| context.join(c.src.trim_start_matches('/')));
+                }
+                let rest = image_path.strip_prefix(c.at.as_str())?;
+                if !rest.is_empty() && !rest.starts_with('/') && c.at != "/" {
                     return None;
                 }
-                let rel = format!("{src}/{}", rest.trim_start_matches('/'));
+                let rel = format!("{}/{}", c.src, rest.trim_start_matches('/'));
                 let p = context.join(rel.trim_start_matches('/'));
                 p.exists().then_some(p)
             })
-        })
     }
 
     /// The home folder of the user that RUN steps run as: HOME when the
@@ -264,7 +281,6 @@ pub fn facts_with<'a>(
         foreign_folders: Vec::new(),
         vouched: inline.vouched.clone(),
         context_copies: Vec::new(),
-        context_files: Vec::new(),
         copied_sources: Vec::new(),
         context: None,
         app_code: std::cell::OnceCell::new(),
@@ -425,7 +441,7 @@ impl Walk {
                 None => self.run(facts, i, ins, line),
             },
             Kind::Copy | Kind::Add => {
-                copy_destination(facts, ins, self.workdir.as_deref(), line)?;
+                copy_destination(facts, i, ins, self.workdir.as_deref(), line)?;
                 self.last_build = Some(i);
                 if ins.flag("from").is_some() {
                     both("copies files from another image; the runtime stage gets the same files")

@@ -28,7 +28,7 @@ pub type Prune = (usize, String);
 /// The RUN that prunes devDependencies, placed after the builder's last
 /// RUN, or None when pruning could break the program or gains nothing.
 pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
-    let (tool, folder, args) = installer(facts)?;
+    let (tool, folder, args, install) = installer(facts)?;
     let doc = projects.at(Some(&folder))?;
     let dev = names(doc, &["devDependencies"]);
     if dev.is_empty() || doc.get("workspaces").is_some() {
@@ -42,18 +42,25 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
     };
     // npm prunes the tree it installed, lock file or not (it keeps one in
     // node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml,
-    // and yarn's second install must resolve what the first one did.
-    let lock = match tool {
-        "pnpm" => Some("pnpm-lock.yaml"),
-        "yarn" => Some("yarn.lock"),
-        _ => None,
+    // and yarn's second install must resolve what the first one did. Each
+    // reads the lock file there when it runs, which must be the one the
+    // install had: a lock that a later COPY brings (or replaces) makes
+    // them resolve the tree again, to other versions.
+    let (locks, needed): (&[&str], bool) = match tool {
+        "pnpm" => (&["pnpm-lock.yaml"], true),
+        "yarn" => (&["yarn.lock"], true),
+        _ => (&["package-lock.json", "npm-shrinkwrap.json"], false),
     };
-    let has_lock = lock.is_none_or(|l| facts.context_path_of(&format!("{folder}/{l}")).is_some());
+    let same_locks = locks.iter().all(|l| {
+        let path = format!("{folder}/{l}");
+        let at_install = facts.context_path_before(&path, install);
+        at_install == facts.context_path_of(&path) && (at_install.is_some() || !needed)
+    });
     let root_manifest = facts
         .context_path_of(&format!("{folder}/package.json"))
         .zip(facts.context.as_ref())
         .is_some_and(|(p, root)| p == root.join("package.json"));
-    if !has_lock || !root_manifest || already_production(facts) {
+    if !same_locks || !root_manifest || already_production(facts) {
         return None;
     }
     let production = names(
@@ -95,10 +102,10 @@ fn names(doc: &serde_json::Value, tables: &[&str]) -> Vec<String> {
 }
 
 /// The package manager every install step uses, the one folder they run
-/// in, and the arguments of the last install.
-fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String, &'f [String])> {
-    let mut found: Option<(&str, String, &[String])> = None;
-    for (_, workdir, steps) in &facts.run_steps {
+/// in, and the arguments and node of the last install.
+fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String, &'f [String], usize)> {
+    let mut found: Option<(&str, String, &[String], usize)> = None;
+    for (node, workdir, steps) in &facts.run_steps {
         for step in steps {
             let Step::Node {
                 tool,
@@ -110,8 +117,8 @@ fn installer<'f>(facts: &'f Facts<'_>) -> Option<(&'f str, String, &'f [String])
             };
             let here = (tool.as_str(), workdir.clone()?);
             match &found {
-                Some((t, w, _)) if (*t, w) != (here.0, &here.1) => return None,
-                _ => found = Some((here.0, here.1, args)),
+                Some((t, w, _, _)) if (*t, w) != (here.0, &here.1) => return None,
+                _ => found = Some((here.0, here.1, args, *node)),
             }
         }
     }
