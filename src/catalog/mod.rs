@@ -193,6 +193,18 @@ pub struct Node {
     /// Yarn 1 install options that change only the output, the lock file
     /// check or the cache: the prune's second install leaves them out.
     pub yarn_install_harmless: Vec<String>,
+    /// npm install options that change the tree: `npm prune` repeats them.
+    pub npm_install_keeps: Vec<String>,
+    /// npm install options that change only the output or the cache.
+    pub npm_install_harmless: Vec<String>,
+    /// npm options (of either list) that take the next word as their value.
+    pub npm_install_valued: Vec<String>,
+    /// pnpm install options that change the tree: `pnpm prune` repeats them.
+    pub pnpm_install_keeps: Vec<String>,
+    /// pnpm install options that change only the output or the lock check.
+    pub pnpm_install_harmless: Vec<String>,
+    /// pnpm options (of either list) that take the next word as their value.
+    pub pnpm_install_valued: Vec<String>,
 }
 
 /// The modules of each language's own library (code.toml).

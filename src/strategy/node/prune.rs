@@ -34,9 +34,20 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
     if dev.is_empty() || doc.get("workspaces").is_some() {
         return None;
     }
+    let node = catalog::catalog().node();
     let command = match tool {
-        "npm" if npm_has_omit(facts) => "npm prune --omit=dev".to_string(),
-        "pnpm" => "pnpm prune --prod".to_string(),
+        "npm" if npm_has_omit(facts) => repeat_options(
+            "npm prune --omit=dev",
+            args,
+            (&node.npm_install_keeps, &node.npm_install_harmless),
+            &node.npm_install_valued,
+        )?,
+        "pnpm" => repeat_options(
+            "pnpm prune --prod",
+            args,
+            (&node.pnpm_install_keeps, &node.pnpm_install_harmless),
+            &node.pnpm_install_valued,
+        )?,
         "yarn" if yarn_classic(facts, doc, &folder) => yarn_production(args)?,
         _ => return None,
     };
@@ -159,6 +170,46 @@ fn yarn_production(args: &[String]) -> Option<String> {
         }
     }
     Some(command)
+}
+
+/// A prune command with the install's options that change the tree
+/// (`keeps`), in the form the install wrote them; None when the install
+/// named packages or an option in neither list (`harmless` ones are left
+/// out). `valued` options take the next word as their value.
+fn repeat_options(
+    command: &str,
+    args: &[String],
+    (keeps, harmless): (&[String], &[String]),
+    valued: &[String],
+) -> Option<String> {
+    let mut out = command.to_string();
+    // The subcommand (`install`, `i`, `ci`) comes first.
+    let mut words = args.iter().skip(1);
+    while let Some(arg) = words.next() {
+        let (name, inline_value) = match arg.split_once('=') {
+            Some((n, _)) => (n, true),
+            None => (arg.as_str(), false),
+        };
+        if !arg.starts_with('-') {
+            return None; // a package: `npm install express`
+        }
+        let value = if valued.iter().any(|v| v == name) && !inline_value {
+            Some(words.next()?)
+        } else {
+            None
+        };
+        if keeps.iter().any(|k| k == name) {
+            out.push(' ');
+            out.push_str(arg);
+            if let Some(v) = value {
+                out.push(' ');
+                out.push_str(v);
+            }
+        } else if !harmless.iter().any(|h| h == name || h == arg) {
+            return None;
+        }
+    }
+    Some(out)
 }
 
 /// npm 7 and later read `--omit=dev`; the node images from 16 on ship npm

@@ -1,0 +1,2 @@
+const React = require("react");
+console.log("react", React.version);
