@@ -10,7 +10,7 @@
 //! rewrite needs must resolve there when it resolved in the original, and
 //! every program the image runs must be found where the original found it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -284,6 +284,9 @@ const CACHES: &[&str] = &[
     "/root/.cargo/.package-cache",
     "/root/.local/share/virtualenvs",
     "/root/.local/share/pipenv",
+    // Next.js's telemetry settings, written by `next build` and again by
+    // `next start` when missing (nextjs.org/telemetry).
+    "/root/.config/nextjs-nodejs",
 ];
 
 /// Files every package change rewrites (the package manager's own state).
@@ -314,6 +317,7 @@ pub fn compare(inputs: &Inputs<'_>) -> Comparison {
     let mut unexplained: BTreeMap<String, Unexplained> = BTreeMap::new();
     let mut app_content = 0;
     let mut app_examples = Vec::new();
+    let new_folders = new_app_folders(inputs);
     for (path, entry) in &o.index.entries {
         let change = match r.index.entries.get(path) {
             None => {
@@ -330,9 +334,15 @@ pub fn compare(inputs: &Inputs<'_>) -> Comparison {
         if path.ends_with(".pyc") && change != Change::Missing {
             continue; // compiled when each build ran
         }
-        if change == Change::Content
-            && (in_any(path, inputs.app_folders) || in_any(path, inputs.copied))
-        {
+        let in_app = in_any(path, inputs.app_folders) || in_any(path, inputs.copied);
+        let stamped = match change {
+            Change::Content => true,
+            Change::Missing => {
+                entry.kind != Kind::Dir && renamed_by_the_build(r.index, &new_folders, path)
+            }
+            _ => false,
+        };
+        if in_app && stamped {
             app_content += 1; // separate builds stamp their outputs
             if app_examples.len() < 5 {
                 app_examples.push(path.clone());
@@ -724,6 +734,47 @@ fn has_children(index: &Index, dir: &str) -> bool {
         .is_some_and(|(k, _)| k.starts_with(&prefix))
 }
 
+/// The folders of the rewrite's app that the original lacks, by parent:
+/// where a build may have named an output anew.
+fn new_app_folders(inputs: &Inputs<'_>) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (path, e) in &inputs.rewritten.index.entries {
+        let in_app = in_any(path, inputs.app_folders) || in_any(path, inputs.copied);
+        if e.kind != Kind::Dir || !in_app || inputs.original.index.entries.contains_key(path) {
+            continue;
+        }
+        if let Some((parent, name)) = path.rsplit_once('/') {
+            out.entry(parent.to_string())
+                .or_default()
+                .push(name.to_string());
+        }
+    }
+    out
+}
+
+/// Whether the rewrite has `path` under another name in one of its folders,
+/// a folder the original lacks (`.next/static/<build id>/`, which each
+/// `next build` draws anew): separate builds name their outputs so, as they
+/// stamp their contents.
+fn renamed_by_the_build(
+    rewritten: &Index,
+    new_folders: &HashMap<String, Vec<String>>,
+    path: &str,
+) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    (1..parts.len().saturating_sub(1)).any(|i| {
+        let parent = parts[..i].join("/");
+        let rest = parts[i + 1..].join("/");
+        new_folders.get(&parent).is_some_and(|names| {
+            names.iter().any(|n| {
+                rewritten
+                    .entries
+                    .contains_key(&format!("{parent}/{n}/{rest}"))
+            })
+        })
+    })
+}
+
 /// The folder a loss is grouped under: the first three levels.
 fn folder_of(path: &str) -> String {
     let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
@@ -834,6 +885,51 @@ mod tests {
         let rules: Vec<&Rule> = c.explained.iter().map(|e| &e.rule).collect();
         assert_eq!(rules, [&Rule::Package("gcc".into()), &Rule::Cache]);
         assert!(!c.clean());
+    }
+
+    #[test]
+    fn an_output_folder_each_build_names_anew_is_not_a_loss() {
+        let dir = || Entry {
+            kind: Kind::Dir,
+            ..file(0, 0)
+        };
+        let mut o = Index::default();
+        o.entries.insert("/app/.next/static".into(), dir());
+        o.entries.insert("/app/.next/static/AAA".into(), dir());
+        o.entries
+            .insert("/app/.next/static/AAA/_buildManifest.js".into(), file(3, 1));
+        o.entries
+            .insert("/app/.next/static/AAA/gone.js".into(), file(3, 1));
+        o.entries.insert("/app/lost.txt".into(), file(3, 1));
+        let mut r = Index::default();
+        r.entries.insert("/app/.next/static".into(), dir());
+        r.entries.insert("/app/.next/static/BBB".into(), dir());
+        r.entries
+            .insert("/app/.next/static/BBB/_buildManifest.js".into(), file(3, 2));
+        let oi = Image::new(&o, &[], "/app");
+        let ri = Image::new(&r, &[], "/app");
+        let none = globset::GlobSet::empty();
+        let c = compare(&Inputs {
+            original: &oi,
+            rewritten: &ri,
+            builder_base: None,
+            runtime_base: None,
+            app_folders: &["/app".into()],
+            copied: &["/app".into()],
+            allow: &none,
+            allow_patterns: &[],
+            programs: &[],
+            data: &[],
+            must_carry: &[],
+            pruned: &[],
+        });
+        assert_eq!(c.app_content_changes, 1);
+        let lost: Vec<&str> = c
+            .unexplained
+            .iter()
+            .flat_map(|u| u.examples.iter().map(|(p, _)| p.as_str()))
+            .collect();
+        assert_eq!(lost, ["/app/lost.txt", "/app/.next/static/AAA/gone.js"]);
     }
 
     #[test]
