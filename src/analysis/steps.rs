@@ -320,11 +320,21 @@ fn change_dir(program: &str, args: &[String]) -> Step {
     }))
 }
 
-/// What a command does, by program and subcommand.
+/// What a command does, by program and subcommand: the system's own
+/// programs here, each ecosystem's tools by its strategy
+/// ([`crate::strategy::registry`]).
 fn recognise(cmd: &Command) -> Step {
+    system(cmd)
+        .or_else(|| crate::strategy::registry::recognise(cmd))
+        .unwrap_or_else(|| other(cmd))
+}
+
+/// The system's programs: package managers, shells, downloads, archives,
+/// file commands, users, interpreters and commands that change nothing.
+fn system(cmd: &Command) -> Option<Step> {
     let program = cmd.program();
     let args = cmd.args();
-    match program {
+    Some(match program {
         "apt-get" | "apt" => {
             let recommends = !args.iter().any(|a| {
                 a == "--no-install-recommends"
@@ -338,34 +348,6 @@ fn recognise(cmd: &Command) -> Step {
         }
         "apk" => apk(args),
         "yum" | "dnf" | "microdnf" => package_step(Manager::Dnf, program, &positional(args), None),
-        "pip" | "pip3" => pip(args),
-        p if is_python(p) => python(args),
-        "poetry" | "pipenv" | "uv" => python_tool(program, args),
-        "virtualenv" => match args.iter().find(|a| !a.starts_with('-')) {
-            Some(path) => Step::Venv {
-                path: path.clone(),
-                system_site: args.iter().any(|a| a == "--system-site-packages"),
-            },
-            None => Step::Unknown(program.into()),
-        },
-        "npm" | "yarn" | "pnpm" => node(program, args),
-        "npx" => npx(args),
-        // A Node build tool run by its own name (`nest build` after `npm i -g
-        // @nestjs/cli`): read like `npx nest build`, which runs the same.
-        p if crate::catalog::catalog().node().build_tools.contains_key(p) => Step::Node {
-            tool: "npx".into(),
-            action: NodeAction::Script(p.into()),
-            args: args.to_vec(),
-        },
-        "manage.py" if args.first().is_some_and(|a| a == "collectstatic") => Step::Django {
-            script: cmd.argv.first().cloned().unwrap_or_default(),
-        },
-        "corepack" => Step::Corepack {
-            fetches: !matches!(
-                positional(args).first().map(String::as_str),
-                Some("enable" | "disable") | None
-            ),
-        },
         "sh" | "bash" | "ash" | "dash" => match args {
             [c, script, ..] if c == "-c" || c == "-ec" || c == "-exc" || c == "-xc" => {
                 script_steps(script)
@@ -376,37 +358,9 @@ fn recognise(cmd: &Command) -> Step {
             },
         },
         "curl" | "wget" => download(cmd),
-        "git" => match args.first().map(String::as_str) {
-            Some("clone") => {
-                let pos = positional(&args[1..]);
-                let dest = match pos.as_slice() {
-                    [_, dir, ..] => dir.clone(),
-                    [url] => url
-                        .trim_end_matches('/')
-                        .trim_end_matches(".git")
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or(".")
-                        .to_string(),
-                    _ => ".".into(),
-                };
-                Step::Files {
-                    program: "git".into(),
-                    paths: vec![dest],
-                }
-            }
-            Some("config" | "--version") => Step::Harmless,
-            Some(other) => Step::Unknown(format!("git {other}")),
-            None => Step::Unknown("git".into()),
-        },
+        "git" => git(args),
         "tar" | "unzip" => unpack(cmd),
         "update-alternatives" => alternatives(args),
-        "." | "source" => match args.first().and_then(|a| a.strip_suffix("/bin/activate")) {
-            Some(venv) if args.len() == 1 && !venv.is_empty() => Step::Activate {
-                venv: venv.to_string(),
-            },
-            _ => Step::Unknown(program.into()),
-        },
         // Rebuilds the system's bundle and links from the certificates in
         // /usr/local/share/ca-certificates (Debian's and Alpine's tool).
         "update-ca-certificates" => Step::Files {
@@ -416,32 +370,6 @@ fn recognise(cmd: &Command) -> Step {
                 "/etc/ssl/certs".into(),
             ],
         },
-        "go" => go(cmd, args),
-        "mvn" | "mvnw" | "gradle" | "gradlew" => Step::Jvm {
-            tool: program.trim_end_matches('w').to_string(),
-            goals: positional(args),
-        },
-        "dotnet" => dotnet(args),
-        "make" | "gmake" | "cmake" | "meson" | "ninja" | "configure" | "gcc" | "g++" | "cc"
-        | "c++" | "clang" | "clang++" => native(program, args),
-        "gem" | "bundle" | "bundler" => match args.first().map(String::as_str) {
-            Some("--version" | "-v" | "env" | "list" | "check") => Step::Harmless,
-            Some(_) => Step::Ruby {
-                tool: if program == "gem" { "gem" } else { "bundle" }.to_string(),
-                args: args.to_vec(),
-            },
-            None => Step::Unknown(program.into()),
-        },
-        "composer" | "composer.phar" => Step::Composer {
-            args: args.to_vec(),
-        },
-        "docker-php-ext-install"
-        | "docker-php-ext-configure"
-        | "docker-php-ext-enable"
-        | "docker-php-source"
-        | "install-php-extensions" => Step::PhpExtension,
-        "pecl" if args.first().is_some_and(|a| a == "install") => Step::PhpExtension,
-        "cargo" => cargo(args),
         "useradd" | "adduser" | "groupadd" | "addgroup" | "usermod" => Step::User,
         "mkdir" | "chmod" | "chown" | "chgrp" | "ln" | "touch" | "cp" | "mv" | "rm" | "install"
         | "rmdir" => files(cmd),
@@ -471,46 +399,53 @@ fn recognise(cmd: &Command) -> Step {
         | "uniq" | "cut" | "tr" | "awk" | "sha256sum" | "md5sum" | "sha1sum" | "sha512sum"
         | "stat" | "file" | "ldd" | "du" | "df" | "free" | "nice" => Step::Harmless,
         "" => Step::Harmless,
-        // Rails' binstubs run the project's bundle, as `bundle exec rails`.
-        "rails" | "rake"
-            if cmd.argv.first().is_some_and(|f| {
-                f == &format!("bin/{program}") || f.ends_with(&format!("/bin/{program}"))
-            }) =>
-        {
-            let mut bundled = vec!["exec".to_string(), program.to_string()];
-            bundled.extend(args.iter().cloned());
-            Step::Ruby {
-                tool: "bundle".into(),
-                args: bundled,
-            }
+        _ => return None,
+    })
+}
+
+/// A program no one recognises: a script of the context run by its path,
+/// or unknown.
+fn other(cmd: &Command) -> Step {
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    if full.contains('/') && (full.ends_with(".sh") || full.starts_with('.')) {
+        Step::ShellScript {
+            path: full.to_string(),
         }
-        _ => {
-            let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-            if full.contains('/') && (full.ends_with(".sh") || full.starts_with('.')) {
-                Step::ShellScript {
-                    path: full.to_string(),
-                }
-            } else {
-                Step::Unknown(program.into())
-            }
-        }
+    } else {
+        Step::Unknown(cmd.program().into())
     }
 }
 
-/// Django's manage.py, by path.
-fn is_manage_py(path: &str) -> bool {
-    path == "manage.py" || path.ends_with("/manage.py")
-}
-
-/// `python`, `python3`, `python3.12`: a Python interpreter by name.
-fn is_python(p: &str) -> bool {
-    p == "python"
-        || p.strip_prefix("python")
-            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+/// `git clone` writes the repository's folder; `git config` and `--version`
+/// change nothing that matters.
+fn git(args: &[String]) -> Step {
+    match args.first().map(String::as_str) {
+        Some("clone") => {
+            let pos = positional(&args[1..]);
+            let dest = match pos.as_slice() {
+                [_, dir, ..] => dir.clone(),
+                [url] => url
+                    .trim_end_matches('/')
+                    .trim_end_matches(".git")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(".")
+                    .to_string(),
+                _ => ".".into(),
+            };
+            Step::Files {
+                program: "git".into(),
+                paths: vec![dest],
+            }
+        }
+        Some("config" | "--version") => Step::Harmless,
+        Some(other) => Step::Unknown(format!("git {other}")),
+        None => Step::Unknown("git".into()),
+    }
 }
 
 /// The words that are not options.
-fn positional(args: &[String]) -> Vec<String> {
+pub(crate) fn positional(args: &[String]) -> Vec<String> {
     args.iter()
         .filter(|a| !a.starts_with('-'))
         .cloned()
@@ -618,39 +553,10 @@ fn apk(args: &[String]) -> Step {
     }
 }
 
-/// `python -m pip ...`, `python -m venv DIR`, or running a script.
-fn python(args: &[String]) -> Step {
-    match args {
-        [m, module, rest @ ..] if m == "-m" => match module.as_str() {
-            "pip" => pip(rest),
-            "venv" | "virtualenv" => match rest.iter().find(|a| !a.starts_with('-')) {
-                Some(path) => Step::Venv {
-                    path: path.clone(),
-                    system_site: rest.iter().any(|a| a == "--system-site-packages"),
-                },
-                None => Step::Unknown("python -m venv".into()),
-            },
-            "compileall" => Step::Harmless,
-            other => Step::Code {
-                interpreter: "python".into(),
-                script: Some(format!("-m {other}")),
-                inline: None,
-            },
-        },
-        [v] if v == "--version" || v == "-V" => Step::Harmless,
-        [script, command, ..] if is_manage_py(script) && command == "collectstatic" => {
-            Step::Django {
-                script: script.clone(),
-            }
-        }
-        _ => interpreter_step("python", args, &["-c"]),
-    }
-}
-
 /// An interpreter running code at build time: `-c`/`-e CODE` inline, or
 /// the first word that is not an option, a script. No code at all (`node
 /// --version`) changes nothing.
-fn interpreter_step(interpreter: &str, args: &[String], inline_flags: &[&str]) -> Step {
+pub(crate) fn interpreter_step(interpreter: &str, args: &[String], inline_flags: &[&str]) -> Step {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if inline_flags.contains(&a.as_str()) {
@@ -705,295 +611,6 @@ fn in_app_command(interpreter: &str, script: &str, args: &[&str]) -> bool {
     crate::catalog::catalog().in_app_command(lang, name, sub)
 }
 
-/// `pip install` and its options: where it installs and from what.
-fn pip(args: &[String]) -> Step {
-    // Options before the subcommand (`pip3 --no-cache-dir install`).
-    let mut args = args;
-    while let Some(first) = args.first().filter(|a| a.starts_with('-')) {
-        let takes_value = matches!(
-            first.as_str(),
-            "--cache-dir"
-                | "--index-url"
-                | "-i"
-                | "--trusted-host"
-                | "--proxy"
-                | "--timeout"
-                | "--retries"
-                | "--log"
-                | "--python"
-                | "--root-user-action"
-                | "--progress-bar"
-        );
-        args = &args[if takes_value { 2.min(args.len()) } else { 1 }..];
-    }
-    let Some((sub, rest)) = args.split_first() else {
-        return Step::Unknown("pip".into());
-    };
-    match sub.as_str() {
-        "install" => {}
-        "--version" | "freeze" | "list" | "check" | "show" | "config" => return Step::Harmless,
-        "download" | "wheel" => return Step::Pip(Pip::default()),
-        "cache" => return Step::Cleanup,
-        _ => return Step::Unknown(format!("pip {sub}")),
-    }
-    let mut pip = Pip::default();
-    let mut it = rest.iter();
-    // Options that take a value as the next word.
-    const WITH_VALUE: &[&str] = &[
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-c",
-        "--constraint",
-        "--trusted-host",
-        "--root",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--progress-bar",
-        "--cache-dir",
-        "--src",
-        "--upgrade-strategy",
-        "--only-binary",
-        "--no-binary",
-    ];
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .unwrap_or_default()
-        };
-        match name {
-            "--root" => return Step::Unknown("pip install --root".into()),
-            "--user" => pip.user = true,
-            "--prefix" => pip.prefix = Some(value()),
-            "-t" | "--target" => pip.target = Some(value()),
-            "-r" | "--requirement" => pip.requirements.push(value()),
-            "-e" | "--editable" => pip.packages.push(value()),
-            n if WITH_VALUE.contains(&n) => {
-                value();
-            }
-            n if n.starts_with('-') => {}
-            _ => pip.packages.push(a.clone()),
-        }
-    }
-    Step::Pip(pip)
-}
-
-/// poetry, pipenv and uv; `uv pip install` reads as pip.
-fn python_tool(tool: &str, args: &[String]) -> Step {
-    match (tool, args.first().map(String::as_str)) {
-        ("uv", Some("pip")) if args.get(1).is_some_and(|a| a == "install") => {
-            let Step::Pip(mut p) = pip(&args[1..]) else {
-                return Step::Unknown("uv pip".into());
-            };
-            p.user = false;
-            p.uv = true;
-            p.system = args.iter().any(|a| a == "--system");
-            Step::Pip(p)
-        }
-        (_, Some("--version")) => Step::Harmless,
-        _ => Step::PythonTool {
-            tool: tool.to_string(),
-            args: args.to_vec(),
-        },
-    }
-}
-
-/// npm, yarn and pnpm: an install, a build, another script or a global install.
-fn node(tool: &str, args: &[String]) -> Step {
-    let global = args.iter().any(|a| a == "-g" || a == "--global")
-        || (tool == "yarn" && args.first().is_some_and(|a| a == "global"));
-    let pos: Vec<&str> = args
-        .iter()
-        .filter(|a| !a.starts_with('-'))
-        .map(String::as_str)
-        .collect();
-    if global {
-        let packages = pos
-            .iter()
-            .skip(1)
-            .filter(|p| **p != "add")
-            .map(|p| p.to_string())
-            .collect();
-        return Step::NodeGlobal { packages };
-    }
-    let action = match pos.first().copied() {
-        None if tool == "yarn" => NodeAction::Install,
-        Some("install" | "i" | "ci" | "add" | "fetch") => NodeAction::Install,
-        Some("prune") => NodeAction::Prune,
-        Some("build") => NodeAction::Build,
-        Some("run" | "run-script") => match pos.get(1).copied() {
-            Some("build") => NodeAction::Build,
-            Some(s) => NodeAction::Script(s.to_string()),
-            None => NodeAction::Housekeeping,
-        },
-        Some("cache" | "config" | "set" | "version" | "--version" | "audit") => {
-            NodeAction::Housekeeping
-        }
-        Some(s) => NodeAction::Script(s.to_string()),
-        None => NodeAction::Housekeeping,
-    };
-    Step::Node {
-        tool: tool.to_string(),
-        action,
-        args: args.to_vec(),
-    }
-}
-
-/// Programs that `npx NAME install` makes download browsers into the home
-/// folder, outside the app folder a runtime stage receives.
-const NPX_HOME_DOWNLOADS: &[&str] = &["playwright", "puppeteer", "cypress"];
-
-/// `npx TOOL ...`: a package's program run in the app folder, like an npm
-/// script (`npx prisma generate`, `npx tsc`); `npx playwright install` and
-/// the like download into the home folder and are not followed.
-fn npx(args: &[String]) -> Step {
-    // Options before the program; `-p PKG` names the package to fetch.
-    let mut rest = args.iter().map(String::as_str);
-    let mut program = None;
-    while let Some(a) = rest.next() {
-        match a {
-            "-p" | "--package" | "-c" | "--call" => {
-                rest.next();
-            }
-            _ if a.starts_with('-') => {}
-            _ => {
-                program = Some(a);
-                break;
-            }
-        }
-    }
-    let Some(program) = program else {
-        return Step::Unknown("npx".into());
-    };
-    // `playwright@1.47` and `@playwright/test` are both playwright.
-    let name = program
-        .trim_start_matches('@')
-        .split(['/', '@'])
-        .next()
-        .unwrap_or(program);
-    let rest: Vec<String> = rest.map(String::from).collect();
-    let installs = rest.iter().any(|a| a == "install" || a == "browsers");
-    if installs && NPX_HOME_DOWNLOADS.contains(&name) {
-        return Step::Unknown(format!("npx {program} install"));
-    }
-    Step::Node {
-        tool: "npx".into(),
-        action: NodeAction::Script(program.to_string()),
-        args: rest,
-    }
-}
-
-/// A go command, with CGO_ENABLED when the command line sets it.
-fn go(cmd: &Command, args: &[String]) -> Step {
-    let cgo = cmd
-        .assignments
-        .iter()
-        .find(|(k, _)| k == "CGO_ENABLED")
-        .map(|(_, v)| v != "0");
-    match args.first().map(String::as_str) {
-        Some("mod" | "get" | "env" | "version" | "work") => Step::Go(GoStep::Modules),
-        Some("build") => {
-            let (flags, packages) = go_flags(&args[1..]);
-            let flag = |name: &str| {
-                flags
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, v)| v.clone())
-            };
-            Step::Go(GoStep::Build {
-                output: flag("o"),
-                chdir: flag("C"),
-                tags: go_tags(flag("tags")),
-                packages,
-                cgo,
-            })
-        }
-        Some("install") => {
-            let (flags, packages) = go_flags(&args[1..]);
-            let tags = flags
-                .iter()
-                .rev()
-                .find(|(n, _)| n == "tags")
-                .map(|(_, v)| v.clone());
-            Step::Go(GoStep::Install {
-                packages,
-                cgo,
-                tags: go_tags(tags),
-            })
-        }
-        Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
-        Some(other) => Step::Unknown(format!("go {other}")),
-        None => Step::Unknown("go".into()),
-    }
-}
-
-/// The tags of `-tags a,b` (or the older `-tags "a b"`).
-fn go_tags(value: Option<String>) -> Vec<String> {
-    value
-        .unwrap_or_default()
-        .split([',', ' '])
-        .filter(|t| !t.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// The build flags of `go build` and `go install` that take a value, so
-/// that the value is not taken for a package.
-const GO_VALUE_FLAGS: &[&str] = &[
-    "o",
-    "C",
-    "p",
-    "asmflags",
-    "buildmode",
-    "compiler",
-    "gccgoflags",
-    "gcflags",
-    "installsuffix",
-    "ldflags",
-    "mod",
-    "modfile",
-    "overlay",
-    "pgo",
-    "pkgdir",
-    "tags",
-    "toolexec",
-    "covermode",
-    "coverpkg",
-];
-
-/// Splits go build arguments into flags (name without dashes, value) and
-/// the packages or files after them.
-fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
-    let mut flags = Vec::new();
-    let mut packages = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let Some(flag) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')) else {
-            packages.push(a.clone());
-            continue;
-        };
-        match flag.split_once('=') {
-            Some((n, v)) => flags.push((n.to_string(), v.to_string())),
-            None if GO_VALUE_FLAGS.contains(&flag) => {
-                flags.push((flag.to_string(), it.next().cloned().unwrap_or_default()))
-            }
-            None => flags.push((flag.to_string(), String::new())),
-        }
-    }
-    (flags, packages)
-}
-
 /// `update-alternatives --install LINK NAME PATH PRIORITY` or `--set NAME
 /// PATH`: a system symlink, which the runtime stage must make again.
 fn alternatives(args: &[String]) -> Step {
@@ -1015,77 +632,6 @@ fn alternatives(args: &[String]) -> Step {
             Step::Harmless
         }
         _ => Step::Unknown(program),
-    }
-}
-
-/// A C or C++ build command: whether it installs, and where.
-fn native(tool: &str, args: &[String]) -> Step {
-    let mut install = false;
-    let mut prefix = None;
-    let mut output = None;
-    let mut libs = Vec::new();
-    let compiler = matches!(tool, "gcc" | "g++" | "cc" | "c++" | "clang" | "clang++");
-    let mut it = args.iter().peekable();
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (a.as_str(), None),
-        };
-        match (tool, name) {
-            ("make" | "gmake" | "ninja" | "meson", "install") => install = true,
-            ("cmake", "--install") => {
-                install = true;
-                it.next();
-            }
-            ("make" | "gmake", "PREFIX" | "prefix") => prefix = inline,
-            // DESTDIR moves every file somewhere dockopt does not follow.
-            ("make" | "gmake" | "ninja" | "meson", "DESTDIR") => {
-                return Step::Unknown(format!("{tool} with DESTDIR"));
-            }
-            ("cmake", "-DCMAKE_INSTALL_PREFIX" | "-DCMAKE_INSTALL_PREFIX:PATH") => prefix = inline,
-            ("cmake" | "meson" | "configure", "--prefix") => {
-                prefix = inline.or_else(|| it.next().cloned());
-            }
-            ("gcc" | "g++" | "cc" | "c++" | "clang" | "clang++", "-o") => {
-                output = it.next().cloned()
-            }
-            (_, "-l") if compiler => libs.extend(it.next().cloned()),
-            (_, "-fopenmp") if compiler => libs.push("gomp".to_string()),
-            (_, l) if compiler && l.starts_with("-l") => libs.push(l[2..].to_string()),
-            _ => {}
-        }
-    }
-    Step::Native {
-        tool: tool.to_string(),
-        install,
-        prefix,
-        output,
-        libs,
-    }
-}
-
-/// dotnet's verb, its `-o`/`--output` folder and its other words.
-fn dotnet(args: &[String]) -> Step {
-    let Some((verb, rest)) = args.split_first() else {
-        return Step::Unknown("dotnet".into());
-    };
-    if verb.starts_with('-') || verb.ends_with(".dll") {
-        // `dotnet --info`, or running an app, which builds nothing.
-        return Step::Harmless;
-    }
-    let mut output = None;
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        match a.split_once('=') {
-            Some(("-o" | "--output", v)) => output = Some(v.to_string()),
-            _ if a == "-o" || a == "--output" => output = it.next().cloned(),
-            _ => {}
-        }
-    }
-    Step::Dotnet {
-        verb: verb.clone(),
-        output,
-        args: rest.to_vec(),
     }
 }
 
@@ -1175,67 +721,6 @@ const CACHE_PATHS: &[&str] = &[
     "/var/tmp",
     "$HOME/.cache",
 ];
-
-/// A cargo command: build or install with what names and folders.
-fn cargo(args: &[String]) -> Step {
-    let Some((sub, rest)) = args.split_first() else {
-        return Step::Unknown("cargo".into());
-    };
-    let mut profile = "debug".to_string();
-    let mut bins = Vec::new();
-    let mut packages = Vec::new();
-    let mut target = None;
-    let mut target_dir = None;
-    let mut manifest = None;
-    let mut path = None;
-    let mut root = None;
-    let mut it = rest.iter();
-    while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        let mut value = || inline.clone().or_else(|| it.next().cloned());
-        match name {
-            "--release" | "-r" => profile = "release".into(),
-            // Cargo's built-in profiles write to debug/ (dev, test) and
-            // release/ (release, bench); a custom one to its own name.
-            "--profile" => {
-                profile = match value().as_deref() {
-                    Some("dev" | "test") | None => "debug".into(),
-                    Some("release" | "bench") => "release".into(),
-                    Some(custom) => custom.into(),
-                }
-            }
-            "-p" | "--package" => packages.extend(value()),
-            "--bin" => bins.extend(value()),
-            "--target" => target = value(),
-            "--target-dir" => target_dir = value(),
-            "--manifest-path" => manifest = value(),
-            "--path" => path = value(),
-            "--root" => root = value(),
-            "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
-                value();
-            }
-            _ => {}
-        }
-    }
-    match sub.as_str() {
-        "build" | "b" => Step::Cargo(CargoStep::Build {
-            profile,
-            bins,
-            packages,
-            target,
-            target_dir,
-            manifest,
-        }),
-        "install" => Step::Cargo(CargoStep::Install { path, root, bins }),
-        "fetch" | "vendor" | "generate-lockfile" | "update" => Step::Cargo(CargoStep::Fetch),
-        "test" | "t" | "check" | "c" | "clippy" | "fmt" | "doc" => Step::Cargo(CargoStep::Check),
-        "--version" | "-V" => Step::Harmless,
-        other => Step::Unknown(format!("cargo {other}")),
-    }
-}
 
 /// File commands: the paths they change, or chown's new owner.
 fn files(cmd: &Command) -> Step {
@@ -1349,32 +834,6 @@ mod tests {
     }
 
     #[test]
-    fn npx_runs_a_program_in_the_app_unless_it_fetches_browsers() {
-        let script = |s: &str, args: &[&str]| Step::Node {
-            tool: "npx".into(),
-            action: NodeAction::Script(s.into()),
-            args: args.iter().map(|a| a.to_string()).collect(),
-        };
-        assert_eq!(
-            steps("npx prisma generate"),
-            [script("prisma", &["generate"])]
-        );
-        assert_eq!(
-            steps("npx -p typescript tsc -p ."),
-            [script("tsc", &["-p", "."])]
-        );
-        assert_eq!(
-            steps("npx @playwright/test install chromium"),
-            [Step::Unknown("npx @playwright/test install".into())]
-        );
-        assert_eq!(
-            steps("npx puppeteer browsers install chrome"),
-            [Step::Unknown("npx puppeteer install".into())]
-        );
-        assert_eq!(steps("npx -y"), [Step::Unknown("npx".into())]);
-    }
-
-    #[test]
     fn package_managers() {
         assert_eq!(
             steps(
@@ -1414,69 +873,6 @@ mod tests {
                 pin_linted: true,
                 recommends: false
             }
-        );
-    }
-
-    #[test]
-    fn pip_in_its_spellings() {
-        let want = |program: &str| {
-            Step::Pip(Pip {
-                user: true,
-                requirements: vec!["requirements.txt".into()],
-                program: program.into(),
-                ..Pip::default()
-            })
-        };
-        assert_eq!(
-            steps("pip install --user --no-cache-dir -r requirements.txt")[0],
-            want("pip")
-        );
-        assert_eq!(
-            steps("pip3 --no-cache-dir install --user -r requirements.txt")[0],
-            want("pip3")
-        );
-        assert_eq!(
-            steps("python3 -m pip install --user -r requirements.txt")[0],
-            want("python3")
-        );
-        assert_eq!(
-            steps("python -m venv /opt/venv")[0],
-            Step::Venv {
-                path: "/opt/venv".into(),
-                system_site: false
-            }
-        );
-    }
-
-    #[test]
-    fn node_and_go() {
-        assert_eq!(
-            steps("npm ci && npm run build")[1],
-            Step::Node {
-                tool: "npm".into(),
-                action: NodeAction::Build,
-                args: vec!["run".into(), "build".into()]
-            }
-        );
-        assert_eq!(
-            steps("CGO_ENABLED=0 go build -ldflags='-s -w' -o /bin/app ./cmd/app")[0],
-            Step::Go(GoStep::Build {
-                output: Some("/bin/app".into()),
-                packages: vec!["./cmd/app".into()],
-                chdir: None,
-                cgo: Some(false),
-                tags: vec![]
-            })
-        );
-        assert_eq!(
-            steps("go build -tags netgo -ldflags \"-s -w\" -C src main.go util.go")[0],
-            Step::Go(GoStep::Build {
-                output: None,
-                packages: vec!["main.go".into(), "util.go".into()],
-                chdir: Some("src".into()),
-                cgo: None,
-                tags: vec!["netgo".into()]
-            })
         );
     }
 }

@@ -77,8 +77,24 @@ use super::{
     refuse_runtime_compilers, runs_binary, same_image_has,
 };
 
+/// Decides the plan for a plain distribution image.
+pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
+    let distro = crate::catalog::catalog()
+        .distro(&facts.image)
+        .ok_or_else(|| {
+            Unsure::file(
+                crate::reasons::Code::UnknownBase,
+                format!(
+                    "the base image {} is not a distribution dockopt knows",
+                    facts.image_text
+                ),
+            )
+        })?;
+    plan_for(facts, distro)
+}
+
 /// Decides the plan for a project built on a plain distribution image.
-pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
+fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     let runtime = Runtime {
         image: facts.image.to_string(),
         family: distro.family,
@@ -149,6 +165,7 @@ pub fn plan(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         facts.image_text,
         left_behind.join(", ")
     );
+    super::python::django::static_files(facts, &mut plan)?;
     Ok(plan)
 }
 

@@ -26,6 +26,9 @@ pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
                 (_, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. }) => {
                     Some("pip installs into a Python whose folders this image's strategy does not follow".to_string())
                 }
+                (_, Step::Django { .. }) => {
+                    Some("Django's collectstatic gathers files where this image's strategy does not follow".to_string())
+                }
                 (Ecosystem::Node, Step::Node { .. } | Step::NodeGlobal { .. } | Step::Corepack { .. }) => None,
                 (_, Step::Node { tool, action, args }) => {
                     if !in_app {

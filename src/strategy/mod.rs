@@ -7,7 +7,6 @@
 
 pub mod cpp;
 pub mod distro;
-pub mod django;
 pub mod dotnet;
 pub mod foreign;
 pub mod go;
@@ -17,6 +16,7 @@ pub mod needs;
 pub mod node;
 pub mod php;
 pub mod python;
+pub mod registry;
 pub mod ruby;
 pub mod rust;
 
@@ -45,8 +45,8 @@ pub fn ecosystem_of(image: &ImageRef) -> Option<Ecosystem> {
 
 /// Decides a plan for a parsed single-stage file.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let mut plan = match catalog::catalog().distro(&facts.image) {
-        Some(d) => distro::plan(facts, d)?,
+    let plan = match catalog::catalog().distro(&facts.image) {
+        Some(_) => (registry::strategy(Ecosystem::Distro).plan)(facts)?,
         None => {
             let mut plan = by_ecosystem(facts)?;
             if plan.strategy != Ecosystem::C {
@@ -59,7 +59,6 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
     };
     foreign::check(facts, plan.strategy)?;
-    django::static_files(facts, &mut plan)?;
     Ok(plan)
 }
 
@@ -175,16 +174,8 @@ fn numeric_owner(
 /// The plan of the ecosystem strategy for the base image.
 fn by_ecosystem(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     match ecosystem_of(&facts.image) {
-        Some(Ecosystem::Python) => python::plan(facts),
-        Some(Ecosystem::Node) => node::plan(facts),
-        Some(Ecosystem::Go) => go::plan(facts),
-        Some(Ecosystem::Rust) => rust::plan(facts),
-        Some(Ecosystem::Java) => java::plan(facts),
-        Some(Ecosystem::Dotnet) => dotnet::plan(facts),
-        Some(Ecosystem::Ruby) => ruby::plan(facts),
-        Some(Ecosystem::Php) => php::plan(facts),
-        Some(Ecosystem::C) => cpp::plan(facts),
-        _ => Err(Unsure::file(
+        Some(eco) => (registry::strategy(eco).plan)(facts),
+        None => Err(Unsure::file(
             Code::UnknownBase,
             format!(
                 "the base image {} is not one dockopt has a strategy for",

@@ -50,6 +50,8 @@
 //! CMD ["node", "dist/main.js"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::steps::{NodeAction, Step};
 use crate::catalog;
 use crate::classify::Facts;

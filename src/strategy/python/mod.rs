@@ -60,6 +60,9 @@
 //! CMD ["python", "app.py"]
 //! ```
 
+pub mod django;
+pub mod steps;
+
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
@@ -147,6 +150,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let packages = manifests::python_packages(facts);
     let libraries = source_built_libraries(facts, &plan, runtime.family, packages)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
+    django::static_files(facts, &mut plan)?;
     Ok(plan)
 }
 

@@ -52,6 +52,8 @@
 //! COPY --from=builder /var/www/html /var/www/html
 //! ```
 
+pub mod steps;
+
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::{Family, PackageRole};

@@ -57,6 +57,8 @@
 //! CMD ["/bin/app"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::steps::{GoStep, Step};
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};

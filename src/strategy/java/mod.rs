@@ -56,6 +56,8 @@
 //! reads (pom.xml, src/); with other files beside them (a config folder the
 //! program may read), the app folder is copied whole.
 
+pub mod steps;
+
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::Family;

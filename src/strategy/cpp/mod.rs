@@ -46,6 +46,8 @@
 //! CMD ["./server"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::{self, Family};

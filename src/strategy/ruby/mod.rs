@@ -61,6 +61,8 @@
 //! CMD ["ruby", "app.rb"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};

@@ -66,6 +66,8 @@
 //! CMD ["./target/release/hello"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::steps::{CargoStep, Step};
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};

@@ -50,6 +50,8 @@
 //! ENTRYPOINT ["dotnet", "Web.dll"]
 //! ```
 
+pub mod steps;
+
 use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::Family;

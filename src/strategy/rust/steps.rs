@@ -1,0 +1,70 @@
+//! What cargo does in a RUN: build, install, fetch, checks.
+
+use crate::analysis::shell::Command;
+use crate::analysis::steps::{CargoStep, Step};
+
+/// A cargo command, or None.
+pub fn recognise(cmd: &Command) -> Option<Step> {
+    (cmd.program() == "cargo").then(|| cargo(cmd.args()))
+}
+
+/// A cargo command: build or install with what names and folders.
+fn cargo(args: &[String]) -> Step {
+    let Some((sub, rest)) = args.split_first() else {
+        return Step::Unknown("cargo".into());
+    };
+    let mut profile = "debug".to_string();
+    let mut bins = Vec::new();
+    let mut packages = Vec::new();
+    let mut target = None;
+    let mut target_dir = None;
+    let mut manifest = None;
+    let mut path = None;
+    let mut root = None;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned());
+        match name {
+            "--release" | "-r" => profile = "release".into(),
+            // Cargo's built-in profiles write to debug/ (dev, test) and
+            // release/ (release, bench); a custom one to its own name.
+            "--profile" => {
+                profile = match value().as_deref() {
+                    Some("dev" | "test") | None => "debug".into(),
+                    Some("release" | "bench") => "release".into(),
+                    Some(custom) => custom.into(),
+                }
+            }
+            "-p" | "--package" => packages.extend(value()),
+            "--bin" => bins.extend(value()),
+            "--target" => target = value(),
+            "--target-dir" => target_dir = value(),
+            "--manifest-path" => manifest = value(),
+            "--path" => path = value(),
+            "--root" => root = value(),
+            "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
+                value();
+            }
+            _ => {}
+        }
+    }
+    match sub.as_str() {
+        "build" | "b" => Step::Cargo(CargoStep::Build {
+            profile,
+            bins,
+            packages,
+            target,
+            target_dir,
+            manifest,
+        }),
+        "install" => Step::Cargo(CargoStep::Install { path, root, bins }),
+        "fetch" | "vendor" | "generate-lockfile" | "update" => Step::Cargo(CargoStep::Fetch),
+        "test" | "t" | "check" | "c" | "clippy" | "fmt" | "doc" => Step::Cargo(CargoStep::Check),
+        "--version" | "-V" => Step::Harmless,
+        other => Step::Unknown(format!("cargo {other}")),
+    }
+}
