@@ -5,7 +5,8 @@
 
 use std::ops::Range;
 
-use crate::plan::{Artifact, Plan, Role};
+use crate::catalog::Family;
+use crate::plan::{Added, Artifact, Plan, Role};
 use crate::syntax::{Dockerfile, Kind, Node, NodeKind, ParseError, TokenKind};
 
 /// One edit at a node index of the original tree.
@@ -38,8 +39,17 @@ pub fn emit(
     if !trailing.is_empty() {
         edits.push(Edit::Remove(last + 1..df.nodes().len()));
     }
-    for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
-        edits.push(Edit::Insert(df.attached(*node).start, text.clone()));
+    for (node, added) in &plan.builder_inserts {
+        edits.push(Edit::Insert(df.attached(*node).start, lines(added)));
+    }
+    if let Some(prune) = &plan.prune {
+        let run = Added::Run {
+            command: prune.command.clone(),
+        };
+        edits.push(Edit::Insert(
+            df.attached(prune.before).start,
+            lines(std::slice::from_ref(&run)),
+        ));
     }
     if let Some(text) = named_from(df, from, &plan.builder_name) {
         edits.push(Edit::Replace(from, text));
@@ -107,11 +117,112 @@ fn runtime_head(out: &Dockerfile, platform: Option<&str>, plan: &Plan) -> String
         Some(p) => head.push_str(&format!("FROM --platform={p} {}\n", plan.runtime_image)),
         None => head.push_str(&format!("FROM {}\n", plan.runtime_image)),
     }
-    for (line, _) in &plan.runtime_steps {
-        head.push_str(line);
-        head.push('\n');
-    }
+    let added: Vec<Added> = plan.runtime_steps.iter().map(|s| s.what.clone()).collect();
+    head.push_str(&lines(&added));
     head
+}
+
+/// Instructions dockopt adds, a line each (continuations aside).
+fn lines(added: &[Added]) -> String {
+    added
+        .iter()
+        .map(|a| format!("{}\n", instruction_text(a)))
+        .collect()
+}
+
+/// The Dockerfile text of an instruction dockopt adds, without its final
+/// newline.
+pub fn instruction_text(added: &Added) -> String {
+    match added {
+        Added::Packages {
+            family,
+            packages,
+            with_recommends,
+            upgrade,
+            lint_ignore,
+        } => {
+            let run = install_text(*family, packages, with_recommends, *upgrade);
+            match lint_ignore.as_slice() {
+                [] => run,
+                rules => format!("# hadolint ignore={}\n{run}", rules.join(",")),
+            }
+        }
+        Added::Run { command } => format!("RUN {command}"),
+        // Quoted where the value expands a variable (`$PATH`).
+        Added::Env { name, value } if value.contains(['$', ' ']) => {
+            format!("ENV {name}=\"{value}\"")
+        }
+        Added::Env { name, value } => format!("ENV {name}={value}"),
+        Added::Workdir { path } => format!("WORKDIR {path}"),
+    }
+}
+
+/// The RUN that installs `packages` the lean way, after upgrading the
+/// system packages when the build did; those in `recommends` come with
+/// their Recommends, as the original file installed them (imagemagick
+/// without ghostscript converts no PDF).
+fn install_text(
+    family: Family,
+    packages: &[String],
+    recommends: &[String],
+    upgrade: bool,
+) -> String {
+    let names: Vec<&str> = packages.iter().map(String::as_str).collect();
+    match family {
+        Family::Alpine => {
+            let mut s = String::from("RUN ");
+            if upgrade {
+                s.push_str("apk upgrade --no-cache");
+                if !names.is_empty() {
+                    s.push_str(" && ");
+                }
+            }
+            if !names.is_empty() {
+                s.push_str(&format!("apk add --no-cache {}", names.join(" ")));
+            }
+            s
+        }
+        Family::Fedora => {
+            let mut s = String::from("RUN ");
+            if upgrade {
+                s.push_str("dnf upgrade -y");
+                if !names.is_empty() {
+                    s.push_str(" \\\n    && ");
+                }
+            }
+            if !names.is_empty() {
+                s.push_str(&format!(
+                    "dnf install -y --setopt=install_weak_deps=False {}",
+                    names.join(" ")
+                ));
+            }
+            s.push_str(" \\\n    && dnf clean all");
+            s
+        }
+        Family::Debian | Family::Ubuntu => {
+            let mut s = String::from("RUN apt-get update");
+            if upgrade {
+                s.push_str(" \\\n    && apt-get upgrade -y");
+            }
+            let (with, lean): (Vec<&str>, Vec<&str>) = names
+                .iter()
+                .partition(|n| recommends.iter().any(|r| r == *n));
+            if !lean.is_empty() {
+                s.push_str(&format!(
+                    " \\\n    && apt-get install -y --no-install-recommends {}",
+                    lean.join(" ")
+                ));
+            }
+            if !with.is_empty() {
+                s.push_str(&format!(
+                    " \\\n    && apt-get install -y {}",
+                    with.join(" ")
+                ));
+            }
+            s.push_str(" \\\n    && rm -rf /var/lib/apt/lists/*");
+            s
+        }
+    }
 }
 
 /// Where among the runtime nodes the artifacts are copied in.
@@ -165,10 +276,15 @@ fn artifact_lines(plan: &Plan) -> String {
             sources.join(" ")
         ));
     }
-    for line in &plan.artifact_env {
-        head.push_str(line);
-        head.push('\n');
-    }
+    let env: Vec<Added> = plan
+        .artifact_env
+        .iter()
+        .map(|(name, value)| Added::Env {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect();
+    head.push_str(&lines(&env));
     if let Some(user) = &plan.runtime_user {
         head.push_str(&format!("USER {user}\n"));
     }

@@ -52,6 +52,50 @@ pub struct Artifact {
     pub file: bool,
 }
 
+/// An instruction dockopt adds to the file, as data: [`crate::emit`]
+/// writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Added {
+    /// Installs system packages the lean way (apt-get without Recommends,
+    /// `apk add --no-cache`, dnf without weak dependencies), after
+    /// upgrading the system's packages when `upgrade`.
+    Packages {
+        family: crate::catalog::Family,
+        packages: Vec<String>,
+        /// Those the original file installed with their Recommends, which
+        /// keep them.
+        with_recommends: Vec<String>,
+        upgrade: bool,
+        /// hadolint rules the line cannot follow (version pins it cannot
+        /// know), said in a comment above it.
+        lint_ignore: Vec<&'static str>,
+    },
+    /// A RUN of one shell command.
+    Run { command: String },
+    /// An ENV of one variable.
+    Env { name: String, value: String },
+    /// A WORKDIR.
+    Workdir { path: String },
+}
+
+/// An instruction dockopt adds, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Addition {
+    #[serde(flatten)]
+    pub what: Added,
+    pub why: String,
+}
+
+/// The command that leaves devDependencies in the builder, and the node it
+/// goes before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Prune {
+    #[serde(skip)]
+    pub before: usize,
+    pub command: String,
+}
+
 /// A complete rewrite plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -67,18 +111,19 @@ pub struct Plan {
     pub decisions: Vec<Decision>,
     /// Artifacts copied into the runtime stage.
     pub artifacts: Vec<Artifact>,
-    /// Lines inserted in the builder before a node, with why.
+    /// Instructions inserted in the builder before a node.
     #[serde(skip)]
-    pub builder_inserts: Vec<(usize, String)>,
-    /// The RUN that prunes devDependencies after the build, before a node
-    /// (config `[node] prune = false` drops it).
-    pub prune: Option<(usize, String)>,
+    pub builder_inserts: Vec<(usize, Vec<Added>)>,
+    /// The RUN that prunes devDependencies after the build (config `[node]
+    /// prune = false` drops it).
+    pub prune: Option<Prune>,
     /// Instructions written at the top of the runtime stage (package
-    /// installs, environment for the artifacts), with why.
-    pub runtime_steps: Vec<(String, String)>,
-    /// Environment lines written right after the artifacts.
+    /// installs, a WORKDIR the runtime image lacks), with why.
+    pub runtime_steps: Vec<Addition>,
+    /// Environment the artifacts need, written right after them (name,
+    /// value).
     #[serde(skip)]
-    pub artifact_env: Vec<String>,
+    pub artifact_env: Vec<(String, String)>,
     /// `COPY --link` for the artifacts (config `link = true`).
     #[serde(skip)]
     pub link: bool,

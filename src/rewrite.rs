@@ -168,12 +168,16 @@ fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
         } else {
             let alpine = plan.runtime_image.contains("alpine");
             let create = if alpine {
-                "RUN adduser -D -u 10001 app"
+                "adduser -D -u 10001 app"
             } else {
-                "RUN useradd --create-home --uid 10001 app"
+                "useradd --create-home --uid 10001 app"
             };
-            plan.runtime_steps
-                .push((create.into(), "non_root = true in the config".into()));
+            plan.runtime_steps.push(crate::plan::Addition {
+                what: crate::plan::Added::Run {
+                    command: create.into(),
+                },
+                why: "non_root = true in the config".into(),
+            });
             plan.runtime_user = Some("app".into());
         }
     }

@@ -105,6 +105,8 @@ pub fn run(args: &Args) -> u8 {
 }
 
 fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
+    use dockopt::emit::instruction_text;
+    use dockopt::plan::Added;
     let mut s = String::new();
     let _ = writeln!(s, "{name}: {} strategy", plan.strategy);
     let _ = writeln!(
@@ -125,14 +127,20 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
     }
     if !plan.builder_inserts.is_empty() || plan.prune.is_some() {
         let _ = writeln!(s, "\nthe builder gets:");
-        for (node, text) in plan.builder_inserts.iter().chain(&plan.prune) {
+        let prune = plan.prune.iter().map(|p| {
+            let run = Added::Run {
+                command: p.command.clone(),
+            };
+            (p.before, vec![run])
+        });
+        for (node, added) in plan.builder_inserts.iter().cloned().chain(prune) {
             let before = plan
                 .decisions
                 .iter()
-                .find(|d| d.node == *node)
+                .find(|d| d.node == node)
                 .map_or(String::new(), |d| format!(" (before line {})", d.lines.0));
-            for line in text.lines() {
-                let _ = writeln!(s, "  {line}{before}");
+            for a in &added {
+                let _ = writeln!(s, "  {}{before}", instruction_text(a));
             }
         }
     }
@@ -148,8 +156,9 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
     }
     if !plan.runtime_steps.is_empty() {
         let _ = writeln!(s, "\nand adds:");
-        for (line, why) in &plan.runtime_steps {
-            let _ = writeln!(s, "  {}  ({why})", one_line(line));
+        for step in &plan.runtime_steps {
+            let line = instruction_text(&step.what);
+            let _ = writeln!(s, "  {}  ({})", one_line(&line), step.why);
         }
     }
     s

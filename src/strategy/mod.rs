@@ -25,7 +25,7 @@ use crate::analysis::steps::Step;
 use crate::catalog::{self, Family, ImageRef, PackageRole};
 use crate::classify::{self, Facts};
 use crate::ecosystem::Ecosystem;
-use crate::plan::{Artifact, Plan, Role, Unsure};
+use crate::plan::{Added, Addition, Artifact, Plan, Role, Unsure};
 use crate::reasons::Code;
 
 /// The strategy that decides for a base image, if any.
@@ -445,86 +445,6 @@ fn family_name(f: Family) -> &'static str {
     }
 }
 
-/// The RUN line that installs `packages` the lean way (after upgrading the
-/// system packages when the build did).
-pub fn install_line(
-    family: Family,
-    packages: &[(String, String)],
-    upgrade: bool,
-) -> Option<String> {
-    install_line_with(family, packages, &[], upgrade)
-}
-
-/// [`install_line`], where the packages named in `recommends` are
-/// installed with their Recommends, as the original file installed them
-/// (imagemagick without ghostscript converts no PDF).
-pub fn install_line_with(
-    family: Family,
-    packages: &[(String, String)],
-    recommends: &[String],
-    upgrade: bool,
-) -> Option<String> {
-    if packages.is_empty() && !upgrade {
-        return None;
-    }
-    let names: Vec<&str> = packages.iter().map(|(p, _)| p.as_str()).collect();
-    Some(match family {
-        Family::Alpine => {
-            let mut s = String::from("RUN ");
-            if upgrade {
-                s.push_str("apk upgrade --no-cache");
-                if !names.is_empty() {
-                    s.push_str(" && ");
-                }
-            }
-            if !names.is_empty() {
-                s.push_str(&format!("apk add --no-cache {}", names.join(" ")));
-            }
-            s
-        }
-        Family::Fedora => {
-            let mut s = String::from("RUN ");
-            if upgrade {
-                s.push_str("dnf upgrade -y");
-                if !names.is_empty() {
-                    s.push_str(" \\\n    && ");
-                }
-            }
-            if !names.is_empty() {
-                s.push_str(&format!(
-                    "dnf install -y --setopt=install_weak_deps=False {}",
-                    names.join(" ")
-                ));
-            }
-            s.push_str(" \\\n    && dnf clean all");
-            s
-        }
-        Family::Debian | Family::Ubuntu => {
-            let mut s = String::from("RUN apt-get update");
-            if upgrade {
-                s.push_str(" \\\n    && apt-get upgrade -y");
-            }
-            let (with, lean): (Vec<&str>, Vec<&str>) = names
-                .iter()
-                .partition(|n| recommends.iter().any(|r| r == *n));
-            if !lean.is_empty() {
-                s.push_str(&format!(
-                    " \\\n    && apt-get install -y --no-install-recommends {}",
-                    lean.join(" ")
-                ));
-            }
-            if !with.is_empty() {
-                s.push_str(&format!(
-                    " \\\n    && apt-get install -y {}",
-                    with.join(" ")
-                ));
-            }
-            s.push_str(" \\\n    && rm -rf /var/lib/apt/lists/*");
-            s
-        }
-    })
-}
-
 /// Checks the programs that CMD, ENTRYPOINT and HEALTHCHECK run, and what
 /// the app's code uses, against what the runtime image lacks (see
 /// [`needs`]); `provided` says which programs the strategy vouches for.
@@ -564,13 +484,13 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
         .as_ref()
         .filter(|_| !same_repository)
     {
-        runtime_steps.push((
-            format!("WORKDIR {dir}"),
-            format!(
+        runtime_steps.push(Addition {
+            what: Added::Workdir { path: dir.clone() },
+            why: format!(
                 "{} starts in {dir}, and the file relies on it; {} does not",
                 facts.image_text, runtime.image
             ),
-        ));
+        });
     }
     Plan {
         strategy,
@@ -603,41 +523,52 @@ pub fn add_packages(
         .filter(|p| p.recommends)
         .map(|p| catalog::package_name(&p.package).to_string())
         .collect();
-    if let Some(mut line) = install_line_with(family, packages, &recommends, facts.upgrades) {
-        // hadolint asks for pinned versions (DL3008, DL3018). A file that
-        // passed that rule would fail it on this line, whose versions can
-        // only follow the image's release; say so where it is written.
-        let input_pins = facts
-            .packages
-            .iter()
-            .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
-        let mut rules: Vec<&str> = Vec::new();
-        if input_pins && !packages.is_empty() {
-            rules.push(match family {
-                Family::Alpine => "DL3018",
-                Family::Fedora => "DL3041",
-                Family::Debian | Family::Ubuntu => "DL3008",
-            });
-        }
-        // DL3015 asks for --no-install-recommends, which the file chose not
-        // to give for these packages; the runtime keeps that choice.
-        let with_recommends = packages.iter().any(|(p, _)| recommends.contains(p));
-        if with_recommends && matches!(family, Family::Debian | Family::Ubuntu) {
-            rules.push("DL3015");
-        }
-        if !rules.is_empty() {
-            line = format!("# hadolint ignore={}\n{line}", rules.join(","));
-        }
-        let mut why = packages
-            .iter()
-            .map(|(p, w)| format!("{p}: {w}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if facts.upgrades {
-            why = format!("the build upgrades the system packages; {why}");
-        }
-        plan.runtime_steps.push((line, why));
+    if packages.is_empty() && !facts.upgrades {
+        return;
     }
+    // hadolint asks for pinned versions (DL3008, DL3018). A file that
+    // passed that rule would fail it on this line, whose versions can only
+    // follow the image's release; say so where it is written.
+    let input_pins = facts
+        .packages
+        .iter()
+        .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
+    let mut lint_ignore: Vec<&'static str> = Vec::new();
+    if input_pins && !packages.is_empty() {
+        lint_ignore.push(match family {
+            Family::Alpine => "DL3018",
+            Family::Fedora => "DL3041",
+            Family::Debian | Family::Ubuntu => "DL3008",
+        });
+    }
+    // DL3015 asks for --no-install-recommends, which the file chose not to
+    // give for these packages; the runtime keeps that choice.
+    let with_recommends: Vec<String> = packages
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| recommends.contains(p))
+        .collect();
+    if !with_recommends.is_empty() && matches!(family, Family::Debian | Family::Ubuntu) {
+        lint_ignore.push("DL3015");
+    }
+    let mut why = packages
+        .iter()
+        .map(|(p, w)| format!("{p}: {w}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if facts.upgrades {
+        why = format!("the build upgrades the system packages; {why}");
+    }
+    plan.runtime_steps.push(Addition {
+        what: Added::Packages {
+            family,
+            packages: packages.iter().map(|(p, _)| p.clone()).collect(),
+            with_recommends,
+            upgrade: facts.upgrades,
+            lint_ignore,
+        },
+        why,
+    });
 }
 
 /// A copy out of an image that only hands over a build tool (composer,
@@ -831,9 +762,9 @@ pub fn same_image_has(
 /// no longer be found by name. Puts each such folder back on PATH.
 pub fn keep_on_path(plan: &mut Plan, dirs: &[String]) {
     for dir in dirs {
-        let line = format!("ENV PATH=\"{dir}:$PATH\"");
-        if !needs::standard_path().contains(dir) && !plan.artifact_env.contains(&line) {
-            plan.artifact_env.push(line);
+        let env = ("PATH".to_string(), format!("{dir}:$PATH"));
+        if !needs::standard_path().contains(dir) && !plan.artifact_env.contains(&env) {
+            plan.artifact_env.push(env);
         }
     }
 }

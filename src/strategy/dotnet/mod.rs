@@ -144,8 +144,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "icu-libs".to_string(),
             "the Alpine SDK image has ICU, the runtime images run without it".to_string(),
         ));
-        plan.artifact_env
-            .push("ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false".into());
+        plan.artifact_env.push((
+            "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT".into(),
+            "false".into(),
+        ));
     }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)

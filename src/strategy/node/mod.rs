@@ -55,7 +55,7 @@ pub mod steps;
 use crate::analysis::steps::{NodeAction, Step};
 use crate::catalog;
 use crate::classify::Facts;
-use crate::plan::{Artifact, Plan, Unsure};
+use crate::plan::{Added, Addition, Artifact, Plan, Unsure};
 use crate::reasons::Code;
 
 mod projects;
@@ -412,10 +412,12 @@ fn corepack_needed(build: &Build, uses: &Uses) -> Result<bool, Unsure> {
 /// `corepack enable` in the runtime, with the package manager corepack
 /// fetched in the build.
 fn add_corepack(plan: &mut Plan, facts: &Facts<'_>, build: &Build) -> Result<(), Unsure> {
-    plan.runtime_steps.push((
-        "RUN corepack enable".into(),
-        "the image runs pnpm or yarn through corepack".into(),
-    ));
+    plan.runtime_steps.push(Addition {
+        what: Added::Run {
+            command: "corepack enable".into(),
+        },
+        why: "the image runs pnpm or yarn through corepack".into(),
+    });
     if build.fetched {
         plan.artifacts.push(Artifact {
             path: corepack_home(facts)?,
@@ -445,15 +447,17 @@ fn add_globals(plan: &mut Plan, build: &Build, uses: &Uses) {
     }
     need.sort();
     need.dedup();
-    plan.runtime_steps.push((
-        format!("RUN npm install -g {}", need.join(" ")),
-        if runs_global {
+    plan.runtime_steps.push(Addition {
+        what: Added::Run {
+            command: format!("npm install -g {}", need.join(" ")),
+        },
+        why: if runs_global {
             "the image runs a globally installed tool".into()
         } else {
             "the build installed these packages globally, where the app may load or start them"
                 .into()
         },
-    ));
+    });
 }
 
 /// Refuses dependencies of the program whose install script downloads into

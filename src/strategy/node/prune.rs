@@ -20,10 +20,8 @@ use crate::analysis::steps::{NodeAction, Step};
 use crate::catalog;
 use crate::classify::{self, Facts};
 use crate::facts::code::{self, Lang, Use};
+use crate::plan::Prune;
 use crate::strategy::{manifests, needs};
-
-/// The prune to insert: before which node, and the RUN line.
-pub type Prune = (usize, String);
 
 /// The RUN that prunes devDependencies, placed after the builder's last
 /// RUN, or None when pruning could break the program or gains nothing.
@@ -100,7 +98,10 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
         .skip(last + 1)
         .find(|(_, n)| n.instruction().is_some())?
         .0;
-    Some((next, format!("RUN {command}\n")))
+    Some(Prune {
+        before: next,
+        command,
+    })
 }
 
 /// The names in package.json's dependency tables.

@@ -65,7 +65,7 @@ pub mod steps;
 
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
-use crate::plan::{Plan, Unsure};
+use crate::plan::{Added, Plan, Unsure};
 use crate::reasons::Code;
 
 mod venv;
@@ -494,24 +494,30 @@ impl Installs<'_, '_> {
             return Ok((self.plan, envs));
         };
         venv::check_moves(self.facts, &self.plan, self.facts.line(node))?;
-        let uv = if self.uv_python {
-            format!("ENV UV_PYTHON={VENV}/bin/python\n")
-        } else {
-            String::new()
-        };
-        self.plan.builder_inserts.push((
-            node,
-            format!("RUN python -m venv {VENV}\nENV PATH=\"{VENV}/bin:$PATH\"\n{uv}"),
-        ));
+        let path = ("PATH".to_string(), format!("{VENV}/bin:$PATH"));
+        let mut made = vec![
+            Added::Run {
+                command: format!("python -m venv {VENV}"),
+            },
+            Added::Env {
+                name: path.0.clone(),
+                value: path.1.clone(),
+            },
+        ];
+        if self.uv_python {
+            made.push(Added::Env {
+                name: "UV_PYTHON".into(),
+                value: format!("{VENV}/bin/python"),
+            });
+        }
+        self.plan.builder_inserts.push((node, made));
         push_artifact(
             &mut self.plan,
             VENV.into(),
             "pip's packages, kept in a virtual environment so the runtime can copy them whole"
                 .into(),
         );
-        self.plan
-            .artifact_env
-            .push(format!("ENV PATH=\"{VENV}/bin:$PATH\""));
+        self.plan.artifact_env.push(path);
         envs.made_here = true;
         envs.folders.push(VENV.into());
         Ok((self.plan, envs))
