@@ -142,6 +142,66 @@ pub enum Step {
 }
 
 impl Step {
+    /// What the step does, in a few words for `explain`; None for one that
+    /// changes nothing the image keeps.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Step::PackageIndex => Some("refreshes package lists".into()),
+            Step::PackageUpgrade => Some("upgrades the system packages".into()),
+            Step::Script(_) => Some("runs a script".into()),
+            Step::PackageInstall { packages, .. } => {
+                Some(format!("installs {}", packages.join(" ")))
+            }
+            Step::PackageRemove { packages, .. } => Some(format!("removes {}", packages.join(" "))),
+            Step::Cleanup => Some("clears caches".into()),
+            Step::Pip(_) => Some("pip install".into()),
+            Step::Venv { path, .. } => Some(format!("makes the virtual environment {path}")),
+            Step::PythonTool { tool, args } => Some(format!(
+                "{tool} {}",
+                args.first().map(String::as_str).unwrap_or("")
+            )),
+            Step::Node { tool, .. } => Some(format!("{tool} install or build")),
+            Step::Corepack { fetches: false } => Some("enables corepack".into()),
+            Step::Django { .. } => Some("collects Django's static files".into()),
+            Step::Corepack { fetches: true } => {
+                Some("fetches a package manager with corepack".into())
+            }
+            Step::NodeGlobal { packages } => {
+                Some(format!("installs {} globally", packages.join(" ")))
+            }
+            Step::Go(_) => Some("go build".into()),
+            Step::Cargo(_) => Some("cargo build".into()),
+            Step::Jvm { tool, goals } => Some(format!("{tool} {}", goals.join(" "))),
+            Step::Dotnet { verb, .. } => Some(format!("dotnet {verb}")),
+            Step::Ruby { tool, args } => Some(format!(
+                "{tool} {}",
+                args.first().map(String::as_str).unwrap_or("")
+            )),
+            Step::Composer { .. } => Some("composer install".into()),
+            Step::PhpExtension => Some("builds a PHP extension".into()),
+            Step::Native { tool, install, .. } => Some(if *install {
+                format!("{tool} install")
+            } else {
+                format!("{tool} build")
+            }),
+            Step::User => Some("creates a user".into()),
+            Step::Files { program, paths } => Some(format!("{program} {}", paths.join(" "))),
+            Step::Chown { owner, paths, .. } => Some(format!("chown {owner} {}", paths.join(" "))),
+            Step::Code {
+                interpreter,
+                script,
+                inline,
+            } => Some(match (script, inline) {
+                (Some(s), _) => format!("{interpreter} {s}"),
+                (None, Some(_)) => format!("{interpreter} code given inline"),
+                _ => interpreter.clone(),
+            }),
+            Step::ShellScript { path } => Some(format!("runs {path}")),
+            Step::Activate { venv } => Some(format!("activates {venv}")),
+            Step::AppCommand { command } => Some(command.clone()),
+            Step::Harmless | Step::Cd(_) | Step::Unknown(_) | Step::Computed { .. } => None,
+        }
+    }
     /// Whether the step works the system package manager: the index, an
     /// install, a removal, or cleaning its caches.
     pub fn is_packaging(&self) -> bool {

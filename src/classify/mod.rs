@@ -237,16 +237,7 @@ pub fn facts_with<'a>(
     context: Option<&std::path::Path>,
     inline: &Inline,
 ) -> Result<Facts<'a>, Unsure> {
-    let froms: Vec<usize> = df
-        .instructions()
-        .filter(|(_, i)| i.kind() == Kind::From)
-        .map(|(n, _)| n)
-        .collect();
-    let from = match froms.as_slice() {
-        [] => return Err(Unsure::file(Code::NoFrom, "no FROM instruction")),
-        [one] => *one,
-        _ => return Err(Unsure::file(Code::AlreadyMultiStage, "already multi-stage")),
-    };
+    let from = single_from(df)?;
     let from_ins = df.nodes()[from]
         .instruction()
         .ok_or_else(|| Unsure::file(Code::NoFrom, "no FROM"))?;
@@ -260,53 +251,73 @@ pub fn facts_with<'a>(
             )
         })?
         .to_string();
-    let mut facts = Facts {
-        df,
-        from,
-        image: ImageRef::parse(&image_text),
-        image_text,
-        platform: from_ins.flag("platform").flatten().map(String::from),
-        stage_name: from_ins.stage_name().map(String::from),
-        decisions: Vec::new(),
-        run_steps: Vec::new(),
-        app_paths: Vec::new(),
-        workdir: None,
-        inherited_workdir: None,
-        packages: Vec::new(),
-        uses_apt: false,
-        upgrades: false,
-        runtime_commands: Vec::new(),
-        env: Vec::new(),
-        made_in_runtime: Vec::new(),
-        foreign_folders: Vec::new(),
-        vouched: inline.vouched.clone(),
-        context_copies: Vec::new(),
-        copied_sources: Vec::new(),
-        context: None,
-        app_code: std::cell::OnceCell::new(),
-        replay_after: Vec::new(),
-        global_args: Vec::new(),
-    };
-    for (i, ins) in df.instructions() {
-        if i >= from {
-            break;
-        }
-        if ins.kind() == Kind::Arg {
-            for a in ins.args() {
-                if let Some((k, v)) = a.split_once('=') {
-                    facts
-                        .global_args
-                        .push((k.to_string(), v.trim_matches('"').to_string()));
-                }
-            }
-        }
-    }
+    let mut facts = Facts::new(df, from, image_text, inline);
+    facts.global_args = global_args(df, from);
     facts.context = context.map(std::path::Path::to_path_buf);
     if let Some(eco) = crate::catalog::catalog().ecosystem(&facts.image.repository) {
         facts
             .env
             .extend(eco.env.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
+    refuse_unsplittable(df, from_ins, facts.line(from))?;
+    walk(&mut facts, inline)?;
+    settle_late_configuration(&mut facts);
+    Ok(facts)
+}
+
+/// ENV's pairs and ARG's defaults, as later instructions see them.
+fn record_variables(facts: &mut Facts<'_>, ins: &Instruction) {
+    if ins.kind() == Kind::Env {
+        for pair in ins.args().chunks(2) {
+            if let [k, v] = pair {
+                facts.env.push((k.clone(), v.clone()));
+            }
+        }
+        return;
+    }
+    for a in ins.args() {
+        if let Some((k, v)) = a.split_once('=') {
+            facts
+                .env
+                .push((k.to_string(), v.trim_matches('"').to_string()));
+        }
+    }
+}
+
+/// The one FROM of a single-stage file.
+fn single_from(df: &Dockerfile) -> Result<usize, Unsure> {
+    let froms: Vec<usize> = df
+        .instructions()
+        .filter(|(_, i)| i.kind() == Kind::From)
+        .map(|(n, _)| n)
+        .collect();
+    match froms.as_slice() {
+        [] => Err(Unsure::file(Code::NoFrom, "no FROM instruction")),
+        [one] => Ok(*one),
+        _ => Err(Unsure::file(Code::AlreadyMultiStage, "already multi-stage")),
+    }
+}
+
+/// The ARGs declared before FROM, with their defaults.
+fn global_args(df: &Dockerfile, from: usize) -> Vec<(String, String)> {
+    df.instructions()
+        .take_while(|(i, _)| *i < from)
+        .filter(|(_, ins)| ins.kind() == Kind::Arg)
+        .flat_map(|(_, ins)| ins.args())
+        .filter_map(|a| {
+            a.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+        })
+        .collect()
+}
+
+/// A file no second stage can follow: its last line continues into
+/// whatever comes after it, or its FROM has flags dockopt does not know.
+fn refuse_unsplittable(
+    df: &Dockerfile,
+    from_ins: &Instruction,
+    from_line: usize,
+) -> Result<(), Unsure> {
     if let Some((i, _)) = df
         .instructions()
         .last()
@@ -321,13 +332,47 @@ pub fn facts_with<'a>(
     if from_ins.flags().any(|f| f.name != "platform") {
         return Err(Unsure::at(
             Code::UnsupportedInstruction,
-            facts.line(from),
+            from_line,
             "FROM has flags dockopt does not know",
         ));
     }
-    walk(&mut facts, inline)?;
-    settle_late_configuration(&mut facts);
-    Ok(facts)
+    Ok(())
+}
+
+impl<'a> Facts<'a> {
+    /// The facts before the walk: the FROM line's and nothing else.
+    fn new(df: &'a Dockerfile, from: usize, image_text: String, inline: &Inline) -> Facts<'a> {
+        let from_ins = df.nodes()[from].instruction();
+        Facts {
+            df,
+            from,
+            image: ImageRef::parse(&image_text),
+            image_text,
+            platform: from_ins
+                .and_then(|i| i.flag("platform").flatten())
+                .map(String::from),
+            stage_name: from_ins.and_then(|i| i.stage_name()).map(String::from),
+            decisions: Vec::new(),
+            run_steps: Vec::new(),
+            app_paths: Vec::new(),
+            workdir: None,
+            inherited_workdir: None,
+            packages: Vec::new(),
+            uses_apt: false,
+            upgrades: false,
+            runtime_commands: Vec::new(),
+            env: Vec::new(),
+            made_in_runtime: Vec::new(),
+            foreign_folders: Vec::new(),
+            vouched: inline.vouched.clone(),
+            context_copies: Vec::new(),
+            copied_sources: Vec::new(),
+            context: None,
+            app_code: std::cell::OnceCell::new(),
+            replay_after: Vec::new(),
+            global_args: Vec::new(),
+        }
+    }
 }
 
 /// Where the pass over the instructions is: what later instructions
@@ -348,27 +393,7 @@ struct Walk {
 /// One pass over the instructions after FROM.
 fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
     let df = facts.df;
-    // Docker starts in the image's WORKDIR: /go for golang, / otherwise.
-    let mut walk = Walk {
-        workdir: Some(
-            crate::catalog::catalog()
-                .ecosystem(&facts.image.repository)
-                .and_then(|e| e.workdir.clone())
-                .unwrap_or_else(|| "/".into()),
-        ),
-        explicit_workdir: false,
-        virtual_groups: Vec::new(),
-        last_build: None,
-        user_at: None,
-    };
-    let relies_on_base = !df.instructions().any(|(i, ins)| {
-        i > facts.from
-            && ins.kind() == Kind::Workdir
-            && ins.args().first().is_some_and(|d| d.starts_with('/'))
-    });
-    if relies_on_base {
-        facts.inherited_workdir = walk.workdir.clone().filter(|w| w != "/");
-    }
+    let mut walk = Walk::start(facts);
     for (i, node) in df.nodes().iter().enumerate().skip(facts.from + 1) {
         let NodeKind::Instruction(ins) = &node.kind else {
             continue;
@@ -394,29 +419,62 @@ fn walk(facts: &mut Facts<'_>, inline: &Inline) -> Result<(), Unsure> {
         }
         facts.decisions.push(decision);
     }
-    facts.workdir = walk.workdir;
-    if let Some(w) = facts
-        .workdir
-        .clone()
-        .filter(|w| walk.explicit_workdir && w != "/" && !facts.in_app(w))
-    {
-        facts.app_paths.push(Artifact {
-            path: w,
-            chown: None,
-            reason: "the working folder, where the build leaves its output".into(),
-            file: false,
-        });
-    }
-    if walk.last_build.is_none() {
-        return Err(Unsure::file(
-            Code::NothingToBuild,
-            "no build step: nothing for a builder stage to do",
-        ));
-    }
-    Ok(())
+    walk.finish(facts)
 }
 
 impl Walk {
+    /// The walk before the first instruction: Docker starts in the image's
+    /// WORKDIR (/go for golang, / otherwise), which the facts note when the
+    /// file relies on it.
+    fn start(facts: &mut Facts<'_>) -> Walk {
+        let walk = Walk {
+            workdir: Some(
+                crate::catalog::catalog()
+                    .ecosystem(&facts.image.repository)
+                    .and_then(|e| e.workdir.clone())
+                    .unwrap_or_else(|| "/".into()),
+            ),
+            explicit_workdir: false,
+            virtual_groups: Vec::new(),
+            last_build: None,
+            user_at: None,
+        };
+        let relies_on_base = !facts.df.instructions().any(|(i, ins)| {
+            i > facts.from
+                && ins.kind() == Kind::Workdir
+                && ins.args().first().is_some_and(|d| d.starts_with('/'))
+        });
+        if relies_on_base {
+            facts.inherited_workdir = walk.workdir.clone().filter(|w| w != "/");
+        }
+        walk
+    }
+
+    /// The facts the whole walk settles: the last WORKDIR (an app folder
+    /// when the file chose it), and whether anything was built at all.
+    fn finish(self, facts: &mut Facts<'_>) -> Result<(), Unsure> {
+        facts.workdir = self.workdir;
+        if let Some(w) = facts
+            .workdir
+            .clone()
+            .filter(|w| self.explicit_workdir && w != "/" && !facts.in_app(w))
+        {
+            facts.app_paths.push(Artifact {
+                path: w,
+                chown: None,
+                reason: "the working folder, where the build leaves its output".into(),
+                file: false,
+            });
+        }
+        if self.last_build.is_none() {
+            return Err(Unsure::file(
+                Code::NothingToBuild,
+                "no build step: nothing for a builder stage to do",
+            ));
+        }
+        Ok(())
+    }
+
     /// The role of instruction `i` (on `line`) and why, recording its facts.
     fn instruction(
         &mut self,
@@ -434,7 +492,6 @@ impl Walk {
             ));
         }
         let both = |why: &str| Ok((Role::Both, why.to_string()));
-        let runtime = |why: &str| Ok((Role::Runtime, why.to_string()));
         match ins.kind() {
             Kind::Run => match inline.forced(i) {
                 Some(forced) => self.forced_run(facts, i, ins, line, forced),
@@ -458,25 +515,29 @@ impl Walk {
                 self.explicit_workdir = true;
                 both("the runtime stage works in the same folder")
             }
-            Kind::Env => {
-                for pair in ins.args().chunks(2) {
-                    if let [k, v] = pair {
-                        facts.env.push((k.clone(), v.clone()));
-                    }
-                }
-                both("the environment is set in both stages")
-            }
-            Kind::Arg => {
-                for a in ins.args() {
-                    if let Some((k, v)) = a.split_once('=') {
-                        facts
-                            .env
-                            .push((k.to_string(), v.trim_matches('"').to_string()));
-                    }
-                }
-                both("declared again so the runtime stage sees it")
+            Kind::Env | Kind::Arg => {
+                record_variables(facts, ins);
+                both(if ins.kind() == Kind::Env {
+                    "the environment is set in both stages"
+                } else {
+                    "declared again so the runtime stage sees it"
+                })
             }
             Kind::Shell => both("later RUN lines use this shell in both stages"),
+            _ => self.runtime_instruction(facts, ins, line),
+        }
+    }
+
+    /// The instructions that describe the running image (USER, CMD,
+    /// EXPOSE...), and those no split can keep (ONBUILD, a second FROM).
+    fn runtime_instruction(
+        &mut self,
+        facts: &mut Facts<'_>,
+        ins: &Instruction,
+        line: usize,
+    ) -> Result<(Role, String), Unsure> {
+        let runtime = |why: &str| Ok((Role::Runtime, why.to_string()));
+        match ins.kind() {
             Kind::User => {
                 // Back to root, the default: later build steps run as before.
                 let root = ins.args().first().is_some_and(|u| {
@@ -501,7 +562,7 @@ impl Walk {
                 "ONBUILD runs in images built from this one",
             )),
             Kind::From => Err(Unsure::at(Code::NoFrom, line, "a second FROM")),
-            Kind::Unknown => Err(Unsure::at(
+            _ => Err(Unsure::at(
                 Code::UnsupportedInstruction,
                 line,
                 format!("unknown instruction {}", ins.keyword()),
@@ -711,67 +772,9 @@ fn drop_replaced_workdirs(facts: &mut Facts<'_>) {
 /// A short account of what a RUN does, for `explain`.
 fn describe(steps: &[Step]) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut push = |p: String| {
+    for p in steps.iter().filter_map(Step::describe) {
         if !parts.contains(&p) {
             parts.push(p);
-        }
-    };
-    for s in steps {
-        match s {
-            Step::PackageIndex => push("refreshes package lists".into()),
-            Step::PackageUpgrade => push("upgrades the system packages".into()),
-            Step::Script(_) => push("runs a script".into()),
-            Step::PackageInstall { packages, .. } => {
-                push(format!("installs {}", packages.join(" ")))
-            }
-            Step::PackageRemove { packages, .. } => push(format!("removes {}", packages.join(" "))),
-            Step::Cleanup => push("clears caches".into()),
-            Step::Pip(_) => push("pip install".into()),
-            Step::Venv { path, .. } => push(format!("makes the virtual environment {path}")),
-            Step::PythonTool { tool, args } => push(format!(
-                "{tool} {}",
-                args.first().map(String::as_str).unwrap_or("")
-            )),
-            Step::Node { tool, .. } => push(format!("{tool} install or build")),
-            Step::Corepack { fetches: false } => push("enables corepack".into()),
-            Step::Django { .. } => push("collects Django's static files".into()),
-            Step::Corepack { fetches: true } => {
-                push("fetches a package manager with corepack".into())
-            }
-            Step::NodeGlobal { packages } => {
-                push(format!("installs {} globally", packages.join(" ")))
-            }
-            Step::Go(_) => push("go build".into()),
-            Step::Cargo(_) => push("cargo build".into()),
-            Step::Jvm { tool, goals } => push(format!("{tool} {}", goals.join(" "))),
-            Step::Dotnet { verb, .. } => push(format!("dotnet {verb}")),
-            Step::Ruby { tool, args } => push(format!(
-                "{tool} {}",
-                args.first().map(String::as_str).unwrap_or("")
-            )),
-            Step::Composer { .. } => push("composer install".into()),
-            Step::PhpExtension => push("builds a PHP extension".into()),
-            Step::Native { tool, install, .. } => push(if *install {
-                format!("{tool} install")
-            } else {
-                format!("{tool} build")
-            }),
-            Step::User => push("creates a user".into()),
-            Step::Files { program, paths } => push(format!("{program} {}", paths.join(" "))),
-            Step::Chown { owner, paths, .. } => push(format!("chown {owner} {}", paths.join(" "))),
-            Step::Code {
-                interpreter,
-                script,
-                inline,
-            } => push(match (script, inline) {
-                (Some(s), _) => format!("{interpreter} {s}"),
-                (None, Some(_)) => format!("{interpreter} code given inline"),
-                _ => interpreter.clone(),
-            }),
-            Step::ShellScript { path } => push(format!("runs {path}")),
-            Step::Activate { venv } => push(format!("activates {venv}")),
-            Step::AppCommand { command } => push(command.clone()),
-            Step::Harmless | Step::Cd(_) | Step::Unknown(_) | Step::Computed { .. } => {}
         }
     }
     if parts.is_empty() {
