@@ -95,6 +95,22 @@ pub fn user_base(facts: &Facts<'_>) -> String {
 /// Refuses a venv move that something else in the file or the app relies
 /// on not happening; `line` is where the venv would be made.
 pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Unsure> {
+    check_run_steps(facts, plan, line)?;
+    check_environment(facts)?;
+    for a in &plan.artifacts {
+        if a.path.starts_with("/usr/local/lib/python") {
+            return Err(moved(
+                line,
+                &format!("the build copies files into {}", a.path),
+            ));
+        }
+    }
+    check_app_code(facts)
+}
+
+/// RUN steps that name the system Python: pip by its path, `pip --user`
+/// beside the venv's installs, file commands on its folders.
+fn check_run_steps(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Unsure> {
     for (node, _, steps) in &facts.run_steps {
         let at = facts.line(*node);
         for s in steps {
@@ -129,6 +145,12 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
             }
         }
     }
+    Ok(())
+}
+
+/// ENV values that name the system Python's folders, or a PATH that finds
+/// it before the venv.
+fn check_environment(facts: &Facts<'_>) -> Result<(), Unsure> {
     if let Some((_, value)) = facts
         .env
         .iter()
@@ -142,24 +164,24 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
             ),
         ));
     }
-    for (name, value) in &facts.env {
-        if names_system_python(value) {
-            return Err(Unsure::file(
-                Code::VenvMove,
-                format!(
-                    "ENV {name} names {value}, the system Python's folder, which dockopt would empty by moving pip's packages into a virtual environment"
-                ),
-            ));
-        }
+    match facts
+        .env
+        .iter()
+        .find(|(_, value)| names_system_python(value))
+    {
+        Some((name, value)) => Err(Unsure::file(
+            Code::VenvMove,
+            format!(
+                "ENV {name} names {value}, the system Python's folder, which dockopt would empty by moving pip's packages into a virtual environment"
+            ),
+        )),
+        None => Ok(()),
     }
-    for a in &plan.artifacts {
-        if a.path.starts_with("/usr/local/lib/python") {
-            return Err(moved(
-                line,
-                &format!("the build copies files into {}", a.path),
-            ));
-        }
-    }
+}
+
+/// The app's scripts whose `#!` line runs the system Python, and code that
+/// names its site-packages.
+fn check_app_code(facts: &Facts<'_>) -> Result<(), Unsure> {
     for file in &needs::app_code(facts).files {
         if let Some(s) = file
             .shebang
@@ -174,18 +196,18 @@ pub fn check_moves(facts: &Facts<'_>, plan: &Plan, line: usize) -> Result<(), Un
                 ),
             ));
         }
-        for f in &file.findings {
-            if let Use::Path(p) = &f.what
-                && names_system_python(p)
-            {
-                return Err(Unsure::file(
-                    Code::VenvMove,
-                    format!(
-                        "{}:{} names {p}, where the system Python kept pip's packages; dockopt would move them into a virtual environment",
-                        file.path, f.line
-                    ),
-                ));
-            }
+        let named = file.findings.iter().find_map(|f| match &f.what {
+            Use::Path(p) if names_system_python(p) => Some((f.line, p)),
+            _ => None,
+        });
+        if let Some((at, p)) = named {
+            return Err(Unsure::file(
+                Code::VenvMove,
+                format!(
+                    "{}:{at} names {p}, where the system Python kept pip's packages; dockopt would move them into a virtual environment",
+                    file.path
+                ),
+            ));
         }
     }
     Ok(())

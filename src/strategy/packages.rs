@@ -1,0 +1,240 @@
+//! The system packages of the runtime stage: the runtime libraries of the
+//! build's `-dev` packages and of what links one, the tools the program
+//! runs that the runtime image lacks, and the install line they go in.
+
+use crate::analysis::shell::Command;
+use crate::catalog::{self, Family, PackageRole};
+use crate::classify::Facts;
+use crate::plan::{Added, Addition, Plan, Unsure};
+use crate::reasons::Code;
+
+use super::manifests;
+
+/// Lines that install runtime system packages, and why each package.
+pub fn runtime_packages(
+    facts: &Facts<'_>,
+    family: Family,
+    extra: &[(String, String)],
+) -> Result<Vec<(String, String)>, Unsure> {
+    let cat = catalog::catalog();
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    let mut add = |pkg: &str, why: String| {
+        if !wanted.iter().any(|(p, _)| p == pkg) {
+            wanted.push((pkg.to_string(), why));
+        }
+    };
+    for inst in facts.packages.iter().filter(|i| !i.replayed) {
+        match cat.package_role(family, &inst.package) {
+            PackageRole::BuildOnly => {}
+            PackageRole::Dev(libs) => {
+                for l in libs {
+                    add(
+                        &l,
+                        format!("runtime library of {} (line {})", inst.package, inst.line),
+                    );
+                }
+            }
+            PackageRole::UnknownDev => {
+                return Err(Unsure::at(
+                    Code::UnknownLibrary,
+                    inst.line,
+                    format!(
+                        "no known runtime library for {} on {}",
+                        inst.package,
+                        family_name(family)
+                    ),
+                ));
+            }
+            PackageRole::Runtime => add(
+                &inst.package,
+                format!("installed on line {} and not a build tool", inst.line),
+            ),
+        }
+    }
+    // What the app's code was found to need, but its author vouches it
+    // does not (`# dockopt: not-needed`), is not installed.
+    for (p, why) in extra.iter().filter(|(p, _)| !facts.vouched.not_needed(p)) {
+        add(p, why.clone());
+    }
+    Ok(wanted)
+}
+
+/// A family's name as messages write it.
+fn family_name(f: Family) -> &'static str {
+    match f {
+        Family::Debian => "Debian",
+        Family::Ubuntu => "Ubuntu",
+        Family::Alpine => "Alpine",
+        Family::Fedora => "Fedora",
+    }
+}
+
+/// Adds the system packages step to a plan.
+pub fn add_packages(
+    plan: &mut Plan,
+    facts: &Facts<'_>,
+    family: Family,
+    packages: &[(String, String)],
+) {
+    // Packages the file installed with their Recommends keep them.
+    let recommends: Vec<String> = facts
+        .packages
+        .iter()
+        .filter(|p| p.recommends)
+        .map(|p| catalog::package_name(&p.package).to_string())
+        .collect();
+    if packages.is_empty() && !facts.upgrades {
+        return;
+    }
+    // hadolint asks for pinned versions (DL3008, DL3018). A file that
+    // passed that rule would fail it on this line, whose versions can only
+    // follow the image's release; say so where it is written.
+    let input_pins = facts
+        .packages
+        .iter()
+        .all(|p| !p.pin_linted || catalog::package_name(&p.package) != p.package);
+    let mut lint_ignore: Vec<&'static str> = Vec::new();
+    if input_pins && !packages.is_empty() {
+        lint_ignore.push(match family {
+            Family::Alpine => "DL3018",
+            Family::Fedora => "DL3041",
+            Family::Debian | Family::Ubuntu => "DL3008",
+        });
+    }
+    // DL3015 asks for --no-install-recommends, which the file chose not to
+    // give for these packages; the runtime keeps that choice.
+    let with_recommends: Vec<String> = packages
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| recommends.contains(p))
+        .collect();
+    if !with_recommends.is_empty() && matches!(family, Family::Debian | Family::Ubuntu) {
+        lint_ignore.push("DL3015");
+    }
+    let mut why = packages
+        .iter()
+        .map(|(p, w)| format!("{p}: {w}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if facts.upgrades {
+        why = format!("the build upgrades the system packages; {why}");
+    }
+    plan.runtime_steps.push(Addition {
+        what: Added::Packages {
+            family,
+            packages: packages.iter().map(|(p, _)| p.clone()).collect(),
+            with_recommends,
+            upgrade: facts.upgrades,
+            lint_ignore,
+        },
+        why,
+    });
+}
+
+/// A program a package installed for the app put on PATH (a pip console
+/// script, a gem's command), rather than a tool the image may lack.
+pub fn package_command(family: Family, cmd: &Command) -> bool {
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    !full.contains('/')
+        && !full.starts_with('.')
+        && catalog::catalog()
+            .tool_package(family, cmd.program())
+            .is_none()
+}
+
+/// The build-only and `-dev` packages the build leaves installed: what a
+/// runtime stage from the same image gains by not installing them.
+pub fn left_behind(facts: &Facts<'_>, family: Family) -> Vec<String> {
+    let cat = catalog::catalog();
+    let mut out: Vec<String> = Vec::new();
+    for inst in facts.packages.iter().filter(|p| !p.replayed) {
+        let name = catalog::package_name(&inst.package).to_string();
+        let build = !matches!(cat.package_role(family, &name), PackageRole::Runtime);
+        if build && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// For a runtime stage from the builder's own image: a program called by
+/// name is there unless it came with a build-only package the runtime
+/// leaves out.
+pub fn same_image_has(
+    family: Family,
+    left_behind: &[String],
+    cmd: &Command,
+) -> Result<bool, Unsure> {
+    let program = cmd.program();
+    let package = catalog::catalog()
+        .tool_package(family, program)
+        .unwrap_or(program);
+    if left_behind.iter().any(|p| p == package) {
+        // Not there: the runtime needs check installs the package again.
+        return Ok(false);
+    }
+    Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
+}
+
+/// Runtime libraries for what the build installs from a package index.
+/// A full official image (python:3.12, ruby:3.3) is built on
+/// buildpack-deps, whose headers let packages build from source against
+/// libraries its slim variant lacks; when the build installs from a
+/// manifest dockopt cannot read, it cannot tell which, and leaves the file
+/// alone.
+pub fn source_built_libraries(
+    facts: &Facts<'_>,
+    plan: &Plan,
+    family: Family,
+    installs: manifests::Installs,
+) -> Result<Vec<(String, String)>, Unsure> {
+    let full_builder = plan.runtime_image != facts.image.to_string();
+    if let Some(file) = installs.unread.first().filter(|_| full_builder) {
+        return Err(Unsure::file(
+            Code::ManifestMissing,
+            format!(
+                "installs from {file}, which is not in the build context: packages built from source on {} can link libraries {} lacks, and dockopt cannot see which",
+                facts.image_text, plan.runtime_image
+            ),
+        ));
+    }
+    let mut out = manifests::native_libraries(family, &installs.names);
+    for name in &installs.links {
+        let packages = catalog::catalog()
+            .link_library(family, name)
+            .ok_or_else(|| {
+                Unsure::file(Code::UnknownLibrary, format!(
+                    "a C extension the build compiles links {name}, whose runtime package dockopt does not know"
+                ))
+            })?;
+        for p in packages {
+            if !out.iter().any(|(o, _)| o == p) {
+                out.push((
+                    p.clone(),
+                    format!("a C extension the build compiles links {name}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A pip install of a package that compiles C code while the program runs
+/// (torch's triton) needs the compiler the builder has and the runtime
+/// lacks.
+pub fn refuse_runtime_compilers(
+    pip: &crate::analysis::steps::Pip,
+    line: usize,
+) -> Result<(), Unsure> {
+    let cat = catalog::catalog();
+    match pip.packages.iter().find(|p| cat.compiles_at_runtime(p)) {
+        Some(p) => Err(Unsure::at(
+            Code::CompilesAtRuntime,
+            line,
+            format!(
+                "{p} runs the C compiler while the program runs, and a runtime stage would have none"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
