@@ -216,32 +216,6 @@ fn artifacts_of(
                 system_pip(facts, distro, line, plan)?;
             }
         }
-        Step::PythonTool { tool, .. } => {
-            return Err(Unsure::at(
-                Code::ForeignStep,
-                line,
-                format!(
-                    "{tool} on a distribution image installs into folders dockopt does not follow"
-                ),
-            ));
-        }
-        Step::NodeGlobal { .. } => {
-            return Err(Unsure::at(
-                Code::ForeignStep,
-                line,
-                "a global npm install on a distribution image goes where its npm was configured",
-            ));
-        }
-        Step::Node {
-            action: NodeAction::Install | NodeAction::Build | NodeAction::Prune,
-            ..
-        } if workdir.is_none_or(|w| w == "/") => {
-            return Err(Unsure::at(
-                Code::ForeignStep,
-                line,
-                "node_modules would land in /, which the runtime cannot copy apart",
-            ));
-        }
         Step::Go(build @ GoStep::Build { .. }) => {
             let out = go::build_output(facts, build, workdir, line)?;
             push_artifact(
@@ -251,16 +225,33 @@ fn artifacts_of(
             );
             binaries.push(out);
         }
-        Step::Go(GoStep::Install { .. }) | Step::Cargo(_) => {
-            return Err(Unsure::at(
-                Code::ForeignStep,
-                line,
-                "on a distribution image this installs under the toolchain's own home, which dockopt does not follow",
-            ));
-        }
-        _ => {}
+        other => refuse_unfollowed(other, workdir, line)?,
     }
     Ok(())
+}
+
+/// Steps of other ecosystems that install where a distribution image's
+/// tools put things that dockopt does not follow.
+fn refuse_unfollowed(step: &Step, workdir: Option<&str>, line: usize) -> Result<(), Unsure> {
+    let why = match step {
+        Step::PythonTool { tool, .. } => format!(
+            "{tool} on a distribution image installs into folders dockopt does not follow"
+        ),
+        Step::NodeGlobal { .. } => {
+            "a global npm install on a distribution image goes where its npm was configured".into()
+        }
+        Step::Node {
+            action: NodeAction::Install | NodeAction::Build | NodeAction::Prune,
+            ..
+        } if workdir.is_none_or(|w| w == "/") => {
+            "node_modules would land in /, which the runtime cannot copy apart".into()
+        }
+        Step::Go(GoStep::Install { .. }) | Step::Cargo(_) => {
+            "on a distribution image this installs under the toolchain's own home, which dockopt does not follow".into()
+        }
+        _ => return Ok(()),
+    };
+    Err(Unsure::at(Code::ForeignStep, line, why))
 }
 
 /// Whether a virtual environment the file makes is on PATH, so a bare pip

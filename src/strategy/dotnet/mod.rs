@@ -68,73 +68,11 @@ const SDK_VERBS: &[&str] = &[
 
 /// Decides the plan for a .NET project.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let (tag, family) = runtime_tag(facts)?;
-    let flavour = match web_project(facts) {
-        Some(false) => "runtime",
-        _ => "aspnet",
-    };
-    let registry = facts
-        .image
-        .repository
-        .rsplit_once('/')
-        .map_or("mcr.microsoft.com/dotnet", |(r, _)| r);
-    let runtime = Runtime {
-        image: format!("{registry}/{flavour}:{tag}"),
-        family,
-    };
+    let runtime = runtime_image(facts)?;
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Dotnet, &runtime);
-    let mut outputs: Vec<String> = Vec::new();
-    let mut builds = false;
-    for (node, workdir, steps) in &facts.run_steps {
-        let line = facts.line(*node);
-        for step in steps {
-            let Step::Dotnet { verb, output, .. } = step else {
-                continue;
-            };
-            builds = true;
-            if let (Some(out), "publish" | "build") = (output, verb.as_str()) {
-                let dir = classify::resolve(out, workdir.as_deref())
-                    .filter(|d| !d.contains('$'))
-                    .ok_or_else(|| {
-                        Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            format!("dotnet {verb} -o {out}, which dockopt cannot place"),
-                        )
-                    })?;
-                push_artifact(
-                    &mut plan,
-                    dir.clone(),
-                    format!("dotnet {verb} writes the app here (line {line})"),
-                );
-                outputs.push(dir);
-            }
-        }
-    }
-    if !builds {
-        return Err(Unsure::file(
-            Code::NothingToBuild,
-            "no dotnet build or publish: nothing for a builder stage to keep",
-        ));
-    }
+    let outputs = outputs(facts, &mut plan)?;
     lean_copy(facts, &mut plan, &outputs);
-    let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
-        if cmd.program() == "dotnet" {
-            let first = cmd.args().first().map(String::as_str).unwrap_or("");
-            if SDK_VERBS.contains(&first) || !first.ends_with(".dll") {
-                return Err(Unsure::file(
-                    Code::RunsBuildTool,
-                    format!("the image runs dotnet {first}, which needs the SDK"),
-                ));
-            }
-            return Ok(true);
-        }
-        // The app's own executable (apphost) in a published folder.
-        let full = cmd.argv.first().map(String::as_str).unwrap_or("");
-        let resolved = classify::resolve(full, facts.workdir.as_deref());
-        Ok(full.contains('/')
-            && resolved.is_some_and(|p| outputs.iter().any(|o| classify::under(&p, o))))
-    };
+    let mut provided = |cmd: &Command| runs_published(facts, &outputs, cmd);
     let mut extra = Vec::new();
     if runtime.family == Family::Alpine {
         // The Alpine SDK image installs ICU and turns globalization-invariant
@@ -151,6 +89,88 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)
+}
+
+/// aspnet (a web project, or one dockopt cannot read) or runtime, from the
+/// SDK image's registry, with its tag.
+fn runtime_image(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
+    let (tag, family) = runtime_tag(facts)?;
+    let flavour = match web_project(facts) {
+        Some(false) => "runtime",
+        _ => "aspnet",
+    };
+    let registry = facts
+        .image
+        .repository
+        .rsplit_once('/')
+        .map_or("mcr.microsoft.com/dotnet", |(r, _)| r);
+    Ok(Runtime {
+        image: format!("{registry}/{flavour}:{tag}"),
+        family,
+    })
+}
+
+/// The folders `dotnet publish -o` and `build -o` write, each an artifact;
+/// a file with no dotnet build has nothing to keep.
+fn outputs(facts: &Facts<'_>, plan: &mut Plan) -> Result<Vec<String>, Unsure> {
+    let mut outputs: Vec<String> = Vec::new();
+    let mut builds = false;
+    for (node, workdir, steps) in &facts.run_steps {
+        let line = facts.line(*node);
+        for step in steps {
+            let Step::Dotnet { verb, output, .. } = step else {
+                continue;
+            };
+            builds = true;
+            let Some(out) = output
+                .as_ref()
+                .filter(|_| matches!(verb.as_str(), "publish" | "build"))
+            else {
+                continue;
+            };
+            let dir = classify::resolve(out, workdir.as_deref())
+                .filter(|d| !d.contains('$'))
+                .ok_or_else(|| {
+                    Unsure::at(
+                        Code::UnplaceablePath,
+                        line,
+                        format!("dotnet {verb} -o {out}, which dockopt cannot place"),
+                    )
+                })?;
+            push_artifact(
+                plan,
+                dir.clone(),
+                format!("dotnet {verb} writes the app here (line {line})"),
+            );
+            outputs.push(dir);
+        }
+    }
+    if !builds {
+        return Err(Unsure::file(
+            Code::NothingToBuild,
+            "no dotnet build or publish: nothing for a builder stage to keep",
+        ));
+    }
+    Ok(outputs)
+}
+
+/// Whether the image runs the published app: `dotnet APP.dll` or its own
+/// executable in a published folder; the SDK's verbs are refused.
+fn runs_published(facts: &Facts<'_>, outputs: &[String], cmd: &Command) -> Result<bool, Unsure> {
+    if cmd.program() == "dotnet" {
+        let first = cmd.args().first().map(String::as_str).unwrap_or("");
+        if SDK_VERBS.contains(&first) || !first.ends_with(".dll") {
+            return Err(Unsure::file(
+                Code::RunsBuildTool,
+                format!("the image runs dotnet {first}, which needs the SDK"),
+            ));
+        }
+        return Ok(true);
+    }
+    let full = cmd.argv.first().map(String::as_str).unwrap_or("");
+    let resolved = classify::resolve(full, facts.workdir.as_deref());
+    Ok(full.contains('/')
+        && resolved.is_some_and(|p| outputs.iter().any(|o| classify::under(&p, o))))
 }
 
 /// When the image runs only what `dotnet publish -o` wrote, the published

@@ -32,44 +32,12 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
     if dev.is_empty() || doc.get("workspaces").is_some() {
         return None;
     }
-    let node = catalog::catalog().node();
-    let command = match tool {
-        "npm" if npm_has_omit(facts) => repeat_options(
-            "npm prune --omit=dev",
-            args,
-            (&node.npm_install_keeps, &node.npm_install_harmless),
-            &node.npm_install_valued,
-        )?,
-        "pnpm" => repeat_options(
-            "pnpm prune --prod",
-            args,
-            (&node.pnpm_install_keeps, &node.pnpm_install_harmless),
-            &node.pnpm_install_valued,
-        )?,
-        "yarn" if yarn_classic(facts, doc, &folder) => yarn_production(args)?,
-        _ => return None,
-    };
-    // npm prunes the tree it installed, lock file or not (it keeps one in
-    // node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml,
-    // and yarn's second install must resolve what the first one did. Each
-    // reads the lock file there when it runs, which must be the one the
-    // install had: a lock that a later COPY brings (or replaces) makes
-    // them resolve the tree again, to other versions.
-    let (locks, needed): (&[&str], bool) = match tool {
-        "pnpm" => (&["pnpm-lock.yaml"], true),
-        "yarn" => (&["yarn.lock"], true),
-        _ => (&["package-lock.json", "npm-shrinkwrap.json"], false),
-    };
-    let same_locks = locks.iter().all(|l| {
-        let path = format!("{folder}/{l}");
-        let at_install = facts.context_path_before(&path, install);
-        at_install == facts.context_path_of(&path) && (at_install.is_some() || !needed)
-    });
+    let command = prune_command(facts, tool, args, doc, &folder)?;
     let root_manifest = facts
         .context_path_of(&format!("{folder}/package.json"))
         .zip(facts.context.as_ref())
         .is_some_and(|(p, root)| p == root.join("package.json"));
-    if !same_locks || !root_manifest || already_production(facts) {
+    if !same_locks(facts, tool, &folder, install) || !root_manifest || already_production(facts) {
         return None;
     }
     let production = names(
@@ -82,26 +50,78 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
     {
         return None;
     }
+    Some(Prune {
+        before: after_the_last_run(facts, &folder)?,
+        command,
+    })
+}
+
+/// The package manager's prune, with the install's options that change the
+/// tree; None when that manager or install cannot be pruned so.
+fn prune_command(
+    facts: &Facts<'_>,
+    tool: &str,
+    args: &[String],
+    doc: &serde_json::Value,
+    folder: &str,
+) -> Option<String> {
+    let node = catalog::catalog().node();
+    match tool {
+        "npm" if npm_has_omit(facts) => repeat_options(
+            "npm prune --omit=dev",
+            args,
+            (&node.npm_install_keeps, &node.npm_install_harmless),
+            &node.npm_install_valued,
+        ),
+        "pnpm" => repeat_options(
+            "pnpm prune --prod",
+            args,
+            (&node.pnpm_install_keeps, &node.pnpm_install_harmless),
+            &node.pnpm_install_valued,
+        ),
+        "yarn" if yarn_classic(facts, doc, folder) => yarn_production(args),
+        _ => None,
+    }
+}
+
+/// npm prunes the tree it installed, lock file or not (it keeps one in
+/// node_modules/.package-lock.json); pnpm's prune reads pnpm-lock.yaml,
+/// and yarn's second install must resolve what the first one did. Each
+/// reads the lock file there when it runs, which must be the one the
+/// install (node `install`) had: a lock that a later COPY brings (or
+/// replaces) makes them resolve the tree again, to other versions.
+fn same_locks(facts: &Facts<'_>, tool: &str, folder: &str, install: usize) -> bool {
+    let (locks, needed): (&[&str], bool) = match tool {
+        "pnpm" => (&["pnpm-lock.yaml"], true),
+        "yarn" => (&["yarn.lock"], true),
+        _ => (&["package-lock.json", "npm-shrinkwrap.json"], false),
+    };
+    locks.iter().all(|l| {
+        let path = format!("{folder}/{l}");
+        let at_install = facts.context_path_before(&path, install);
+        at_install == facts.context_path_of(&path) && (at_install.is_some() || !needed)
+    })
+}
+
+/// The node after the builder's last RUN, when that RUN works in the
+/// project's folder: where the prune goes.
+fn after_the_last_run(facts: &Facts<'_>, folder: &str) -> Option<usize> {
     let (last, workdir) = facts
         .run_steps
         .iter()
         .map(|(n, w, _)| (*n, w))
         .max_by_key(|(n, _)| *n)?;
-    if workdir.as_deref() != Some(folder.as_str()) {
+    if workdir.as_deref() != Some(folder) {
         return None;
     }
-    let next = facts
+    facts
         .df
         .nodes()
         .iter()
         .enumerate()
         .skip(last + 1)
-        .find(|(_, n)| n.instruction().is_some())?
-        .0;
-    Some(Prune {
-        before: next,
-        command,
-    })
+        .find(|(_, n)| n.instruction().is_some())
+        .map(|(i, _)| i)
 }
 
 /// The names in package.json's dependency tables.

@@ -76,8 +76,22 @@ fn python(args: &[String]) -> Step {
 
 /// `pip install` and its options: where it installs and from what.
 fn pip(args: &[String]) -> Step {
-    // Options before the subcommand (`pip3 --no-cache-dir install`).
-    let mut args = args;
+    let Some((sub, rest)) = after_global_options(args).split_first() else {
+        return Step::Unknown("pip".into());
+    };
+    match sub.as_str() {
+        "install" => install_options(rest)
+            .map_or_else(|| Step::Unknown("pip install --root".into()), Step::Pip),
+        "--version" | "freeze" | "list" | "check" | "show" | "config" => Step::Harmless,
+        "download" | "wheel" => Step::Pip(Pip::default()),
+        "cache" => Step::Cleanup,
+        _ => Step::Unknown(format!("pip {sub}")),
+    }
+}
+
+/// pip's words from its subcommand on, past the options before it (`pip3
+/// --no-cache-dir install`).
+fn after_global_options(mut args: &[String]) -> &[String] {
     while let Some(first) = args.first().filter(|a| a.starts_with('-')) {
         let takes_value = matches!(
             first.as_str(),
@@ -95,40 +109,37 @@ fn pip(args: &[String]) -> Step {
         );
         args = &args[if takes_value { 2.min(args.len()) } else { 1 }..];
     }
-    let Some((sub, rest)) = args.split_first() else {
-        return Step::Unknown("pip".into());
-    };
-    match sub.as_str() {
-        "install" => {}
-        "--version" | "freeze" | "list" | "check" | "show" | "config" => return Step::Harmless,
-        "download" | "wheel" => return Step::Pip(Pip::default()),
-        "cache" => return Step::Cleanup,
-        _ => return Step::Unknown(format!("pip {sub}")),
-    }
+    args
+}
+
+/// `pip install`'s options that take a value as the next word.
+const INSTALL_OPTIONS_WITH_VALUE: &[&str] = &[
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-c",
+    "--constraint",
+    "--trusted-host",
+    "--root",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--progress-bar",
+    "--cache-dir",
+    "--src",
+    "--upgrade-strategy",
+    "--only-binary",
+    "--no-binary",
+];
+
+/// What `pip install ARGS` installs and where; None for `--root`, which
+/// moves every file somewhere dockopt does not follow.
+fn install_options(rest: &[String]) -> Option<Pip> {
     let mut pip = Pip::default();
     let mut it = rest.iter();
-    // Options that take a value as the next word.
-    const WITH_VALUE: &[&str] = &[
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-c",
-        "--constraint",
-        "--trusted-host",
-        "--root",
-        "--platform",
-        "--python-version",
-        "--implementation",
-        "--abi",
-        "--progress-bar",
-        "--cache-dir",
-        "--src",
-        "--upgrade-strategy",
-        "--only-binary",
-        "--no-binary",
-    ];
     while let Some(a) = it.next() {
         let (name, inline) = match a.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
@@ -141,20 +152,20 @@ fn pip(args: &[String]) -> Step {
                 .unwrap_or_default()
         };
         match name {
-            "--root" => return Step::Unknown("pip install --root".into()),
+            "--root" => return None,
             "--user" => pip.user = true,
             "--prefix" => pip.prefix = Some(value()),
             "-t" | "--target" => pip.target = Some(value()),
             "-r" | "--requirement" => pip.requirements.push(value()),
             "-e" | "--editable" => pip.packages.push(value()),
-            n if WITH_VALUE.contains(&n) => {
+            n if INSTALL_OPTIONS_WITH_VALUE.contains(&n) => {
                 value();
             }
             n if n.starts_with('-') => {}
             _ => pip.packages.push(a.clone()),
         }
     }
-    Step::Pip(pip)
+    Some(pip)
 }
 
 /// poetry, pipenv and uv; `uv pip install` reads as pip.
