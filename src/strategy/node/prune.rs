@@ -285,62 +285,71 @@ fn runs_only_production(facts: &Facts<'_>, doc: &serde_json::Value, production: 
         .collect();
     while let Some((cmd, depth)) = pending.pop() {
         let program = cmd.program();
-        let args = cmd.args();
-        match program {
-            "" => {}
-            "npm" | "yarn" | "pnpm" => {
-                let Some(script) = manifests::script_run_by(program, args) else {
-                    return false;
-                };
-                if manifests::npm_script(Some(doc), script).is_none() {
-                    // `npm start` with no start script runs `node server.js`.
-                    if script == "start" {
-                        continue;
-                    }
-                    return false;
-                }
-                if depth > 4 {
-                    return false;
-                }
-                for text in manifests::script_with_hooks(doc, script) {
-                    pending.extend(shell::commands(text).into_iter().map(|c| (c, depth + 1)));
-                }
+        if matches!(program, "npm" | "yarn" | "pnpm") {
+            match script_commands(doc, &cmd, depth) {
+                Some(more) => pending.extend(more),
+                None => return false,
             }
-            "node" | "nodejs" => {
-                if !preloads_only(args, production) {
-                    return false;
-                }
-                let script = args.iter().find(|a| !a.starts_with('-'));
-                if script
-                    .is_some_and(|s| s.contains("node_modules/") && !from_production(s, production))
-                {
-                    return false;
-                }
-            }
-            "npx" => {
-                let target = args.iter().find(|a| !a.starts_with('-'));
-                if !target.is_some_and(|t| !is_restarter(t) && is_command_of(t, production)) {
-                    return false;
-                }
-            }
-            // The interpreter a restarter picks for its script (ts-node
-            // for .ts) is not read here: keep every package.
-            p if is_restarter(p) => return false,
-            p if needs::base_program(p) || p == "exec" || p == "env" => {}
-            _ if cmd.argv[0].contains("node_modules/") => {
-                if is_restarter(program) || !from_production(&cmd.argv[0], production) {
-                    return false;
-                }
-            }
-            _ if cmd.argv[0].contains('/') => {}
-            p => {
-                if !is_command_of(p, production) {
-                    return false;
-                }
-            }
+        } else if !runs_production(&cmd, production) {
+            return false;
         }
     }
     true
+}
+
+/// The commands of the package.json script `npm start` and the like run
+/// (with its pre and post scripts), one level deeper; none for a `start`
+/// that has no script (npm runs `node server.js`); None when the script is
+/// not there or runs scripts too deep to follow.
+fn script_commands(
+    doc: &serde_json::Value,
+    cmd: &Command,
+    depth: usize,
+) -> Option<Vec<(Command, usize)>> {
+    let script = manifests::script_run_by(cmd.program(), cmd.args())?;
+    if manifests::npm_script(Some(doc), script).is_none() {
+        return (script == "start").then(Vec::new);
+    }
+    if depth > 4 {
+        return None;
+    }
+    Some(
+        manifests::script_with_hooks(doc, script)
+            .into_iter()
+            .flat_map(shell::commands)
+            .map(|c| (c, depth + 1))
+            .collect(),
+    )
+}
+
+/// Whether a command the image runs (not a package manager's) needs only
+/// production packages: node with its preloads and script, npx of a
+/// production command, a program of node_modules, a system program.
+fn runs_production(cmd: &Command, production: &[String]) -> bool {
+    let program = cmd.program();
+    let args = cmd.args();
+    match program {
+        "" => true,
+        "node" | "nodejs" => {
+            let script = args.iter().find(|a| !a.starts_with('-'));
+            preloads_only(args, production)
+                && !script
+                    .is_some_and(|s| s.contains("node_modules/") && !from_production(s, production))
+        }
+        "npx" => {
+            let target = args.iter().find(|a| !a.starts_with('-'));
+            target.is_some_and(|t| !is_restarter(t) && is_command_of(t, production))
+        }
+        // The interpreter a restarter picks for its script (ts-node for .ts)
+        // is not read here: keep every package.
+        p if is_restarter(p) => false,
+        p if needs::base_program(p) || p == "exec" || p == "env" => true,
+        _ if cmd.argv[0].contains("node_modules/") => {
+            !is_restarter(program) && from_production(&cmd.argv[0], production)
+        }
+        _ if cmd.argv[0].contains('/') => true,
+        p => is_command_of(p, production),
+    }
 }
 
 /// Whether `program` restarts the app on changes (nodemon), through an

@@ -430,34 +430,7 @@ impl Installs<'_, '_> {
                     "uv sync in a file that also installs with uv pip --system: UV_PYTHON, which dockopt sets for the one, would choose the other's interpreter",
                 ));
             }
-            ("uv", "sync") => {
-                if let Some(env) = self.facts.env_value("UV_PROJECT_ENVIRONMENT") {
-                    let abs = classify::resolve(env, at.workdir).ok_or_else(|| {
-                        Unsure::at(
-                            Code::PythonEnvironment,
-                            at.line,
-                            "UV_PROJECT_ENVIRONMENT is relative with no WORKDIR",
-                        )
-                    })?;
-                    let line = at.line;
-                    push_artifact(
-                        &mut self.plan,
-                        abs.clone(),
-                        format!("uv sync installs here (line {line})"),
-                    );
-                    self.project_envs.push(abs);
-                } else if let Some(dir) = at.workdir
-                    && !args.iter().any(|a| {
-                        ["--project", "--directory"]
-                            .iter()
-                            .any(|f| a == f || a.starts_with(&format!("{f}=")))
-                    })
-                {
-                    // uv sync makes the project's environment in .venv.
-                    self.project_envs
-                        .push(format!("{}/.venv", dir.trim_end_matches('/')));
-                }
-            }
+            ("uv", "sync") => self.uv_sync(at, args)?,
             ("poetry" | "pipenv" | "uv", _) => {}
             _ => {
                 return Err(Unsure::at(
@@ -466,6 +439,38 @@ impl Installs<'_, '_> {
                     format!("{tool} {sub}"),
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// `uv sync`: the project's environment, UV_PROJECT_ENVIRONMENT or the
+    /// project's .venv, which the runtime copies with the app.
+    fn uv_sync(&mut self, at: &At<'_>, args: &[String]) -> Result<(), Unsure> {
+        if let Some(env) = self.facts.env_value("UV_PROJECT_ENVIRONMENT") {
+            let abs = classify::resolve(env, at.workdir).ok_or_else(|| {
+                Unsure::at(
+                    Code::PythonEnvironment,
+                    at.line,
+                    "UV_PROJECT_ENVIRONMENT is relative with no WORKDIR",
+                )
+            })?;
+            let line = at.line;
+            push_artifact(
+                &mut self.plan,
+                abs.clone(),
+                format!("uv sync installs here (line {line})"),
+            );
+            self.project_envs.push(abs);
+        } else if let Some(dir) = at.workdir
+            && !args.iter().any(|a| {
+                ["--project", "--directory"]
+                    .iter()
+                    .any(|f| a == f || a.starts_with(&format!("{f}=")))
+            })
+        {
+            // uv sync makes the project's environment in .venv.
+            self.project_envs
+                .push(format!("{}/.venv", dir.trim_end_matches('/')));
         }
         Ok(())
     }
