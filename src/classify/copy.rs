@@ -19,17 +19,7 @@ pub(super) fn copy_destination(
             format!("{} with no destination", ins.keyword()),
         ));
     };
-    if ins.kind() == Kind::Add
-        && sources
-            .iter()
-            .any(|s| s.contains("://") || s.starts_with("git@"))
-    {
-        return Err(Unsure::at(
-            Code::DownloadOutsideApp,
-            line,
-            "ADD downloads from a URL; dockopt cannot see what arrives",
-        ));
-    }
+    refuse_downloads(ins, sources, line)?;
     if ins.flag("from").is_some() {
         // From another image: repeated in the runtime stage as it is.
         if let Some(abs) = resolve(&expand(dest, &facts.env), workdir) {
@@ -38,20 +28,7 @@ pub(super) fn copy_destination(
         return Ok(());
     }
     let dest = &expand(dest, &facts.env);
-    if dest.contains('$') {
-        return Err(Unsure::at(
-            Code::ComputedAtBuild,
-            line,
-            format!("destination {dest} holds a variable"),
-        ));
-    }
-    let Some(abs) = resolve(dest, workdir) else {
-        return Err(Unsure::at(
-            Code::UnplaceablePath,
-            line,
-            format!("relative destination {dest} with no WORKDIR"),
-        ));
-    };
+    let abs = placed(dest, workdir, line)?;
     let dir_like = dest.ends_with('/') || dest == "." || sources.len() > 1;
     let system = abs == "/" || SYSTEM.iter().any(|s| under(&abs, s));
     let chown = ins.flag("chown").flatten().map(String::from);
@@ -88,6 +65,39 @@ pub(super) fn copy_destination(
         });
     }
     Ok(())
+}
+
+/// ADD from a URL or a git repository: what arrives is not known.
+fn refuse_downloads(ins: &Instruction, sources: &[String], line: usize) -> Result<(), Unsure> {
+    let downloads = sources
+        .iter()
+        .any(|s| s.contains("://") || s.starts_with("git@"));
+    if ins.kind() == Kind::Add && downloads {
+        return Err(Unsure::at(
+            Code::DownloadOutsideApp,
+            line,
+            "ADD downloads from a URL; dockopt cannot see what arrives",
+        ));
+    }
+    Ok(())
+}
+
+/// A COPY destination as an absolute path, or why it cannot be one.
+fn placed(dest: &str, workdir: Option<&str>, line: usize) -> Result<String, Unsure> {
+    if dest.contains('$') {
+        return Err(Unsure::at(
+            Code::ComputedAtBuild,
+            line,
+            format!("destination {dest} holds a variable"),
+        ));
+    }
+    resolve(dest, workdir).ok_or_else(|| {
+        Unsure::at(
+            Code::UnplaceablePath,
+            line,
+            format!("relative destination {dest} with no WORKDIR"),
+        )
+    })
 }
 
 /// A local archive, which ADD unpacks into the destination folder.

@@ -242,66 +242,106 @@ fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut
     let mut found = false;
     if let Some(t) = read("pyproject.toml") {
         found = true;
-        out.names.extend(t.lines().filter_map(|l| {
-            let l = l.trim().trim_start_matches('[').trim();
-            l.starts_with('"')
-                .then(|| catalog::normalize(l.trim_matches(['"', ','])))
-        }));
+        out.names.extend(pyproject_names(&t));
     }
     if let Some(t) = read("setup.cfg") {
         found = true;
-        let mut in_requires = false;
-        for line in t.lines() {
-            if line.trim_start().starts_with("install_requires") {
-                in_requires = true;
-                if let Some((_, v)) = line.split_once('=').filter(|(_, v)| !v.trim().is_empty()) {
-                    out.names.push(catalog::normalize(v));
-                }
-                continue;
-            }
-            if in_requires && line.starts_with([' ', '\t']) && !line.trim().is_empty() {
-                out.names.push(catalog::normalize(line));
-            } else {
-                in_requires = false;
-            }
-        }
+        out.names.extend(setup_cfg_names(&t));
     }
     if let Some(t) = read("setup.py") {
         found = true;
-        let quoted = |list: &str| -> Vec<String> {
-            list.split(['"', '\''])
-                .skip(1)
-                .step_by(2)
-                .map(String::from)
-                .collect()
-        };
-        for key in ["install_requires", "libraries"] {
-            let mut rest = t.as_str();
-            while let Some(at) = rest.find(key) {
-                rest = &rest[at + key.len()..];
-                let Some(open) = rest.trim_start().strip_prefix('=').map(str::trim_start) else {
-                    continue;
-                };
-                let Some(list) = open.strip_prefix('[').and_then(|l| l.split_once(']')) else {
-                    if key == "libraries" {
-                        // A list the script computes: its libraries are not known.
-                        out.unread.push(format!("{path}/setup.py"));
-                    }
-                    continue;
-                };
-                for item in quoted(list.0) {
-                    if key == "libraries" {
-                        out.links.push(item);
-                    } else {
-                        out.names.push(catalog::normalize(&item));
-                    }
-                }
-            }
-        }
+        setup_py(&t, &format!("{path}/setup.py"), out);
     }
     if !found {
         out.unread
             .push(format!("{}/pyproject.toml", path.trim_end_matches('/')));
+    }
+}
+
+/// The projects a pyproject.toml depends on: `[project] dependencies`,
+/// Poetry's `[tool.poetry.dependencies]` (which `pip install .` installs
+/// through poetry-core), and any quoted name at the start of a line, so
+/// that a file TOML cannot read still yields its lists.
+fn pyproject_names(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim().trim_start_matches('[').trim();
+            l.starts_with('"')
+                .then(|| catalog::normalize(l.trim_matches(['"', ','])))
+        })
+        .collect();
+    let Ok(doc) = toml::from_str::<toml::Table>(text) else {
+        return out;
+    };
+    let poetry = doc
+        .get("tool")
+        .and_then(|t| t.get("poetry"))
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_table());
+    out.extend(
+        poetry
+            .into_iter()
+            .flat_map(|deps| deps.keys())
+            .filter(|k| *k != "python")
+            .map(|k| catalog::normalize(k)),
+    );
+    out
+}
+
+/// `install_requires` of a setup.cfg, on its line or indented below it.
+fn setup_cfg_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_requires = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("install_requires") {
+            in_requires = true;
+            if let Some((_, v)) = line.split_once('=').filter(|(_, v)| !v.trim().is_empty()) {
+                out.push(catalog::normalize(v));
+            }
+            continue;
+        }
+        if in_requires && line.starts_with([' ', '\t']) && !line.trim().is_empty() {
+            out.push(catalog::normalize(line));
+        } else {
+            in_requires = false;
+        }
+    }
+    out
+}
+
+/// setup.py's `install_requires` and the `libraries` its C extensions
+/// link, from the lists written out in it; a `libraries` the script
+/// computes makes the file (`unread` names it) unread.
+fn setup_py(text: &str, unread: &str, out: &mut Installs) {
+    let quoted = |list: &str| -> Vec<String> {
+        list.split(['"', '\''])
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect()
+    };
+    for key in ["install_requires", "libraries"] {
+        let mut rest = text;
+        while let Some(at) = rest.find(key) {
+            rest = &rest[at + key.len()..];
+            let Some(open) = rest.trim_start().strip_prefix('=').map(str::trim_start) else {
+                continue;
+            };
+            let Some(list) = open.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+                if key == "libraries" {
+                    out.unread.push(unread.to_string());
+                }
+                continue;
+            };
+            for item in quoted(list.0) {
+                if key == "libraries" {
+                    out.links.push(item);
+                } else {
+                    out.names.push(catalog::normalize(&item));
+                }
+            }
+        }
     }
 }
 
