@@ -274,6 +274,17 @@ fn pyproject_names(text: &str) -> Vec<String> {
     let Ok(doc) = toml::from_str::<toml::Table>(text) else {
         return out;
     };
+    let project = doc
+        .get("project")
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_array());
+    out.extend(
+        project
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str())
+            .map(catalog::normalize),
+    );
     let poetry = doc
         .get("tool")
         .and_then(|t| t.get("poetry"))
@@ -644,6 +655,19 @@ pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pyproject_dependencies_in_every_spelling() {
+        let names = pyproject_names(
+            "[project]\nname = \"a\"\ndependencies = [\"psycopg2>=2.9\", \"Flask\"]\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nmysqlclient = \"^2.2\"\n",
+        );
+        for want in ["psycopg2", "flask", "mysqlclient"] {
+            assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+        }
+        assert!(!names.iter().any(|n| n == "python"), "{names:?}");
+        let multi = pyproject_names("[project]\ndependencies = [\n  \"pg8000\",\n]\n");
+        assert!(multi.iter().any(|n| n == "pg8000"), "{multi:?}");
+    }
 
     #[test]
     fn requirement_lines() {
