@@ -189,7 +189,7 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
             match s {
                 Step::Pip(pip) => {
                     for p in &pip.packages {
-                        if p == "." || p.starts_with("./") || p.starts_with('/') {
+                        if p.starts_with(['.', '/']) {
                             local_project(facts, workdir.as_deref(), p, &mut out);
                         } else {
                             out.names.push(catalog::normalize(p));
@@ -235,6 +235,17 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
 /// extensions link (setup.py). A project none of whose files can be read
 /// is unread.
 fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut Installs) {
+    // `.[postgres,redis]`: the project with some of its extras.
+    let (path, extras) = match path.split_once('[') {
+        Some((p, rest)) => (
+            p,
+            rest.trim_end_matches(']')
+                .split(',')
+                .map(str::trim)
+                .collect(),
+        ),
+        None => (path, Vec::new()),
+    };
     let dir = crate::classify::resolve(path, workdir).unwrap_or_else(|| path.to_string());
     let read = |name: &str| -> Option<String> {
         facts.context_file_at(&format!("{}/{name}", dir.trim_end_matches('/')))
@@ -242,7 +253,7 @@ fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut
     let mut found = false;
     if let Some(t) = read("pyproject.toml") {
         found = true;
-        out.names.extend(pyproject_names(&t));
+        out.names.extend(pyproject_names(&t, &extras));
     }
     if let Some(t) = read("setup.cfg") {
         found = true;
@@ -258,11 +269,13 @@ fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut
     }
 }
 
-/// The projects a pyproject.toml depends on: `[project] dependencies`,
-/// Poetry's `[tool.poetry.dependencies]` (which `pip install .` installs
-/// through poetry-core), and any quoted name at the start of a line, so
-/// that a file TOML cannot read still yields its lists.
-fn pyproject_names(text: &str) -> Vec<String> {
+/// The projects a pyproject.toml depends on: `[project] dependencies` and
+/// the `optional-dependencies` of the `extras` asked for (`pip install
+/// .[postgres]`), Poetry's
+/// `[tool.poetry.dependencies]` (which `pip install .` installs through
+/// poetry-core), and any quoted name at the start of a line, so that a
+/// file TOML cannot read still yields its lists.
+fn pyproject_names(text: &str, extras: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = text
         .lines()
         .filter_map(|l| {
@@ -285,6 +298,19 @@ fn pyproject_names(text: &str) -> Vec<String> {
             .filter_map(|d| d.as_str())
             .map(catalog::normalize),
     );
+    let optional = doc
+        .get("project")
+        .and_then(|p| p.get("optional-dependencies"))
+        .and_then(|o| o.as_table());
+    for (extra, deps) in optional.into_iter().flatten() {
+        if extras
+            .iter()
+            .any(|e| catalog::normalize(e) == catalog::normalize(extra))
+        {
+            let deps = deps.as_array().into_iter().flatten();
+            out.extend(deps.filter_map(|d| d.as_str()).map(catalog::normalize));
+        }
+    }
     let poetry = doc
         .get("tool")
         .and_then(|t| t.get("poetry"))
@@ -659,13 +685,15 @@ mod tests {
     #[test]
     fn pyproject_dependencies_in_every_spelling() {
         let names = pyproject_names(
-            "[project]\nname = \"a\"\ndependencies = [\"psycopg2>=2.9\", \"Flask\"]\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nmysqlclient = \"^2.2\"\n",
+            "[project.optional-dependencies]\npostgres = [\"asyncpg\"]\nmysql = [\"pymysql\"]\n\n[project]\nname = \"a\"\ndependencies = [\"psycopg2>=2.9\", \"Flask\"]\n\n[tool.poetry.dependencies]\npython = \"^3.11\"\nmysqlclient = \"^2.2\"\n",
+            &["postgres"],
         );
-        for want in ["psycopg2", "flask", "mysqlclient"] {
+        assert!(!names.iter().any(|n| n == "pymysql"), "{names:?}");
+        for want in ["psycopg2", "flask", "mysqlclient", "asyncpg"] {
             assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
         }
         assert!(!names.iter().any(|n| n == "python"), "{names:?}");
-        let multi = pyproject_names("[project]\ndependencies = [\n  \"pg8000\",\n]\n");
+        let multi = pyproject_names("[project]\ndependencies = [\n  \"pg8000\",\n]\n", &[]);
         assert!(multi.iter().any(|n| n == "pg8000"), "{multi:?}");
     }
 

@@ -1,0 +1,2 @@
+import psycopg2
+print("libpq", psycopg2.__libpq_version__)
