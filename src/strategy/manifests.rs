@@ -188,11 +188,16 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
         for s in steps {
             match s {
                 Step::Pip(pip) => {
+                    // Named as a requirements file would name them: a
+                    // project, a local path, a URL.
                     for p in &pip.packages {
-                        if p.starts_with(['.', '/']) {
-                            local_project(facts, workdir.as_deref(), p, &mut out);
-                        } else {
-                            out.names.push(catalog::normalize(p));
+                        match requirement_line(p) {
+                            Requirement::Local(path) => {
+                                local_project(facts, workdir.as_deref(), path, &mut out)
+                            }
+                            Requirement::Name(name) => out.names.push(name),
+                            Requirement::Unknown(what) => out.unread.push(what.to_string()),
+                            Requirement::Include(_) | Requirement::Nothing => {}
                         }
                     }
                     for r in &pip.requirements {
