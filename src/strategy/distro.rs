@@ -116,36 +116,7 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
     }
     let built = cpp::install_artifacts(facts, &mut plan, distro.busy_usr_local)?;
-    let builds = facts.runs_step(|s| {
-        matches!(
-            s,
-            Step::Pip(_)
-                | Step::Native { .. }
-                | Step::Go(GoStep::Build { .. })
-                | Step::Node {
-                    action: NodeAction::Install | NodeAction::Build,
-                    ..
-                }
-        )
-    });
-    if !builds {
-        // Packages such as git are build tools only when something builds;
-        // here the image is its own runtime and needs what it installs.
-        return Err(Unsure::file(
-            Code::NothingToBuild,
-            "no build step: the file installs packages and copies files, but builds nothing a builder stage could keep",
-        ));
-    }
-    let left_behind = left_behind(facts, distro.family);
-    if left_behind.is_empty() {
-        return Err(Unsure::file(
-            Code::NothingToBuild,
-            format!(
-                "the build installs no build-only package, so a runtime stage from {} would hold the same files",
-                facts.image_text
-            ),
-        ));
-    }
+    let left_behind = build_only_packages(facts, distro)?;
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         if runs_binary(facts, &binaries, cmd)
             || built.runs(facts, cmd)
@@ -167,6 +138,42 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     );
     super::python::django::static_files(facts, &mut plan)?;
     Ok(plan)
+}
+
+/// The build-only packages the runtime leaves behind; refused when the
+/// file builds nothing (then packages such as git are the program's own,
+/// not build tools) or installs none of them (a runtime from the same
+/// image would hold the same files).
+fn build_only_packages(facts: &Facts<'_>, distro: &Distro) -> Result<Vec<String>, Unsure> {
+    let builds = facts.runs_step(|s| {
+        matches!(
+            s,
+            Step::Pip(_)
+                | Step::Native { .. }
+                | Step::Go(GoStep::Build { .. })
+                | Step::Node {
+                    action: NodeAction::Install | NodeAction::Build,
+                    ..
+                }
+        )
+    });
+    if !builds {
+        return Err(Unsure::file(
+            Code::NothingToBuild,
+            "no build step: the file installs packages and copies files, but builds nothing a builder stage could keep",
+        ));
+    }
+    let left_behind = left_behind(facts, distro.family);
+    if left_behind.is_empty() {
+        return Err(Unsure::file(
+            Code::NothingToBuild,
+            format!(
+                "the build installs no build-only package, so a runtime stage from {} would hold the same files",
+                facts.image_text
+            ),
+        ));
+    }
+    Ok(left_behind)
 }
 
 /// What one build step leaves that the runtime needs, added to the plan.
