@@ -189,6 +189,11 @@ pub fn install_artifacts(
     let mut prefix: Option<String> = None;
     for (node, workdir, steps) in &facts.run_steps {
         let line = facts.line(*node);
+        let place = |path: &str, what: String| {
+            classify::resolve(path, workdir.as_deref())
+                .filter(|p| !p.contains('$'))
+                .ok_or_else(|| Unsure::at(Code::UnplaceablePath, line, what))
+        };
         for step in steps {
             let Step::Native {
                 tool,
@@ -204,41 +209,17 @@ pub fn install_artifacts(
                 prefix = Some(p.clone());
             }
             if let Some(out) = output {
-                let abs = classify::resolve(out, workdir.as_deref())
-                    .filter(|o| !o.contains('$'))
-                    .ok_or_else(|| {
-                        Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            format!("{tool} -o {out}, which dockopt cannot place"),
-                        )
-                    })?;
+                let abs = place(out, format!("{tool} -o {out}, which dockopt cannot place"))?;
                 push_artifact(plan, abs.clone(), format!("{tool} writes it (line {line})"));
                 built.outputs.push(abs);
             }
             if *install {
                 let dir = prefix.clone().unwrap_or_else(|| "/usr/local".into());
-                let dir = classify::resolve(&dir, workdir.as_deref())
-                    .filter(|d| !d.contains('$'))
-                    .ok_or_else(|| {
-                        Unsure::at(
-                            Code::UnplaceablePath,
-                            line,
-                            format!("{tool} installs into {dir}, which dockopt cannot place"),
-                        )
-                    })?;
-                let shared = dir == "/usr"
-                    || dir == "/"
-                    || (toolchain_in_usr_local && classify::under(&dir, "/usr/local"));
-                if shared {
-                    return Err(Unsure::at(
-                        Code::CopyIntoSystem,
-                        line,
-                        format!(
-                            "{tool} installs into {dir}, mixed with files of the image itself; install to a prefix of its own (--prefix=/opt/app)"
-                        ),
-                    ));
-                }
+                let dir = place(
+                    &dir,
+                    format!("{tool} installs into {dir}, which dockopt cannot place"),
+                )?;
+                refuse_shared_prefix(tool, &dir, toolchain_in_usr_local, line)?;
                 push_artifact(
                     plan,
                     dir.clone(),
@@ -249,6 +230,29 @@ pub fn install_artifacts(
         }
     }
     Ok(built)
+}
+
+/// An install into the image's own folders (/usr, /, or /usr/local where
+/// the image keeps its toolchain) cannot be copied apart from them.
+fn refuse_shared_prefix(
+    tool: &str,
+    dir: &str,
+    toolchain_in_usr_local: bool,
+    line: usize,
+) -> Result<(), Unsure> {
+    let shared = dir == "/usr"
+        || dir == "/"
+        || (toolchain_in_usr_local && classify::under(dir, "/usr/local"));
+    if shared {
+        return Err(Unsure::at(
+            Code::CopyIntoSystem,
+            line,
+            format!(
+                "{tool} installs into {dir}, mixed with files of the image itself; install to a prefix of its own (--prefix=/opt/app)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// What C and C++ steps leave for the runtime.
