@@ -22,57 +22,29 @@ pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
             .is_some_and(|w| w != "/" && facts.in_app_or(Some(w), w));
         for step in steps {
             let why = match (strategy, step) {
-                (Ecosystem::Python | Ecosystem::Distro, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. } | Step::Django { .. }) => None,
-                (_, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. }) => {
-                    Some("pip installs into a Python whose folders this image's strategy does not follow".to_string())
-                }
-                (_, Step::Django { .. }) => {
-                    Some("Django's collectstatic gathers files where this image's strategy does not follow".to_string())
-                }
-                (Ecosystem::Node, Step::Node { .. } | Step::NodeGlobal { .. } | Step::Corepack { .. }) => None,
-                (_, Step::Node { tool, action, args }) => {
-                    if !in_app {
-                        Some(format!("{tool} runs outside an app folder, where node_modules would not be copied"))
-                    } else {
-                        let project = node::scripts::Project {
-                            facts,
-                            package_json: projects.at(workdir.as_deref()),
-                            workdir: workdir.as_deref(),
-                            line,
-                        };
-                        match action {
-                            NodeAction::Install => project.check_install(args)?,
-                            NodeAction::Build => project.check_run("build")?,
-                            NodeAction::Script(name) if tool == "npx" => project.check_npx(name, args)?,
-                            NodeAction::Script(name) => project.check_run(name)?,
-                            NodeAction::Prune | NodeAction::Housekeeping => {}
+                (Ecosystem::Node, Step::Node { .. }) => None,
+                (_, Step::Node { tool, action, args }) if in_app => {
+                    let project = node::scripts::Project {
+                        facts,
+                        package_json: projects.at(workdir.as_deref()),
+                        workdir: workdir.as_deref(),
+                        line,
+                    };
+                    match action {
+                        NodeAction::Install => project.check_install(args)?,
+                        NodeAction::Build => project.check_run("build")?,
+                        NodeAction::Script(name) if tool == "npx" => {
+                            project.check_npx(name, args)?
                         }
-                        None
+                        NodeAction::Script(name) => project.check_run(name)?,
+                        NodeAction::Prune | NodeAction::Housekeeping => {}
                     }
+                    None
                 }
-                (Ecosystem::Distro, Step::NodeGlobal { .. }) => None,
-                (_, Step::NodeGlobal { .. } | Step::Corepack { .. }) => Some(
-                    "a global npm install or corepack puts programs among the image's own, which this image's strategy does not follow".to_string(),
-                ),
-                (Ecosystem::Go | Ecosystem::Distro, Step::Go(_)) => None,
-                (_, Step::Go(GoStep::Modules | GoStep::Check)) => None,
-                (_, Step::Go(_)) => Some("go builds or installs where this image's strategy does not follow".to_string()),
-                (Ecosystem::Rust, Step::Cargo(_)) => None,
-                (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => None,
-                (_, Step::Cargo(_)) => Some("cargo builds or installs where this image's strategy does not follow".to_string()),
-                (Ecosystem::Java, Step::Jvm { .. }) => None,
-                (_, Step::Jvm { .. }) if in_app => None,
-                (_, Step::Jvm { .. }) => Some("Maven or Gradle runs outside an app folder".to_string()),
-                (Ecosystem::Dotnet, Step::Dotnet { .. }) => None,
-                (_, Step::Dotnet { .. }) => Some("dotnet builds where this image's strategy does not follow".to_string()),
-                (Ecosystem::Ruby, Step::Ruby { .. }) => None,
-                (_, Step::Ruby { .. }) => Some("gem or bundler installs into a Ruby whose folders this image's strategy does not follow".to_string()),
-                (Ecosystem::Php, Step::Composer { .. } | Step::PhpExtension) => None,
-                (_, Step::Composer { .. }) if in_app => None,
-                (_, Step::Composer { .. } | Step::PhpExtension) => {
-                    Some("PHP's tools install where this image's strategy does not follow".to_string())
-                }
-                _ => None,
+                (_, Step::Node { tool, .. }) => Some(format!(
+                    "{tool} runs outside an app folder, where node_modules would not be copied"
+                )),
+                _ => unfollowed(strategy, step, in_app),
             };
             if let Some(why) = why {
                 return Err(Unsure::at(Code::ForeignStep, line, why));
@@ -80,4 +52,51 @@ pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
         }
     }
     Ok(())
+}
+
+/// Why a step of another ecosystem than `strategy`'s (but Node's) puts
+/// things where the strategy does not follow them; None when it does not,
+/// or when what it makes stays in the app folder (`in_app`).
+fn unfollowed(strategy: Ecosystem, step: &Step, in_app: bool) -> Option<String> {
+    let why = match (strategy, step) {
+        (
+            Ecosystem::Python | Ecosystem::Distro,
+            Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. } | Step::Django { .. },
+        ) => return None,
+        (_, Step::Pip(_) | Step::Venv { .. } | Step::PythonTool { .. }) => {
+            "pip installs into a Python whose folders this image's strategy does not follow"
+        }
+        (_, Step::Django { .. }) => {
+            "Django's collectstatic gathers files where this image's strategy does not follow"
+        }
+        (Ecosystem::Node | Ecosystem::Distro, Step::NodeGlobal { .. }) => return None,
+        (Ecosystem::Node, Step::Corepack { .. }) => return None,
+        (_, Step::NodeGlobal { .. } | Step::Corepack { .. }) => {
+            "a global npm install or corepack puts programs among the image's own, which this image's strategy does not follow"
+        }
+        (Ecosystem::Go | Ecosystem::Distro, Step::Go(_)) => return None,
+        (_, Step::Go(GoStep::Modules | GoStep::Check)) => return None,
+        (_, Step::Go(_)) => "go builds or installs where this image's strategy does not follow",
+        (Ecosystem::Rust, Step::Cargo(_)) => return None,
+        (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => return None,
+        (_, Step::Cargo(_)) => {
+            "cargo builds or installs where this image's strategy does not follow"
+        }
+        (Ecosystem::Java, Step::Jvm { .. }) => return None,
+        (_, Step::Jvm { .. }) if in_app => return None,
+        (_, Step::Jvm { .. }) => "Maven or Gradle runs outside an app folder",
+        (Ecosystem::Dotnet, Step::Dotnet { .. }) => return None,
+        (_, Step::Dotnet { .. }) => "dotnet builds where this image's strategy does not follow",
+        (Ecosystem::Ruby, Step::Ruby { .. }) => return None,
+        (_, Step::Ruby { .. }) => {
+            "gem or bundler installs into a Ruby whose folders this image's strategy does not follow"
+        }
+        (Ecosystem::Php, Step::Composer { .. } | Step::PhpExtension) => return None,
+        (_, Step::Composer { .. }) if in_app => return None,
+        (_, Step::Composer { .. } | Step::PhpExtension) => {
+            "PHP's tools install where this image's strategy does not follow"
+        }
+        _ => return None,
+    };
+    Some(why.to_string())
 }
