@@ -834,51 +834,25 @@ impl Checker<'_> {
                 continue;
             }
             match &f.what {
+                Use::Program(p) if file.lang == Lang::Shell => self.script_program(p, &origin)?,
                 Use::Program(p) => {
                     let cmd = Command {
                         argv: vec![p.clone()],
                         ..Command::default()
                     };
-                    if file.lang == Lang::Shell {
-                        // Scripts in the context that the image does not run
-                        // are looked up by name only.
-                        if p.contains('$') || p.contains('/') || base_program(p) {
-                            continue;
-                        }
-                        if (self.provided)(&cmd).unwrap_or(false) {
-                            continue;
-                        }
-                        let found = self.missing.program(p);
-                        self.settle(found, p, &origin, None)?;
-                        continue;
-                    }
                     self.code_program(&cmd, &origin)?;
                 }
                 // The user named what it may start (`# dockopt: app-runs`).
                 Use::ComputedProgram(_) if !self.facts.vouched.runs.is_empty() => {}
                 Use::ComputedProgram(what) if file.lang != Lang::Shell => {
-                    return Err(Unsure::file(
-                        Code::ComputedAtRuntime,
-                        format!(
-                            "{origin} starts a program whose name the code computes ({}); dockopt cannot tell whether {} has it",
-                            what.trim(),
-                            self.missing.runtime
-                        ),
-                    ));
+                    return Err(self.computed(&origin, "starts a program", what));
+                }
+                Use::ComputedLibrary(what) => {
+                    return Err(self.computed(&origin, "loads a library", what));
                 }
                 Use::Library(name) => {
                     let found = self.missing.library(name);
                     self.settle(found, name, &origin, None)?;
-                }
-                Use::ComputedLibrary(what) => {
-                    return Err(Unsure::file(
-                        Code::ComputedAtRuntime,
-                        format!(
-                            "{origin} loads a library whose name the code computes ({}); dockopt cannot tell whether {} has it",
-                            what.trim(),
-                            self.missing.runtime
-                        ),
-                    ));
                 }
                 Use::Font(name) => {
                     let found = self.missing.data("/usr/share/fonts");
@@ -893,6 +867,36 @@ impl Checker<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A program a shell script of the context names, which the image may
+    /// not run: looked up by name only.
+    fn script_program(&mut self, p: &str, origin: &str) -> Result<(), Unsure> {
+        if p.contains('$') || p.contains('/') || base_program(p) {
+            return Ok(());
+        }
+        let cmd = Command {
+            argv: vec![p.to_string()],
+            ..Command::default()
+        };
+        if (self.provided)(&cmd).unwrap_or(false) {
+            return Ok(());
+        }
+        let found = self.missing.program(p);
+        self.settle(found, p, origin, None)
+    }
+
+    /// The refusal for code that starts a program or loads a library whose
+    /// name it computes.
+    fn computed(&self, origin: &str, does: &str, what: &str) -> Unsure {
+        Unsure::file(
+            Code::ComputedAtRuntime,
+            format!(
+                "{origin} {does} whose name the code computes ({}); dockopt cannot tell whether {} has it",
+                what.trim(),
+                self.missing.runtime
+            ),
+        )
     }
 
     /// A program the app's code starts.
