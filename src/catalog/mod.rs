@@ -120,6 +120,10 @@ pub struct EveryImage {
     pub users: Vec<String>,
     /// The folders on PATH.
     pub path: Vec<String>,
+    /// The package managers and user tools of the distributions, which a
+    /// RUN repeated in the runtime stage finds there (a Debian image has
+    /// apt-get, an Alpine one apk: the RUN ran on the same family).
+    pub system_tools: Vec<String>,
 }
 
 /// A builder image whose runtime image is of another make, and the

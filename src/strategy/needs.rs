@@ -518,6 +518,7 @@ impl Checker<'_> {
     /// has no curl would fail to build), unless the RUN installs it first.
     fn replayed_runs(&mut self) -> Result<(), Unsure> {
         let facts = self.facts;
+        let system_tools = &catalog::catalog().every_image().system_tools;
         for d in &self.plan.decisions {
             if d.role != crate::plan::Role::Both {
                 continue;
@@ -528,53 +529,25 @@ impl Checker<'_> {
             else {
                 continue;
             };
-            let cmds = classify::commands_of(ins);
-            let installed: Vec<String> = classify::run_steps(ins)
-                .iter()
-                .filter_map(|s| match s {
-                    crate::analysis::steps::Step::PackageInstall { packages, .. } => Some(packages),
-                    _ => None,
-                })
-                .flatten()
-                .map(|p| catalog::package_name(p).to_string())
-                .collect();
+            let installed = installed_by(ins);
             let origin = format!(
                 "the RUN on line {}, repeated in the runtime stage,",
                 d.lines.0
             );
-            for c in &cmds {
+            for c in &classify::commands_of(ins) {
                 let program = c.program();
-                if program.is_empty()
+                let has = program.is_empty()
                     || base_program(program)
                     || is_shell(program)
-                    || matches!(
-                        program,
-                        "apt-get"
-                            | "apt"
-                            | "apk"
-                            | "dnf"
-                            | "yum"
-                            | "microdnf"
-                            | "dpkg"
-                            | "useradd"
-                            | "groupadd"
-                            | "adduser"
-                            | "addgroup"
-                            | "usermod"
-                            | "update-alternatives"
-                            | "install"
-                            | "rmdir"
-                            | "chgrp"
-                    )
-                    || self.missing.provides(&installed, program).is_some()
-                {
-                    continue;
-                }
-                if c.argv
+                    || system_tools.iter().any(|t| t == program)
+                    || self.missing.provides(&installed, program).is_some();
+                // A path of the app or a variable is checked with the RUN.
+                let named = c
+                    .argv
                     .first()
-                    .is_some_and(|p| p.contains('/') || p.contains('$'))
-                {
-                    continue; // a path of the app or a variable: checked with the RUN
+                    .is_some_and(|p| p.contains('/') || p.contains('$'));
+                if has || named {
+                    continue;
                 }
                 let found = self.missing.program(program);
                 self.settle(found, program, &origin, Some(d.lines.0))?;
@@ -761,35 +734,7 @@ impl Checker<'_> {
         line: Option<usize>,
         depth: usize,
     ) -> Result<(), Unsure> {
-        let Some(context) = &self.facts.context else {
-            return Err(at(
-                Code::RuntimeScriptMissing,
-                line,
-                format!(
-                    "{origin} runs {path}; without the build context dockopt cannot see what it calls"
-                ),
-            ));
-        };
-        let abs = classify::resolve(path, self.facts.workdir.as_deref()).unwrap_or_default();
-        let file = self.facts.context_path_of(&abs).filter(|p| p.is_file());
-        let Some(file) = file else {
-            return Err(at(
-                Code::RuntimeScriptMissing,
-                line,
-                format!(
-                    "{origin} runs {path}, which is not in the build context {}",
-                    context.display()
-                ),
-            ));
-        };
-        let Ok(bytes) = std::fs::read(&file) else {
-            return Err(at(
-                Code::RuntimeScriptMissing,
-                line,
-                format!("{origin} runs {path}, which dockopt cannot read"),
-            ));
-        };
-        let Ok(text) = String::from_utf8(bytes) else {
+        let Some(text) = self.script_text(path, origin, line)? else {
             return Ok(()); // a binary the context provides
         };
         if depth > 4 {
@@ -822,6 +767,33 @@ impl Checker<'_> {
             self.command(&c, path, line, depth + 1)?;
         }
         Ok(())
+    }
+
+    /// The text of the context file the image runs at `path` (None for a
+    /// binary), or why it cannot be read.
+    fn script_text(
+        &self,
+        path: &str,
+        origin: &str,
+        line: Option<usize>,
+    ) -> Result<Option<String>, Unsure> {
+        let missing = |why: String| Err(at(Code::RuntimeScriptMissing, line, why));
+        let Some(context) = &self.facts.context else {
+            return missing(format!(
+                "{origin} runs {path}; without the build context dockopt cannot see what it calls"
+            ));
+        };
+        let abs = classify::resolve(path, self.facts.workdir.as_deref()).unwrap_or_default();
+        let Some(file) = self.facts.context_path_of(&abs).filter(|p| p.is_file()) else {
+            return missing(format!(
+                "{origin} runs {path}, which is not in the build context {}",
+                context.display()
+            ));
+        };
+        match std::fs::read(&file) {
+            Ok(bytes) => Ok(String::from_utf8(bytes).ok()),
+            Err(_) => missing(format!("{origin} runs {path}, which dockopt cannot read")),
+        }
     }
 
     /// What one source file of the app uses.
@@ -1028,6 +1000,19 @@ pub fn base_program(program: &str) -> bool {
         .programs
         .iter()
         .any(|p| p == program)
+}
+
+/// The packages a RUN installs, by name.
+fn installed_by(ins: &crate::syntax::Instruction) -> Vec<String> {
+    classify::run_steps(ins)
+        .iter()
+        .filter_map(|s| match s {
+            crate::analysis::steps::Step::PackageInstall { packages, .. } => Some(packages),
+            _ => None,
+        })
+        .flatten()
+        .map(|p| catalog::package_name(p).to_string())
+        .collect()
 }
 
 /// The folders a fresh Debian or Alpine image has on PATH.
