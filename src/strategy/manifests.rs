@@ -593,78 +593,88 @@ pub fn build_file_links(facts: &Facts<'_>, workdir: Option<&str>) -> Option<Vec<
 
 /// Library names a build file mentions.
 fn link_names_in(text: &str, out: &mut Vec<String>) {
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| {
-            c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | '\'' | '"')
-        })
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("");
+        flag_links(&build_words(line), out);
+        build_system_links(line, out);
+    }
+}
+
+/// A build file's words, split at spaces, brackets, commas and quotes.
+fn build_words(s: &str) -> Vec<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | '\'' | '"'))
         .filter(|w| !w.is_empty())
         .map(String::from)
         .collect()
-    };
-    for line in text.lines() {
-        let line = line.split('#').next().unwrap_or("");
-        let ws = words(line);
-        // `$(shell pkg-config --libs libcurl)`: the modules after the
-        // options are link names too.
-        if let Some(at) = ws.iter().position(|w| w.ends_with("pkg-config")) {
-            out.extend(
-                ws[at + 1..]
-                    .iter()
-                    .take_while(|w| !w.starts_with('$') && !w.contains('`'))
-                    .filter(|w| !w.starts_with('-'))
-                    .cloned(),
-            );
-        }
-        if ws.iter().any(|w| w == "-fopenmp" || w == "-openmp") {
-            out.push("gomp".to_string());
-        }
-        for w in ws {
-            if let Some(lib) = w.strip_prefix("-l").filter(|l| {
+}
+
+/// Libraries named by compiler flags: `-lNAME`, `-fopenmp` (libgomp), and
+/// the modules of `$(shell pkg-config --libs libcurl)`.
+fn flag_links(ws: &[String], out: &mut Vec<String>) {
+    if let Some(at) = ws.iter().position(|w| w.ends_with("pkg-config")) {
+        out.extend(
+            ws[at + 1..]
+                .iter()
+                .take_while(|w| !w.starts_with('$') && !w.contains('`'))
+                .filter(|w| !w.starts_with('-'))
+                .cloned(),
+        );
+    }
+    if ws.iter().any(|w| w == "-fopenmp" || w == "-openmp") {
+        out.push("gomp".to_string());
+    }
+    out.extend(ws.iter().filter_map(|w| {
+        w.strip_prefix("-l")
+            .filter(|l| {
                 !l.is_empty()
                     && l.chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.'))
-            }) {
-                out.push(lib.to_string());
-            }
-        }
-        let call = |name: &str| -> Option<Vec<String>> {
-            let at = line.find(&format!("{name}("))?;
-            Some(words(&line[at + name.len()..]))
-        };
-        if let Some(w) = call("find_package") {
-            out.extend(w.into_iter().take(1));
-        }
-        if let Some(w) = call("target_link_libraries") {
-            // After the target: plain library names; `Pkg::Target` comes
-            // from a find_package already read, `${VAR}` from one too.
+            })
+            .map(String::from)
+    }));
+}
+
+/// Libraries named by CMake, Meson and autoconf calls on a line.
+fn build_system_links(line: &str, out: &mut Vec<String>) {
+    let call = |name: &str| -> Option<Vec<String>> {
+        let at = line.find(&format!("{name}("))?;
+        Some(build_words(&line[at + name.len()..]))
+    };
+    // The name a call takes first, and target_link_libraries's after the
+    // target: plain library names; `Pkg::Target` comes from a find_package
+    // already read, `${VAR}` from one too.
+    for f in [
+        "find_package",
+        "target_link_libraries",
+        "dependency",
+        "AC_CHECK_LIB",
+    ] {
+        let Some(w) = call(f) else { continue };
+        if f == "target_link_libraries" {
             out.extend(w.into_iter().skip(1).filter(|n| {
                 !matches!(n.as_str(), "PRIVATE" | "PUBLIC" | "INTERFACE")
                     && !n.contains("::")
                     && !n.contains('$')
             }));
-        }
-        if let Some(w) = call("dependency") {
+        } else {
             out.extend(w.into_iter().take(1));
         }
-        if let Some(w) = call("AC_CHECK_LIB") {
-            out.extend(w.into_iter().take(1));
-        }
-        for f in [
-            "pkg_check_modules",
-            "pkg_search_module",
-            "PKG_CHECK_MODULES",
-        ] {
-            if let Some(w) = call(f) {
-                // The prefix first, then modules among keywords and versions.
-                out.extend(
-                    w.into_iter()
-                        .skip(1)
-                        .filter(|m| !m.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
-                        .filter(|m| m.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-                        .map(|m| m.split(['<', '>', '=']).next().unwrap_or("").to_string())
-                        .filter(|m| !m.is_empty()),
-                );
-            }
+    }
+    for f in [
+        "pkg_check_modules",
+        "pkg_search_module",
+        "PKG_CHECK_MODULES",
+    ] {
+        if let Some(w) = call(f) {
+            // The prefix first, then modules among keywords and versions.
+            out.extend(
+                w.into_iter()
+                    .skip(1)
+                    .filter(|m| !m.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+                    .filter(|m| m.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+                    .map(|m| m.split(['<', '>', '=']).next().unwrap_or("").to_string())
+                    .filter(|m| !m.is_empty()),
+            );
         }
     }
 }
