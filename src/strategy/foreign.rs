@@ -14,7 +14,8 @@ use super::node;
 
 /// Checks every step the strategy `strategy` does not follow itself.
 pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
-    let projects = node::Projects::read(facts);
+    // Read only when a Node step runs on another ecosystem's image.
+    let projects = std::cell::OnceCell::new();
     for (n, workdir, steps) in &facts.run_steps {
         let line = facts.line(*n);
         let in_app = workdir
@@ -26,7 +27,9 @@ pub fn check(facts: &Facts<'_>, strategy: Ecosystem) -> Result<(), Unsure> {
                 (_, Step::Node { tool, action, args }) if in_app => {
                     let project = node::scripts::Project {
                         facts,
-                        package_json: projects.at(workdir.as_deref()),
+                        package_json: projects
+                            .get_or_init(|| node::Projects::read(facts))
+                            .at(workdir.as_deref()),
                         workdir: workdir.as_deref(),
                         line,
                     };

@@ -385,7 +385,7 @@ pub fn check(
         missing: &missing,
         provided,
         wanted: Vec::new(),
-        package_json: super::node::Projects::read(facts).runtime().cloned(),
+        package_json: std::cell::OnceCell::new(),
     };
     for (line, cmd) in &facts.runtime_commands {
         check.command(cmd, "the image", Some(*line), 0)?;
@@ -473,7 +473,7 @@ struct Checker<'a> {
     provided: &'a mut dyn FnMut(&Command) -> Result<bool, Unsure>,
     wanted: Vec<(String, String)>,
     /// The package.json of the image's WORKDIR, whose scripts `npm start` runs.
-    package_json: Option<serde_json::Value>,
+    package_json: std::cell::OnceCell<Option<serde_json::Value>>,
 }
 
 impl Checker<'_> {
@@ -632,7 +632,12 @@ impl Checker<'_> {
         let Some(name) = super::manifests::script_run_by(program, cmd.args()) else {
             return Ok(());
         };
-        let Some(doc) = self.package_json.clone() else {
+        let facts = self.facts;
+        let doc = self.package_json.get_or_init(|| {
+            super::manifests::context_text_from(facts, facts.workdir.as_deref(), "package.json")
+                .and_then(|t| serde_json::from_str(&t).ok())
+        });
+        let Some(doc) = doc.clone() else {
             return Ok(());
         };
         for text in super::manifests::script_with_hooks(&doc, name) {
