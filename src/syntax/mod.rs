@@ -236,19 +236,14 @@ impl<'s> Reader<'s> {
         Ok((self.take(len, kind), markers))
     }
 
-    /// Builds an instruction's tokens and reads its meaning from the joined
-    /// text, as BuildKit joins continued lines.
-    fn instruction(
-        &self,
-        pair: Pair<'s, Rule>,
-        escape: char,
-    ) -> Result<(Instruction, Vec<heredoc::Marker>), ParseError> {
+    /// The tokens of an instruction's lines, text split at a plain escape
+    /// character joined into one token.
+    fn instruction_tokens(&self, pair: Pair<'s, Rule>) -> Vec<Token> {
         let origin = self.base + self.pos - pair.as_span().start();
-        let mut tokens = Vec::new();
+        let mut tokens: Vec<Token> = Vec::new();
         let mut push = |kind, p: &Pair<Rule>| {
             let s = p.as_span();
             let range = origin + s.start()..origin + s.end();
-            // Text split at a plain escape character is one token.
             match tokens.last_mut() {
                 Some(Token {
                     kind: TokenKind::Text,
@@ -279,6 +274,17 @@ impl<'s> Reader<'s> {
                 _ => {}
             }
         }
+        tokens
+    }
+
+    /// Builds an instruction's tokens and reads its meaning from the joined
+    /// text, as BuildKit joins continued lines.
+    fn instruction(
+        &self,
+        pair: Pair<'s, Rule>,
+        escape: char,
+    ) -> Result<(Instruction, Vec<heredoc::Marker>), ParseError> {
+        let tokens = self.instruction_tokens(pair);
         // The joined text (borrowed when the instruction is one piece of
         // text), and where each text token starts in it and in the source,
         // to point errors at the right column.
