@@ -68,42 +68,28 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
         if !matches!(node.kind, NodeKind::Comment) {
             continue;
         }
-        let text = df.node_text(i).trim();
-        let body = text.trim_start_matches('#').trim();
-        let Some(words) = body.strip_prefix("dockopt:") else {
-            // `# DOCKOPT: ignore` meant the directive: say so rather than
-            // pass over it.
-            // `get`: the comment may hold any text, cut inside a character.
-            if let Some(head) = body.get(..8).filter(|h| h.eq_ignore_ascii_case("dockopt:")) {
-                return Err(located(
-                    df,
-                    i,
-                    format!("`{head}` is not a directive: write `dockopt:` in lower case"),
-                ));
-            }
+        let Some(word) = directive(df, i)? else {
             continue;
         };
         let line = node.lines.0;
-        let word = words.trim();
         let (head, names) = word.split_once(char::is_whitespace).unwrap_or((word, ""));
-        if matches!(head, "app-runs" | "not-needed") {
-            let names: Vec<String> = names.split_whitespace().map(str::to_string).collect();
-            if names.is_empty() {
-                return Err(located(
-                    df,
-                    i,
-                    format!("`# dockopt: {head}` needs the names it vouches for"),
-                ));
-            }
-            let list = if head == "app-runs" {
-                &mut inline.vouched.runs
-            } else {
-                &mut inline.vouched.not_needed
-            };
-            list.extend(names);
-            continue;
-        }
         match word {
+            _ if matches!(head, "app-runs" | "not-needed") => {
+                let names: Vec<String> = names.split_whitespace().map(str::to_string).collect();
+                if names.is_empty() {
+                    return Err(located(
+                        df,
+                        i,
+                        format!("`# dockopt: {head}` needs the names it vouches for"),
+                    ));
+                }
+                let list = if head == "app-runs" {
+                    &mut inline.vouched.runs
+                } else {
+                    &mut inline.vouched.not_needed
+                };
+                list.extend(names);
+            }
             "ignore" => inline.ignore = Some(line),
             "keep-base" => inline.keep_base = true,
             "build" | "runtime" => {
@@ -112,31 +98,9 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
                 } else {
                     Role::Runtime
                 };
-                let target = df.nodes()[i + 1..]
-                    .iter()
-                    .position(|n| !matches!(n.kind, NodeKind::Comment))
-                    .map(|k| i + 1 + k)
-                    .filter(|&k| matches!(df.nodes()[k].kind, NodeKind::Instruction(_)));
-                let Some(target) = target else {
-                    return Err(located(
-                        df,
-                        i,
-                        format!("`# dockopt: {word}` must stand just above an instruction"),
-                    ));
-                };
-                let is_from = df.nodes()[target]
-                    .instruction()
-                    .is_some_and(|ins| ins.kind() == crate::syntax::Kind::From);
-                if is_from {
-                    return Err(located(
-                        df,
-                        i,
-                        format!(
-                            "`# dockopt: {word}` cannot stand above FROM, which starts both stages"
-                        ),
-                    ));
-                }
-                inline.forced.push((target, role, line));
+                inline
+                    .forced
+                    .push((placed_instruction(df, i, word)?, role, line));
             }
             other => {
                 return Err(located(
@@ -150,6 +114,53 @@ pub fn read(df: &Dockerfile) -> Result<Inline, ParseError> {
         }
     }
     Ok(inline)
+}
+
+/// The words after `dockopt:` in comment node `i`, if it is a directive; a
+/// `# DOCKOPT:` meant as one is an error rather than passed over.
+fn directive(df: &Dockerfile, i: usize) -> Result<Option<&str>, ParseError> {
+    let text = df.node_text(i).trim();
+    let body = text.trim_start_matches('#').trim();
+    match body.strip_prefix("dockopt:") {
+        Some(words) => Ok(Some(words.trim())),
+        // `get`: the comment may hold any text, cut inside a character.
+        None => match body.get(..8).filter(|h| h.eq_ignore_ascii_case("dockopt:")) {
+            Some(head) => Err(located(
+                df,
+                i,
+                format!("`{head}` is not a directive: write `dockopt:` in lower case"),
+            )),
+            None => Ok(None),
+        },
+    }
+}
+
+/// The instruction a `# dockopt: build` or `runtime` comment (node `i`)
+/// stands above: the next node that is not a comment, and not FROM.
+fn placed_instruction(df: &Dockerfile, i: usize, word: &str) -> Result<usize, ParseError> {
+    let target = df.nodes()[i + 1..]
+        .iter()
+        .position(|n| !matches!(n.kind, NodeKind::Comment))
+        .map(|k| i + 1 + k)
+        .filter(|&k| matches!(df.nodes()[k].kind, NodeKind::Instruction(_)));
+    let Some(target) = target else {
+        return Err(located(
+            df,
+            i,
+            format!("`# dockopt: {word}` must stand just above an instruction"),
+        ));
+    };
+    let is_from = df.nodes()[target]
+        .instruction()
+        .is_some_and(|ins| ins.kind() == crate::syntax::Kind::From);
+    if is_from {
+        return Err(located(
+            df,
+            i,
+            format!("`# dockopt: {word}` cannot stand above FROM, which starts both stages"),
+        ));
+    }
+    Ok(target)
 }
 
 /// An error at the `dockopt:` of comment node `i`.
