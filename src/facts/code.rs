@@ -653,14 +653,63 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// A compiled pattern per call-site kind for a language.
+/// A language's compiled patterns: its call sites, and what its imports
+/// and declarations mark.
 struct Patterns {
     calls: Vec<(Regex, Api)>,
+    marks: Vec<(Regex, Mark)>,
 }
 
-/// The call sites of a language's process and library APIs, with where
-/// each call's name starts.
-fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
+/// What a match of an import or declaration pattern means.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// Reads the MIME table.
+    MimeTypes,
+    /// Reads or writes the home folder.
+    Home,
+    /// Reads the environment.
+    Environment,
+    /// Starts programs through a library that names them by attribute
+    /// (Python's sh and plumbum).
+    ProcessLibrary,
+    /// `cargo:rustc-link-lib=[KIND=]NAME`: links NAME.
+    LinkLib,
+    /// `probe_library("NAME")`, `#[link(name = "NAME")]`: links NAME.
+    QuotedLink,
+    /// `require 'name'`: a gem.
+    RubyRequire,
+    /// A JDK module a JRE leaves out.
+    JdkModule,
+    /// Code composer's autoloader loads from vendor/.
+    Vendor,
+}
+
+impl Mark {
+    /// The use one match stands for; None when it names nothing.
+    fn use_of(self, matched: &str) -> Option<Use> {
+        Some(match self {
+            Mark::MimeTypes => Use::MimeTypes,
+            Mark::Home => Use::Home,
+            Mark::Environment => Use::Environment,
+            Mark::ProcessLibrary => Use::ComputedProgram("sh/plumbum".into()),
+            Mark::LinkLib => Use::Links(matched.rsplit('=').next().unwrap_or_default().into()),
+            Mark::QuotedLink => Use::Links(matched.split('"').nth(1)?.to_string()),
+            Mark::RubyRequire => Use::Module(
+                matched
+                    .trim()
+                    .trim_start_matches("require")
+                    .trim()
+                    .trim_matches(['\'', '"'])
+                    .to_string(),
+            ),
+            Mark::JdkModule => Use::Module(matched.to_string()),
+            Mark::Vendor => Use::Module("vendor".into()),
+        })
+    }
+}
+
+/// A language's patterns, compiled once.
+fn compiled(lang: Lang) -> Option<&'static Patterns> {
     static CACHE: OnceLock<Vec<(Lang, Patterns)>> = OnceLock::new();
     let all = CACHE.get_or_init(|| {
         [
@@ -678,7 +727,13 @@ fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
         .map(|l| (l, patterns(l)))
         .collect()
     });
-    let Some((_, p)) = all.iter().find(|(l, _)| *l == lang) else {
+    all.iter().find(|(l, _)| *l == lang).map(|(_, p)| p)
+}
+
+/// The call sites of a language's process and library APIs, with where
+/// each call's name starts.
+fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
+    let Some(p) = compiled(lang) else {
         return Vec::new();
     };
     // JavaScript's `exec` and `spawn` are child_process's only where the
@@ -911,117 +966,101 @@ fn patterns(lang: Lang) -> Patterns {
         ],
         Lang::Shell => Vec::new(),
     };
-    Patterns { calls }
+    let marks = mark_patterns(lang)
+        .iter()
+        .map(|(pattern, mark)| (r(pattern), *mark))
+        .collect();
+    Patterns { calls, marks }
+}
+
+/// The import and declaration patterns of one language, with what a match
+/// marks.
+fn mark_patterns(lang: Lang) -> &'static [(&'static str, Mark)] {
+    use Mark::*;
+    match lang {
+        Lang::Python => &[
+            (
+                r"\b(import\s+mimetypes|from\s+mimetypes\s+import|mimetypes\.)",
+                MimeTypes,
+            ),
+            (
+                r"\b(expanduser|Path\.home|os\.environ\[.HOME|getenv\(.HOME)",
+                Home,
+            ),
+            (r"\b(os\.environ|os\.getenv|environ\.get)\b", Environment),
+            (
+                r"\b(import\s+sh\b|from\s+sh\s+import|import\s+plumbum|from\s+plumbum)",
+                ProcessLibrary,
+            ),
+        ],
+        Lang::JavaScript => &[
+            (
+                r"\b(os\.homedir|homedir\(\)|process\.env\.HOME|os\.userInfo)",
+                Home,
+            ),
+            (r"\bprocess\.env\b", Environment),
+        ],
+        Lang::Go => &[
+            (
+                r#""mime"|\bhttp\.(FileServer|ServeFile|ServeContent|FileServerFS|ServeFileFS)\b"#,
+                MimeTypes,
+            ),
+            (r"\b(os\.UserHomeDir|os\.Getenv\(.HOME)", Home),
+        ],
+        Lang::Rust => &[
+            (
+                r"cargo::?rustc-link-lib=([a-z-]+=)?[A-Za-z0-9_.+-]+",
+                LinkLib,
+            ),
+            (r#"probe(_library)?\(\s*"[^"]+""#, QuotedLink),
+            // An extern block in the program's own code: `#[link(name = "z")]`.
+            (r#"#\[link\(\s*name\s*=\s*"[^"]+""#, QuotedLink),
+        ],
+        Lang::Ruby => &[
+            (r"\b(Dir\.home|ENV\[.HOME)", Home),
+            (r#"(?m)^\s*require\s+['"]([^'"./][^'"]*)['"]"#, RubyRequire),
+        ],
+        // The JDK's own modules that a JRE leaves out: the compiler
+        // (javax.tools, com.sun.source), jshell, the attach API.
+        Lang::Jvm => &[(
+            r"\b(javax\.tools|com\.sun\.tools\.(javac|attach)|com\.sun\.source|jdk\.jshell)\b",
+            JdkModule,
+        )],
+        // Code loaded from vendor/ (composer's autoloader) is not the app's
+        // own, and not read.
+        Lang::Php => &[
+            (r"\b(require|include)(_once)?\b[^;]*vendor/", Vendor),
+            (r"\bgetenv\s*\(|\$_ENV\b|\$_SERVER\b", Environment),
+        ],
+        _ => &[],
+    }
 }
 
 /// What a language's imports and build declarations say: child processes
 /// by library (`import sh`), the MIME table, the home folder, the
-/// environment, modules beyond the standard library, and cgo's or
-/// build.rs's links.
+/// environment, modules beyond the standard library, and build.rs's links.
 fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut push = |at: usize, what: Use| {
-        out.push(Finding {
-            line: line_at(code, at),
-            what,
-        })
-    };
-    let find = |pattern: &str| -> Vec<regex::Match<'_>> {
-        Regex::new(pattern)
-            .map(|r| r.find_iter(code).collect())
-            .unwrap_or_default()
-    };
-    match lang {
-        Lang::Python => {
-            for m in find(r"\b(import\s+mimetypes|from\s+mimetypes\s+import|mimetypes\.)") {
-                push(m.start(), Use::MimeTypes);
-            }
-            for m in find(r"\b(expanduser|Path\.home|os\.environ\[.HOME|getenv\(.HOME)") {
-                push(m.start(), Use::Home);
-            }
-            for m in find(r"\b(os\.environ|os\.getenv|environ\.get)\b") {
-                push(m.start(), Use::Environment);
-            }
-            for m in find(r"\b(import\s+sh\b|from\s+sh\s+import|import\s+plumbum|from\s+plumbum)") {
-                push(m.start(), Use::ComputedProgram("sh/plumbum".into()));
-            }
-            for (at, module) in python_imports(code) {
-                push(at, Use::Module(module));
+    let marks = compiled(lang).map_or(&[][..], |p| &p.marks[..]);
+    for (re, mark) in marks {
+        for m in re.find_iter(code) {
+            if let Some(what) = mark.use_of(m.as_str()) {
+                out.push(Finding {
+                    line: line_at(code, m.start()),
+                    what,
+                });
             }
         }
-        Lang::JavaScript => {
-            for m in find(r"\b(os\.homedir|homedir\(\)|process\.env\.HOME|os\.userInfo)") {
-                push(m.start(), Use::Home);
-            }
-            for m in find(r"\bprocess\.env\b") {
-                push(m.start(), Use::Environment);
-            }
-            for (at, module) in js_imports(code) {
-                push(at, Use::Module(module));
-            }
-        }
-        Lang::Go => {
-            for m in find(
-                r#""mime"|\bhttp\.(FileServer|ServeFile|ServeContent|FileServerFS|ServeFileFS)\b"#,
-            ) {
-                push(m.start(), Use::MimeTypes);
-            }
-            for m in find(r"\b(os\.UserHomeDir|os\.Getenv\(.HOME)") {
-                push(m.start(), Use::Home);
-            }
-        }
-        Lang::Rust => {
-            for m in find(r"cargo::?rustc-link-lib=([a-z-]+=)?[A-Za-z0-9_.+-]+") {
-                let name = m.as_str().rsplit('=').next().unwrap_or_default();
-                push(m.start(), Use::Links(name.to_string()));
-            }
-            for m in find(r#"probe(_library)?\(\s*"[^"]+""#) {
-                if let Some(name) = m.as_str().split('"').nth(1) {
-                    push(m.start(), Use::Links(name.to_string()));
-                }
-            }
-            // An extern block in the program's own code: `#[link(name = "z")]`.
-            for m in find(r#"#\[link\(\s*name\s*=\s*"[^"]+""#) {
-                if let Some(name) = m.as_str().split('"').nth(1) {
-                    push(m.start(), Use::Links(name.to_string()));
-                }
-            }
-        }
-        Lang::Ruby => {
-            for m in find(r"\b(Dir\.home|ENV\[.HOME)") {
-                push(m.start(), Use::Home);
-            }
-            for m in find(r#"(?m)^\s*require\s+['"]([^'"./][^'"]*)['"]"#) {
-                let name = m
-                    .as_str()
-                    .trim()
-                    .trim_start_matches("require")
-                    .trim()
-                    .trim_matches(['\'', '"']);
-                push(m.start(), Use::Module(name.to_string()));
-            }
-        }
-        Lang::Jvm => {
-            // The JDK's own modules that a JRE leaves out: the compiler
-            // (javax.tools, com.sun.source), jshell, the attach API.
-            for m in find(
-                r"\b(javax\.tools|com\.sun\.tools\.(javac|attach)|com\.sun\.source|jdk\.jshell)\b",
-            ) {
-                push(m.start(), Use::Module(m.as_str().to_string()));
-            }
-        }
-        Lang::Php => {
-            // Code loaded from vendor/ (composer's autoloader) is not the
-            // app's own, and not read.
-            for m in find(r"\b(require|include)(_once)?\b[^;]*vendor/") {
-                push(m.start(), Use::Module("vendor".into()));
-            }
-            for m in find(r"\bgetenv\s*\(|\$_ENV\b|\$_SERVER\b") {
-                push(m.start(), Use::Environment);
-            }
-        }
-        _ => {}
     }
+    let modules = match lang {
+        Lang::Python => python_imports(code),
+        Lang::JavaScript => js_imports(code),
+        _ => Vec::new(),
+    };
+    out.extend(modules.into_iter().map(|(at, module)| Finding {
+        line: line_at(code, at),
+        what: Use::Module(module),
+    }));
     out
 }
 
