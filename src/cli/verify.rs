@@ -196,14 +196,13 @@ fn text(r: &Report) -> String {
     for note in &r.retried {
         let _ = writeln!(s, "note: {note}");
     }
-    let mb = |b: u64| format!("{:.1} MB", b as f64 / 1e6);
     let _ = writeln!(s, "  {:<12} {:>16} {:>16}", "", "original", "rewritten");
     let Some(new) = &r.rewritten else {
         let _ = writeln!(
             s,
             "  {:<12} {:>16} {:>16}",
             "size",
-            mb(r.original.size_bytes),
+            megabytes(r.original.size_bytes),
             "-"
         );
         let _ = writeln!(
@@ -213,13 +212,55 @@ fn text(r: &Report) -> String {
         );
         return s;
     };
+    measures_text(&mut s, r, new);
+    let after = r
+        .rewritten_behaviour
+        .as_ref()
+        .map(answer)
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "  {:<12} {:>16} {:>16}",
+        "answer",
+        answer(&r.original_behaviour),
+        after
+    );
+    let behaves = r.rewritten_behaviour.as_ref() == Some(&r.original_behaviour);
+    if let Some(new) = r.rewritten_behaviour.as_ref().filter(|_| !behaves) {
+        first_difference(&mut s, &r.original_behaviour, new);
+    }
+    if let Some(c) = &r.comparison {
+        comparison_text(&mut s, c, r.compare_seconds);
+    }
+    let files_clean = r.comparison.as_ref().is_none_or(|c| c.clean());
+    let result = match (behaves, files_clean) {
+        (true, true) => format!(
+            "the rewrite behaves the same and is {:.1}% smaller",
+            r.saving_percent
+        ),
+        (true, false) => {
+            "the rewrite answers the same but lost what the original has (above)".into()
+        }
+        _ => "the rewrite behaves differently".into(),
+    };
+    let _ = writeln!(s, "result: {result}");
+    s
+}
+
+/// Bytes as megabytes, one decimal.
+fn megabytes(b: u64) -> String {
+    format!("{:.1} MB", b as f64 / 1e6)
+}
+
+/// The size, layers and build time of both images.
+fn measures_text(s: &mut String, r: &Report, new: &dockopt::verify::Image) {
     let _ = writeln!(
         s,
         "  {:<12} {:>16} {:>16}   saving {} ({:.1}%)",
         "size",
-        mb(r.original.size_bytes),
-        mb(new.size_bytes),
-        mb(r.saving_bytes.max(0) as u64),
+        megabytes(r.original.size_bytes),
+        megabytes(new.size_bytes),
+        megabytes(r.saving_bytes.max(0) as u64),
         r.saving_percent
     );
     let _ = writeln!(
@@ -232,55 +273,23 @@ fn text(r: &Report) -> String {
         "  {:<12} {:>14.1} s {:>14.1} s",
         "build time", r.original.build_seconds, new.build_seconds
     );
-    let show = |b: &Behaviour| match b {
+}
+
+/// How an image answered, in one line: the HTTP status and body, or the
+/// exit status and output.
+fn answer(b: &Behaviour) -> String {
+    match b {
         Behaviour::Http { status, body } => format!(
             "{} {:?}",
             status.map_or("-".into(), |c| c.to_string()),
             first_line(body)
         ),
-        Behaviour::Command { exit, stdout } => {
-            format!(
-                "{} {:?}",
-                exit.map_or("timeout".into(), |c| format!("exit {c}")),
-                first_line(stdout)
-            )
-        }
-    };
-    let after = r.rewritten_behaviour.as_ref().map(show).unwrap_or_default();
-    let _ = writeln!(
-        s,
-        "  {:<12} {:>16} {:>16}",
-        "answer",
-        show(&r.original_behaviour),
-        after
-    );
-    let behaves = r.rewritten_behaviour.as_ref() == Some(&r.original_behaviour);
-    if let Some(new) = r.rewritten_behaviour.as_ref().filter(|_| !behaves) {
-        first_difference(&mut s, &r.original_behaviour, new);
+        Behaviour::Command { exit, stdout } => format!(
+            "{} {:?}",
+            exit.map_or("timeout".into(), |c| format!("exit {c}")),
+            first_line(stdout)
+        ),
     }
-    if let Some(c) = &r.comparison {
-        comparison_text(&mut s, c, r.compare_seconds);
-    }
-    let files_clean = r.comparison.as_ref().is_none_or(|c| c.clean());
-    match (behaves, files_clean) {
-        (true, true) => {
-            let _ = writeln!(
-                s,
-                "result: the rewrite behaves the same and is {:.1}% smaller",
-                r.saving_percent
-            );
-        }
-        (true, false) => {
-            let _ = writeln!(
-                s,
-                "result: the rewrite answers the same but lost what the original has (above)"
-            );
-        }
-        _ => {
-            let _ = writeln!(s, "result: the rewrite behaves differently");
-        }
-    }
-    s
 }
 
 /// The first line where the two answers differ, when the summary's first
