@@ -130,28 +130,10 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
             &String::from_utf8_lossy(&bytes),
         ))
     })?;
-    let context = options
-        .context
-        .clone()
-        .or_else(|| {
-            path.parent().map(|p| {
-                if p.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    p.to_path_buf()
-                }
-            })
-        })
-        .unwrap_or_else(|| PathBuf::from("."));
-    let text = match &options.rewritten {
-        Some(file) => std::fs::read_to_string(file)
-            .map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", file.display())))?,
-        None => match rewrite::rewrite_in(&df, Some(&context))
-            .map_err(|e| VerifyError::Input(e.to_string()))?
-        {
-            Outcome::Unchanged(why) => return Ok(Verified::NotRewritten(why)),
-            Outcome::Rewritten { text, .. } => text,
-        },
+    let context = options.context.clone().unwrap_or_else(|| folder_of(path));
+    let text = match rewritten_text(&df, &context, options)? {
+        Ok(text) => text,
+        Err(why) => return Ok(Verified::NotRewritten(why)),
     };
     let rewritten_df = syntax::parse(&text).map_err(|e| {
         VerifyError::Input(
@@ -165,16 +147,7 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
         )
     })?;
     let about = About::read(&df, &rewritten_df, &context);
-    let engine = match options.engine {
-        Some(e) if e.usable() => e,
-        Some(e) => return Err(VerifyError::EngineMissing(e.program())),
-        None => Engine::detect().ok_or(VerifyError::NoEngine)?,
-    };
-    if options.offline && engine == Engine::Buildah {
-        return Err(VerifyError::Engine(
-            "--offline needs docker or podman: buildah runs images on the host's network".into(),
-        ));
-    }
+    let engine = chosen_engine(options)?;
     let mut rewritten_file = tempfile::Builder::new()
         .prefix("Dockerfile.dockopt-")
         .tempfile()
@@ -206,6 +179,48 @@ pub fn verify(path: &Path, options: &Options) -> Result<Verified, VerifyError> {
     result.map(|r| Verified::Report(Box::new(r)))
 }
 
+/// The folder a Dockerfile is in, its default build context.
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The rewrite to verify: `--rewritten FILE`, or dockopt's own; why not,
+/// when dockopt leaves the file alone.
+fn rewritten_text(
+    df: &syntax::Dockerfile,
+    context: &Path,
+    options: &Options,
+) -> Result<Result<String, Unsure>, VerifyError> {
+    if let Some(file) = &options.rewritten {
+        return std::fs::read_to_string(file)
+            .map(Ok)
+            .map_err(|e| VerifyError::Input(format!("{}: cannot read: {e}", file.display())));
+    }
+    match rewrite::rewrite_in(df, Some(context)).map_err(|e| VerifyError::Input(e.to_string()))? {
+        Outcome::Unchanged(why) => Ok(Err(why)),
+        Outcome::Rewritten { text, .. } => Ok(Ok(text)),
+    }
+}
+
+/// The engine `--engine` names, or the first that answers; buildah cannot
+/// run an image offline.
+fn chosen_engine(options: &Options) -> Result<Engine, VerifyError> {
+    let engine = match options.engine {
+        Some(e) if e.usable() => e,
+        Some(e) => return Err(VerifyError::EngineMissing(e.program())),
+        None => Engine::detect().ok_or(VerifyError::NoEngine)?,
+    };
+    if options.offline && engine == Engine::Buildah {
+        return Err(VerifyError::Engine(
+            "--offline needs docker or podman: buildah runs images on the host's network".into(),
+        ));
+    }
+    Ok(engine)
+}
+
 /// Builds, sizes and runs both images.
 fn measure(
     engine: Engine,
@@ -225,13 +240,7 @@ fn measure(
         "original",
         &mut retried,
     )?;
-    let (size, layers) = engine.size(&tags[0])?;
-    let original_image = Image {
-        tag: tags[0].clone(),
-        size_bytes: size,
-        layers,
-        build_seconds: t.as_secs_f64(),
-    };
+    let original_image = sized(engine, &tags[0], t)?;
     let original_behaviour = behaviour(engine, &tags[0], options)?;
     let mut report = Report {
         file: original.display().to_string(),
@@ -263,19 +272,14 @@ fn measure(
         }
         Err(e) => return Err(e),
     };
-    let (size, layers) = engine.size(&tags[1])?;
-    report.saving_bytes = report.original.size_bytes as i64 - size as i64;
+    let new = sized(engine, &tags[1], t)?;
+    report.saving_bytes = report.original.size_bytes as i64 - new.size_bytes as i64;
     report.saving_percent = if report.original.size_bytes > 0 {
         100.0 * report.saving_bytes as f64 / report.original.size_bytes as f64
     } else {
         0.0
     };
-    report.rewritten = Some(Image {
-        tag: tags[1].clone(),
-        size_bytes: size,
-        layers,
-        build_seconds: t.as_secs_f64(),
-    });
+    report.rewritten = Some(new);
     let rewritten_behaviour = behaviour(engine, &tags[1], options)?;
     report.same = rewritten_behaviour == report.original_behaviour;
     report.rewritten_behaviour = Some(rewritten_behaviour);
@@ -287,6 +291,17 @@ fn measure(
         report.comparison = Some(comparison);
     }
     Ok(report)
+}
+
+/// A built image with its size and layers, and how long it took.
+fn sized(engine: Engine, tag: &str, took: std::time::Duration) -> Result<Image, VerifyError> {
+    let (size, layers) = engine.size(tag)?;
+    Ok(Image {
+        tag: tag.to_string(),
+        size_bytes: size,
+        layers,
+        build_seconds: took.as_secs_f64(),
+    })
 }
 
 /// What the comparison needs to know of the two Dockerfiles.
