@@ -431,30 +431,8 @@ fn explain(inputs: &Inputs<'_>, path: &str, entry: &Entry, change: Change) -> Op
             .unwrap_or_default();
         return Some(Rule::Allowed(pattern));
     }
-    if let Some(package) = o.packages.owner.get(path)
-        && !inputs.must_carry.iter().any(|p| p == package)
-    {
-        let gone = !r.packages.installed.contains_key(package);
-        let other_version = r.packages.installed.get(package) != o.packages.installed.get(package);
-        if gone || (other_version && change != Change::Missing) {
-            return Some(Rule::Package(package.clone()));
-        }
-    }
-    // A link update-alternatives made (/usr/bin/cc -> /etc/alternatives/cc
-    // -> gcc-12's file): the package of the file it ends at.
-    if entry.kind == Kind::Symlink
-        && change == Change::Missing
-        && let Some((end, _)) = o.index.resolve(path)
-        && let Some(package) = o.packages.owner.get(&end)
-        && !r.packages.installed.contains_key(package)
-        && !inputs.must_carry.iter().any(|p| p == package)
-    {
-        return Some(Rule::Package(package.clone()));
-    }
-    if in_any(path, PACKAGE_STATE)
-        || path.starts_with("/etc/alternatives/") && alternative_of_gone_package(o, r, entry)
-    {
-        return Some(Rule::Package("(the package database)".into()));
+    if let Some(rule) = package_rule(inputs, path, entry, change) {
+        return Some(rule);
     }
     if let (Some(b), Some(rb)) = (inputs.builder_base, inputs.runtime_base)
         && let Some(in_builder) = b.entries.get(path)
@@ -471,23 +449,50 @@ fn explain(inputs: &Inputs<'_>, path: &str, entry: &Entry, change: Change) -> Op
     if matches!(change, Change::Missing | Change::Content) && moved_to_venv(path, r.index) {
         return Some(Rule::MovedToVenv);
     }
-    if change == Change::Missing
-        && let Some(tool) = python_build_tool(o.index, path)
-    {
-        return Some(Rule::BuildTool(tool));
-    }
     if change == Change::Content && path.starts_with("/var/lib/dpkg/info/") {
         return Some(Rule::Package("(the package database)".into()));
     }
-    if change == Change::Missing
-        && let Some(package) = pruned_package(path, inputs.pruned, r.index)
-    {
+    if change != Change::Missing {
+        return None;
+    }
+    if let Some(tool) = python_build_tool(o.index, path) {
+        return Some(Rule::BuildTool(tool));
+    }
+    if let Some(package) = pruned_package(path, inputs.pruned, r.index) {
         return Some(Rule::DevDependency(package));
     }
-    if change == Change::Missing
-        && let Some(folder) = left_in_builder(path, inputs.app_folders, inputs.copied)
+    left_in_builder(path, inputs.app_folders, inputs.copied).map(Rule::BuildTree)
+}
+
+/// A path of a system package the rewrite does not install (or has in
+/// another version), a link to one's file, or the package database;
+/// never a package the original file installs for the program.
+fn package_rule(inputs: &Inputs<'_>, path: &str, entry: &Entry, change: Change) -> Option<Rule> {
+    let o = inputs.original;
+    let r = inputs.rewritten;
+    let carried = |package: &String| inputs.must_carry.iter().any(|p| p == package);
+    if let Some(package) = o.packages.owner.get(path).filter(|p| !carried(p)) {
+        let gone = !r.packages.installed.contains_key(package);
+        let other_version = r.packages.installed.get(package) != o.packages.installed.get(package);
+        if gone || (other_version && change != Change::Missing) {
+            return Some(Rule::Package(package.clone()));
+        }
+    }
+    // A link update-alternatives made (/usr/bin/cc -> /etc/alternatives/cc
+    // -> gcc-12's file): the package of the file it ends at.
+    if entry.kind == Kind::Symlink
+        && change == Change::Missing
+        && let Some((end, _)) = o.index.resolve(path)
+        && let Some(package) = o.packages.owner.get(&end)
+        && !r.packages.installed.contains_key(package)
+        && !carried(package)
     {
-        return Some(Rule::BuildTree(folder));
+        return Some(Rule::Package(package.clone()));
+    }
+    if in_any(path, PACKAGE_STATE)
+        || path.starts_with("/etc/alternatives/") && alternative_of_gone_package(o, r, entry)
+    {
+        return Some(Rule::Package("(the package database)".into()));
     }
     None
 }
