@@ -319,21 +319,9 @@ pub fn compare(inputs: &Inputs<'_>) -> Comparison {
     let mut app_examples = Vec::new();
     let new_folders = new_app_folders(inputs);
     for (path, entry) in &o.index.entries {
-        let change = match r.index.entries.get(path) {
-            None => {
-                if entry.kind == Kind::Dir && has_children(o.index, path) {
-                    continue; // its files speak for it
-                }
-                Change::Missing
-            }
-            Some(other) => match differs(entry, other) {
-                None => continue,
-                Some(c) => c,
-            },
+        let Some(change) = change_of(o.index, r.index, path, entry) else {
+            continue;
         };
-        if path.ends_with(".pyc") && change != Change::Missing {
-            continue; // compiled when each build ran
-        }
         let in_app = in_any(path, inputs.app_folders) || in_any(path, inputs.copied);
         let stamped = match change {
             Change::Content => true,
@@ -349,27 +337,13 @@ pub fn compare(inputs: &Inputs<'_>) -> Comparison {
             }
             continue;
         }
-        let size = entry.size;
         match explain(inputs, path, entry, change) {
             Some(rule) => {
                 let e = explained.entry(rule).or_default();
                 e.0 += 1;
-                e.1 += size;
+                e.1 += entry.size;
             }
-            None => {
-                let folder = folder_of(path);
-                let u = unexplained.entry(folder.clone()).or_insert(Unexplained {
-                    folder,
-                    files: 0,
-                    bytes: 0,
-                    examples: Vec::new(),
-                });
-                u.files += 1;
-                u.bytes += size;
-                if u.examples.len() < 5 {
-                    u.examples.push((path.clone(), change));
-                }
-            }
+            None => note_unexplained(&mut unexplained, path, entry.size, change),
         }
     }
     let mut saving: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -391,6 +365,42 @@ pub fn compare(inputs: &Inputs<'_>) -> Comparison {
             .into_iter()
             .map(|(g, b)| (g.to_string(), b))
             .collect(),
+    }
+}
+
+/// How the original's `path` changed in the rewrite; None when it did not
+/// count: the same, a folder whose files speak for it, or bytecode each
+/// build compiled.
+fn change_of(original: &Index, rewritten: &Index, path: &str, entry: &Entry) -> Option<Change> {
+    let change = match rewritten.entries.get(path) {
+        None if entry.kind == Kind::Dir && has_children(original, path) => return None,
+        None => Change::Missing,
+        Some(other) => differs(entry, other)?,
+    };
+    if path.ends_with(".pyc") && change != Change::Missing {
+        return None;
+    }
+    Some(change)
+}
+
+/// Counts a loss no rule explains under its folder, with a few examples.
+fn note_unexplained(
+    unexplained: &mut BTreeMap<String, Unexplained>,
+    path: &str,
+    size: u64,
+    change: Change,
+) {
+    let folder = folder_of(path);
+    let u = unexplained.entry(folder.clone()).or_insert(Unexplained {
+        folder,
+        files: 0,
+        bytes: 0,
+        examples: Vec::new(),
+    });
+    u.files += 1;
+    u.bytes += size;
+    if u.examples.len() < 5 {
+        u.examples.push((path.to_string(), change));
     }
 }
 
