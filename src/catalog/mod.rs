@@ -109,6 +109,7 @@ struct Images {
     other_base: Vec<OtherBase>,
     tool_images: BTreeMap<String, String>,
     build_inputs: BTreeMap<String, Vec<String>>,
+    build_sources: BTreeMap<String, Vec<String>>,
 }
 
 /// What every runtime image has (images.toml's `[every_image]`).
@@ -469,15 +470,30 @@ impl Catalog {
     /// Whether a build context's top-level entry is one only the build of
     /// `ecosystem` reads (`src`, `pom.xml` for Java).
     pub fn is_build_input(&self, ecosystem: &str, name: &str) -> bool {
+        matches_any(self.images.build_inputs.get(ecosystem), name)
+    }
+
+    /// Whether a context's top-level entry is a build input of any
+    /// ecosystem.
+    pub fn is_any_build_input(&self, name: &str) -> bool {
         self.images
             .build_inputs
-            .get(ecosystem)
-            .is_some_and(|names| {
-                names.iter().any(|n| match n.strip_suffix('*') {
-                    Some(prefix) => name.starts_with(prefix),
-                    None => name == n,
-                })
-            })
+            .values()
+            .any(|names| matches_any(Some(names), name))
+    }
+
+    /// Whether a file is a source only some ecosystem's build reads.
+    pub fn is_any_build_source(&self, name: &str) -> bool {
+        self.images
+            .build_sources
+            .values()
+            .any(|names| matches_any(Some(names), name))
+    }
+
+    /// Whether a file, wherever it is in the context, is a source only the
+    /// build of `ecosystem` reads (`main.go` and `go.mod` for Go).
+    pub fn is_build_source(&self, ecosystem: &str, name: &str) -> bool {
+        matches_any(self.images.build_sources.get(ecosystem), name)
     }
 
     /// The build tool an image exists to hand to other builds (`composer:2`
@@ -644,6 +660,22 @@ pub fn normalize(requirement: &str) -> String {
         .collect::<String>()
         .to_ascii_lowercase()
         .replace('_', "-")
+}
+
+/// Whether `name` is one of `names`, where `x*` names a prefix and `*.x` a
+/// suffix.
+fn matches_any(names: Option<&Vec<String>>, name: &str) -> bool {
+    names.is_some_and(|names| {
+        names.iter().any(|n| {
+            if let Some(prefix) = n.strip_suffix('*') {
+                name.starts_with(prefix)
+            } else if let Some(suffix) = n.strip_prefix('*') {
+                name.ends_with(suffix)
+            } else {
+                name == n
+            }
+        })
+    })
 }
 
 /// The table's entry for a version's `major.minor`.

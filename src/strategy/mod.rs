@@ -22,6 +22,7 @@ pub mod registry;
 pub mod ruby;
 mod runtime;
 pub mod rust;
+mod sources;
 
 pub use packages::{
     add_packages, left_behind, package_command, refuse_runtime_compilers, runtime_packages,

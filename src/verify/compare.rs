@@ -609,14 +609,35 @@ fn moved_to_venv(path: &str, rewritten: &Index) -> bool {
 /// The app folder a missing path is in when the rewrite leaves that
 /// folder's build tree in the builder: the rewrite copies nothing of the
 /// folder, or the path is build output (target/, obj/, .git..., and the
-/// Cargo.lock cargo writes when the context has none).
+/// Cargo.lock cargo writes when the context has none), or a source or
+/// manifest only a build reads (images.toml's `[build_sources]` and, at
+/// the top of the folder, `[build_inputs]`), which a runtime that takes a
+/// binary alone leaves behind.
 fn left_in_builder(path: &str, app: &[String], copied: &[String]) -> Option<String> {
     let folder = app
         .iter()
         .filter(|a| under(path, a))
         .max_by_key(|a| a.len())?;
     let copies_some = copied.iter().any(|c| under(c, folder) || under(folder, c));
-    let build_output = path.split('/').any(|part| {
+    let not_copied = !copied.iter().any(|c| under(path, c));
+    let left =
+        !copies_some || not_copied && (is_build_output(path) || is_build_source(folder, path));
+    left.then(|| folder.clone())
+}
+
+/// Whether a path below an app folder is a source file or, at its top, a
+/// build input of some ecosystem.
+fn is_build_source(folder: &str, path: &str) -> bool {
+    let rel = path[folder.len()..].trim_start_matches('/');
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let top = rel.split('/').next().unwrap_or(rel);
+    let cat = crate::catalog::catalog();
+    cat.is_any_build_source(name) || cat.is_any_build_input(top)
+}
+
+/// Whether a path is in a build's output or tool folders.
+fn is_build_output(path: &str) -> bool {
+    path.split('/').any(|part| {
         matches!(
             part,
             "target"
@@ -630,8 +651,7 @@ fn left_in_builder(path: &str, app: &[String], copied: &[String]) -> Option<Stri
                 | "dist"
                 | "Cargo.lock"
         )
-    });
-    (!copies_some || build_output && !copied.iter().any(|c| under(path, c))).then(|| folder.clone())
+    })
 }
 
 /// Every need of an ELF object in the rewrite that does not resolve there
@@ -857,6 +877,12 @@ mod tests {
             );
         }
         assert_eq!(left_in_builder("/src/config.toml", &app, &copied), None);
+        // Only the binary of target/ copied: the sources stayed behind too.
+        let binary_alone = ["/src/target/release/app".to_string()];
+        assert_eq!(
+            left_in_builder("/src/src/main.rs", &app, &binary_alone).as_deref(),
+            Some("/src")
+        );
         assert_eq!(left_in_builder("/etc/Cargo.lock", &app, &copied), None);
     }
 

@@ -9,9 +9,10 @@
 //! The runtime stage is `debian:<release>-slim` of the release the golang
 //! tag is built on (CGO is on by default there, so the binary needs the same
 //! glibc), or the same Alpine release for `-alpine3.x` tags. It copies the
-//! binaries and the app folders (templates and static files often live
-//! there), and installs `ca-certificates` and `tzdata`, which the golang
-//! image has and Go programs read.
+//! binaries alone when the build context holds only Go sources and module
+//! files; otherwise the app folders too (templates and static files often
+//! live there), which `explain` says. It installs `ca-certificates` and
+//! `tzdata`, which the golang image has and Go programs read.
 //!
 //! ## When it leaves the file alone
 //! A CMD that runs `go` (`go run`), a `go build` whose output name depends on
@@ -51,7 +52,6 @@
 //! RUN apt-get update \
 //!     && apt-get install -y --no-install-recommends ca-certificates tzdata \
 //!     && rm -rf /var/lib/apt/lists/*
-//! COPY --from=builder /src /src
 //! COPY --from=builder /bin/app /bin/app
 //! WORKDIR /src
 //! CMD ["/bin/app"]
@@ -107,6 +107,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no go build or go install: nothing to copy out of a builder",
         ));
     }
+    binaries_alone(facts, &mut plan, &outputs);
     let mut provided =
         |cmd: &crate::analysis::shell::Command| outputs.provides(facts, runtime.family, cmd);
     let mut extra = runtime_files(runtime.family);
@@ -117,6 +118,39 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     keep_on_path(&mut plan, &outputs.on_path);
     Ok(plan)
+}
+
+/// When the build context holds only Go sources and module files (and the
+/// repository's own files: images.toml's `[build_inputs]` and
+/// `[build_sources]`), and no RUN but the build writes into the app
+/// folders, the runtime takes the binaries alone: the program reads nothing
+/// of its sources. Otherwise the app folders are copied whole, since the
+/// program may read templates, static files or configuration there.
+fn binaries_alone(facts: &Facts<'_>, plan: &mut Plan, outputs: &Outputs) {
+    let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
+    let keeps_app = app.is_empty()
+        || !facts.replay_after.is_empty()
+        || facts.app_paths.iter().any(|a| a.chown.is_some())
+        || super::run_writes_under(facts, &app)
+        || !super::sources::only_build_inputs(facts, "go");
+    if keeps_app {
+        for a in plan.artifacts.iter_mut().filter(|a| app.contains(&a.path)) {
+            a.reason
+                .push_str("; copied whole, since the program may read files of it");
+        }
+        return;
+    }
+    plan.artifacts.retain(|a| !app.contains(&a.path));
+    for b in &outputs.binaries {
+        if !plan.artifacts.iter().any(|a| &a.path == b) {
+            plan.artifacts.push(crate::plan::Artifact {
+                path: b.clone(),
+                chown: None,
+                reason: "the binary go build writes; the sources stay behind, since the build context holds only Go sources and module files".into(),
+                file: false,
+            });
+        }
+    }
 }
 
 /// What the build's go build and go install write.

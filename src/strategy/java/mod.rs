@@ -144,7 +144,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
     if !built
         || writes_app
         || !facts.replay_after.is_empty()
-        || !context_only_build_inputs(facts)
+        || !super::sources::only_build_inputs(facts, "java")
         || code_reads_the_tree(facts)
     {
         return;
@@ -210,29 +210,6 @@ fn code_reads_the_tree(facts: &Facts<'_>) -> bool {
             .iter()
             .any(|quoted| text.contains(quoted))
         })
-}
-
-/// Whether everything the file copies from the build context is a build
-/// input: each COPY source's top-level entry, and for `.` every entry at
-/// the top of the context. Without a context, dockopt cannot tell.
-fn context_only_build_inputs(facts: &Facts<'_>) -> bool {
-    let Some(root) = facts.context.as_ref() else {
-        return false;
-    };
-    let catalog = crate::catalog::catalog();
-    let ignored = crate::facts::context::ignored_at_top(root);
-    let input = |name: &str| ignored(name) || catalog.is_build_input("java", name);
-    facts.copied_sources.iter().all(|source| {
-        let rel = source.trim_start_matches("./").trim_start_matches('/');
-        match rel.split('/').next().unwrap_or("") {
-            "" | "." => std::fs::read_dir(root).is_ok_and(|entries| {
-                entries
-                    .flatten()
-                    .all(|e| input(&e.file_name().to_string_lossy()))
-            }),
-            top => !top.contains(['*', '?', '[']) && input(top),
-        }
-    })
 }
 
 /// A start script that Gradle's `installDist` wrote

@@ -11,8 +11,10 @@
 //! The runtime stage is `debian:<release>-slim` of the rust tag's release
 //! (the binary links the same glibc), or the same Alpine release for
 //! `-alpine3.x` tags (static musl binaries run on any Alpine). It copies the
-//! binaries and the app folders, and installs `ca-certificates`, which the
-//! rust image has.
+//! binaries alone when the build context holds only Rust sources and
+//! manifests; otherwise it repeats the COPY lines of the context, so that
+//! target/ stays behind. It installs `ca-certificates` and `tzdata`, which
+//! the rust image has.
 //!
 //! ## When it leaves the file alone
 //! A binary name it cannot know (no `--bin` and no Cargo.toml in the
@@ -60,9 +62,8 @@
 //! RUN apt-get update \
 //!     && apt-get install -y --no-install-recommends ca-certificates tzdata \
 //!     && rm -rf /var/lib/apt/lists/*
-//! WORKDIR /app
-//! COPY . .
 //! COPY --from=builder /app/target/release/hello /app/target/release/hello
+//! WORKDIR /app
 //! CMD ["./target/release/hello"]
 //! ```
 
@@ -354,6 +355,18 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
                 file: false,
             });
         }
+    }
+    // A context of sources alone gives the program nothing to read: the
+    // binaries are all the runtime needs.
+    if super::sources::only_build_inputs(facts, "rust") {
+        for a in plan
+            .artifacts
+            .iter_mut()
+            .filter(|a| binaries.contains(&a.path))
+        {
+            a.reason = "the binary cargo built; the sources and target/ stay behind, since the build context holds only Rust sources and manifests".into();
+        }
+        return;
     }
     for d in &mut plan.decisions {
         let is_context_copy = facts.df.nodes()[d.node].instruction().is_some_and(|i| {

@@ -1,0 +1,69 @@
+//! Whether the files a build copies from its context are only what the
+//! build reads (sources, manifests, the repository's own files): then a
+//! compiled program, once built, reads none of them, and the runtime can
+//! take the build's outputs alone instead of the app folder. What counts is
+//! data (images.toml's `[build_inputs]` by top-level name, `[build_sources]`
+//! by file name anywhere).
+
+use std::path::Path;
+
+use crate::catalog;
+use crate::classify::Facts;
+use crate::facts::context;
+
+/// Whether everything the file copies from the build context is a build
+/// input of `ecosystem`: each COPY source's top-level entry (and for `.`
+/// every entry at the top of the context) is one by name, or is a source
+/// file, or a folder that holds only source files. Without a context,
+/// dockopt cannot tell.
+pub fn only_build_inputs(facts: &Facts<'_>, ecosystem: &str) -> bool {
+    let Some(root) = facts.context.as_ref() else {
+        return false;
+    };
+    let ignored = context::ignored_at_top(root);
+    let input = |name: &str, path: &Path| {
+        ignored(name)
+            || catalog::catalog().is_build_input(ecosystem, name)
+            || only_sources(ecosystem, path)
+    };
+    facts.copied_sources.iter().all(|source| {
+        let rel = source.trim_start_matches("./").trim_start_matches('/');
+        match rel.split('/').next().unwrap_or("") {
+            "" | "." => std::fs::read_dir(root).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .all(|e| input(&e.file_name().to_string_lossy(), &e.path()))
+            }),
+            top => !top.contains(['*', '?', '[']) && input(top, &root.join(top)),
+        }
+    })
+}
+
+/// Whether `path` is a source file of `ecosystem`, or a folder whose every
+/// file below is one (no more than [`context::MAX_FILES`] looked at).
+fn only_sources(ecosystem: &str, path: &Path) -> bool {
+    let cat = catalog::catalog();
+    let mut stack = vec![path.to_path_buf()];
+    let mut seen = 0;
+    while let Some(p) = stack.pop() {
+        seen += 1;
+        if seen > context::MAX_FILES {
+            return false;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            return false;
+        };
+        if meta.is_dir() {
+            let Ok(entries) = std::fs::read_dir(&p) else {
+                return false;
+            };
+            stack.extend(entries.flatten().map(|e| e.path()));
+        } else {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            if !meta.is_file() || !name.is_some_and(|n| cat.is_build_source(ecosystem, &n)) {
+                return false;
+            }
+        }
+    }
+    true
+}
