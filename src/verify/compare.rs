@@ -307,6 +307,18 @@ const PACKAGE_STATE: &[&str] = &[
     "/etc/ssl/certs",
     "/usr/share/info/dir",
     "/usr/lib/python3/dist-packages/__pycache__",
+    // deb-systemd-helper's record of the units packages enabled (gnupg's
+    // dirmngr and gpg-agent sockets, pulled in by build-essential).
+    "/var/lib/systemd/deb-systemd-helper-enabled",
+    "/var/lib/systemd/deb-systemd-user-helper-enabled",
+    "/var/lib/systemd/deb-systemd-helper-masked",
+];
+
+/// Folders that packages' install scripts make, which no file list of the
+/// package database names, with the package: gone with it.
+const MADE_BY_INSTALL_SCRIPTS: &[(&str, &str)] = &[
+    // fontconfig-config's postinst makes the folder for local fonts.
+    ("/usr/local/share/fonts", "fontconfig-config"),
 ];
 
 /// Compares the two images.
@@ -504,7 +516,14 @@ fn package_rule(inputs: &Inputs<'_>, path: &str, entry: &Entry, change: Change) 
     {
         return Some(Rule::Package("(the package database)".into()));
     }
-    None
+    MADE_BY_INSTALL_SCRIPTS
+        .iter()
+        .find(|(folder, package)| {
+            *folder == path
+                && o.packages.installed.contains_key(*package)
+                && !r.packages.installed.contains_key(*package)
+        })
+        .map(|(_, package)| Rule::Package(package.to_string()))
 }
 
 /// The package a missing path belonged to, when the builder pruned that
@@ -971,6 +990,44 @@ mod tests {
             .flat_map(|u| u.examples.iter().map(|(p, _)| p.as_str()))
             .collect();
         assert_eq!(lost, ["/app/lost.txt", "/app/.next/static/AAA/gone.js"]);
+    }
+
+    #[test]
+    fn what_install_scripts_of_packages_left_behind_made_is_explained() {
+        let dir = Entry {
+            kind: Kind::Dir,
+            ..file(0, 0)
+        };
+        let mut o = Index::default();
+        o.entries
+            .insert("/usr/local/share/fonts".into(), dir.clone());
+        o.entries.insert(
+            "/var/lib/systemd/deb-systemd-user-helper-enabled/dirmngr.socket.dsh-also".into(),
+            file(1, 1),
+        );
+        o.texts.insert(
+            "/var/lib/dpkg/status".into(),
+            "Package: fontconfig-config\nStatus: install ok installed\nVersion: 2.14\n".into(),
+        );
+        let r = Index::default();
+        let oi = Image::new(&o, &[], "/app");
+        let ri = Image::new(&r, &[], "/app");
+        let none = globset::GlobSet::empty();
+        let c = compare(&Inputs {
+            original: &oi,
+            rewritten: &ri,
+            builder_base: None,
+            runtime_base: None,
+            app_folders: &["/app".into()],
+            copied: &["/app".into()],
+            allow: &none,
+            allow_patterns: &[],
+            programs: &[],
+            data: &[],
+            must_carry: &[],
+            pruned: &[],
+        });
+        assert!(c.unexplained.is_empty(), "{:?}", c.unexplained);
     }
 
     #[test]
