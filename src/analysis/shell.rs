@@ -254,131 +254,167 @@ fn is_assignment(w: &str) -> bool {
 
 /// Words, separators and redirections.
 fn tokens(script: &str) -> Vec<Tok> {
-    let mut toks = Vec::new();
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = script.chars().peekable();
-    let flush = |toks: &mut Vec<Tok>, word: &mut String, in_word: &mut bool| {
-        if *in_word {
-            toks.push(Tok::Word(std::mem::take(word)));
-            *in_word = false;
-        }
+    let mut lexer = Lexer {
+        toks: Vec::new(),
+        word: String::new(),
+        in_word: false,
+        chars: script.chars().peekable(),
     };
-    while let Some(c) = chars.next() {
+    while let Some(c) = lexer.chars.next() {
+        lexer.read(c);
+    }
+    lexer.flush();
+    lexer.toks
+}
+
+/// A shell script being split into tokens: those so far, and the word
+/// being read.
+struct Lexer<'s> {
+    toks: Vec<Tok>,
+    word: String,
+    in_word: bool,
+    chars: std::iter::Peekable<std::str::Chars<'s>>,
+}
+
+impl Lexer<'_> {
+    /// Reads from character `c` on: part of a word, a quoted string, a
+    /// comment, an operator or a redirection.
+    fn read(&mut self, c: char) {
         match c {
-            '$' if chars.peek() == Some(&'(') => {
-                in_word = true;
-                let text = substitution(&mut chars);
-                word.push_str(&format!("$({text})"));
-                if !text.starts_with('(') {
-                    toks.push(Tok::Inner(text));
-                }
+            '$' if self.chars.peek() == Some(&'(') => {
+                self.in_word = true;
+                self.command_substitution();
             }
             '`' => {
-                in_word = true;
-                let text = backticks(&mut chars);
-                word.push_str(&format!("$({text})"));
-                toks.push(Tok::Inner(text));
+                self.in_word = true;
+                self.backticks();
             }
             '\'' => {
-                in_word = true;
-                for q in chars.by_ref() {
+                self.in_word = true;
+                for q in self.chars.by_ref() {
                     if q == '\'' {
                         break;
                     }
-                    word.push(q);
+                    self.word.push(q);
                 }
             }
             '"' => {
-                in_word = true;
-                while let Some(q) = chars.next() {
-                    match q {
-                        '"' => break,
-                        '$' if chars.peek() == Some(&'(') => {
-                            let text = substitution(&mut chars);
-                            word.push_str(&format!("$({text})"));
-                            if !text.starts_with('(') {
-                                toks.push(Tok::Inner(text));
-                            }
-                        }
-                        '`' => {
-                            let text = backticks(&mut chars);
-                            word.push_str(&format!("$({text})"));
-                            toks.push(Tok::Inner(text));
-                        }
-                        '\\' => match chars.peek() {
-                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
-                                word.push(n);
-                                chars.next();
-                            }
-                            Some('\n') => {
-                                chars.next();
-                            }
-                            _ => word.push('\\'),
-                        },
-                        _ => word.push(q),
-                    }
-                }
+                self.in_word = true;
+                self.double_quoted();
             }
-            '\\' => match chars.next() {
+            '\\' => match self.chars.next() {
                 Some('\n') | None => {}
                 Some(n) => {
-                    in_word = true;
-                    word.push(n);
+                    self.in_word = true;
+                    self.word.push(n);
                 }
             },
-            '#' if !in_word => {
+            '#' if !self.in_word => {
                 // A comment runs to the end of the line.
-                for q in chars.by_ref() {
+                for q in self.chars.by_ref() {
                     if q == '\n' {
                         break;
                     }
                 }
-                toks.push(Tok::Sep);
+                self.toks.push(Tok::Sep);
             }
-            ';' | '&' | '|' | '\n' | '(' | ')' => {
-                flush(&mut toks, &mut word, &mut in_word);
-                if c == '&' && chars.peek() == Some(&'>') {
-                    chars.next();
-                    toks.push(Tok::Redirect);
-                } else if c == '(' {
-                    toks.push(Tok::Open);
-                } else if c == ')' {
-                    toks.push(Tok::Close);
-                } else if c == ';' && chars.peek() == Some(&';') {
-                    chars.next();
-                    toks.push(Tok::BranchEnd);
-                } else {
-                    toks.push(Tok::Sep);
-                }
-            }
-            '>' | '<' => {
-                // A file descriptor number just before belongs to the operator.
-                if in_word && word.chars().all(|d| d.is_ascii_digit()) {
-                    word.clear();
-                    in_word = false;
-                }
-                flush(&mut toks, &mut word, &mut in_word);
-                while let Some(&n) = chars.peek() {
-                    if n == '>' || n == '<' || n == '&' || n == '|' || n == '-' {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                // `2>&1` and `<<EOF` style: a target that is a number or
-                // name glued to the operator.
-                toks.push(Tok::Redirect);
-            }
-            c if c.is_whitespace() => flush(&mut toks, &mut word, &mut in_word),
+            ';' | '&' | '|' | '\n' | '(' | ')' => self.operator(c),
+            '>' | '<' => self.redirection(),
+            c if c.is_whitespace() => self.flush(),
             _ => {
-                in_word = true;
-                word.push(c);
+                self.in_word = true;
+                self.word.push(c);
             }
         }
     }
-    flush(&mut toks, &mut word, &mut in_word);
-    toks
+
+    /// Ends the word being read, if any.
+    fn flush(&mut self) {
+        if self.in_word {
+            self.toks.push(Tok::Word(std::mem::take(&mut self.word)));
+            self.in_word = false;
+        }
+    }
+
+    /// `$(...)` in a word: kept in the word, and its text is a script of
+    /// its own (but `$((...))`, arithmetic).
+    fn command_substitution(&mut self) {
+        let text = substitution(&mut self.chars);
+        self.word.push_str(&format!("$({text})"));
+        if !text.starts_with('(') {
+            self.toks.push(Tok::Inner(text));
+        }
+    }
+
+    /// `` `...` `` in a word, read like `$(...)`.
+    fn backticks(&mut self) {
+        let text = backticks(&mut self.chars);
+        self.word.push_str(&format!("$({text})"));
+        self.toks.push(Tok::Inner(text));
+    }
+
+    /// A double-quoted string after its opening quote: substitutions stay
+    /// live, a backslash escapes only `"`, `\\`, `$`, `` ` `` and a newline.
+    fn double_quoted(&mut self) {
+        while let Some(q) = self.chars.next() {
+            match q {
+                '"' => break,
+                '$' if self.chars.peek() == Some(&'(') => self.command_substitution(),
+                '`' => self.backticks(),
+                '\\' => match self.chars.peek() {
+                    Some(&n @ ('"' | '\\' | '$' | '`')) => {
+                        self.word.push(n);
+                        self.chars.next();
+                    }
+                    Some('\n') => {
+                        self.chars.next();
+                    }
+                    _ => self.word.push('\\'),
+                },
+                _ => self.word.push(q),
+            }
+        }
+    }
+
+    /// `;`, `&`, `|`, a newline or a parenthesis: the word ends, and a
+    /// separator (`;;` ends a case branch, `&>` redirects) or a subshell's
+    /// bound follows.
+    fn operator(&mut self, c: char) {
+        self.flush();
+        let next = self.chars.peek().copied();
+        let tok = match (c, next) {
+            ('&', Some('>')) => {
+                self.chars.next();
+                Tok::Redirect
+            }
+            ('(', _) => Tok::Open,
+            (')', _) => Tok::Close,
+            (';', Some(';')) => {
+                self.chars.next();
+                Tok::BranchEnd
+            }
+            _ => Tok::Sep,
+        };
+        self.toks.push(tok);
+    }
+
+    /// `>`, `<` and what is glued to them (`2>&1`, `<<EOF`, `>|`); a file
+    /// descriptor number just before belongs to the operator.
+    fn redirection(&mut self) {
+        if self.in_word && self.word.chars().all(|d| d.is_ascii_digit()) {
+            self.word.clear();
+            self.in_word = false;
+        }
+        self.flush();
+        while let Some(&n) = self.chars.peek() {
+            if n == '>' || n == '<' || n == '&' || n == '|' || n == '-' {
+                self.chars.next();
+            } else {
+                break;
+            }
+        }
+        self.toks.push(Tok::Redirect);
+    }
 }
 
 /// The text of a `$(...)` whose `$` was just read, up to its matching
