@@ -140,104 +140,124 @@ impl Meaning {
 /// and the byte offset where the arguments begin. Works byte by byte, as
 /// BuildKit does, so quotes and backslashes inside a flag are removed.
 fn extract_flags(line: &str) -> (Vec<String>, usize) {
-    let b = line.as_bytes();
-    let mut words = Vec::new();
-    let mut word: Vec<u8> = Vec::new();
-    let mut blank_ok = false;
-    let mut quote = 0u8;
-    #[derive(PartialEq)]
-    enum Phase {
-        Spaces,
-        Word,
-        Quote,
-    }
-    let mut phase = Phase::Spaces;
-    let mut pos = 0;
-    // BuildKit appends each byte as a rune: bytes above 0x7f become
-    // Latin-1 characters, which is what its flags then hold.
-    let latin1 = |w: &[u8]| w.iter().map(|&c| c as char).collect::<String>();
-    // Go's unicode.IsSpace on a byte: ASCII whitespace, and also 0x85 and
-    // 0xA0, which in UTF-8 text are the last byte of some characters (NBSP,
-    // `à`). Followed where the split falls between characters.
-    let is_space = |pos: usize| match b[pos] {
-        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => true,
-        0x85 | 0xA0 => line.is_char_boundary(pos + 1),
-        _ => false,
+    let mut r = FlagReader {
+        line,
+        b: line.as_bytes(),
+        pos: 0,
+        words: Vec::new(),
+        word: Vec::new(),
+        blank_ok: false,
     };
-    while pos <= b.len() {
-        let ch = b.get(pos).copied().unwrap_or(0);
-        if phase == Phase::Spaces {
-            if pos == b.len() {
-                break;
-            }
-            if is_space(pos) {
-                pos += 1;
-                continue;
-            }
-            if ch != b'-' || b.get(pos + 1) != Some(&b'-') {
-                return (words, pos);
-            }
-            phase = Phase::Word;
+    loop {
+        if let Some(end) = r.spaces().or_else(|| r.flag()) {
+            return (r.words, end);
         }
-        if pos == b.len() {
-            if word != b"--" && (blank_ok || !word.is_empty()) {
-                words.push(latin1(&word));
-            }
-            break;
+    }
+}
+
+/// BuildKit's flag reading, one phase a method: the spaces between flags,
+/// a flag's word, and quotes inside it.
+struct FlagReader<'a> {
+    line: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    /// The flags read so far.
+    words: Vec<String>,
+    /// The flag being read.
+    word: Vec<u8>,
+    /// The flag had quotes, so it counts even when empty.
+    blank_ok: bool,
+}
+
+impl FlagReader<'_> {
+    /// Go's unicode.IsSpace on a byte: ASCII whitespace, and also 0x85 and
+    /// 0xA0, which in UTF-8 text are the last byte of some characters
+    /// (NBSP, `à`). Followed where the split falls between characters.
+    fn is_space(&self, pos: usize) -> bool {
+        match self.b[pos] {
+            b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' => true,
+            0x85 | 0xA0 => self.line.is_char_boundary(pos + 1),
+            _ => false,
         }
-        let mut c = ch;
-        if phase == Phase::Word {
-            if is_space(pos) {
-                phase = Phase::Spaces;
-                if word == b"--" {
-                    return (words, pos);
+    }
+
+    /// Skips spaces; where the arguments begin when no flag (`--`) starts
+    /// next, or None at the start of one.
+    fn spaces(&mut self) -> Option<usize> {
+        while self.pos < self.b.len() && self.is_space(self.pos) {
+            self.pos += 1;
+        }
+        let flag = self.b.get(self.pos) == Some(&b'-') && self.b.get(self.pos + 1) == Some(&b'-');
+        (!flag).then_some(self.pos)
+    }
+
+    /// Reads one flag up to a space; where the arguments begin when the
+    /// input ends or the flag is a bare `--`, or None to read on.
+    fn flag(&mut self) -> Option<usize> {
+        loop {
+            if self.pos == self.b.len() {
+                if self.word != b"--" && (self.blank_ok || !self.word.is_empty()) {
+                    self.words.push(latin1(&self.word));
                 }
-                if blank_ok || !word.is_empty() {
-                    words.push(latin1(&word));
+                return Some(self.b.len());
+            }
+            let c = self.b[self.pos];
+            if self.is_space(self.pos) {
+                if self.word == b"--" {
+                    return Some(self.pos);
                 }
-                word.clear();
-                blank_ok = false;
-                pos += 1;
-                continue;
+                if self.blank_ok || !self.word.is_empty() {
+                    self.words.push(latin1(&self.word));
+                }
+                self.word.clear();
+                self.blank_ok = false;
+                self.pos += 1;
+                return None;
             }
             if c == b'\'' || c == b'"' {
-                quote = c;
-                blank_ok = true;
-                phase = Phase::Quote;
-                pos += 1;
+                self.blank_ok = true;
+                self.pos += 1;
+                self.quoted(c);
                 continue;
             }
-            if c == b'\\' {
-                if pos + 1 == b.len() {
-                    pos += 1;
-                    continue;
-                }
-                pos += 1;
-                c = b[pos];
-            }
-            word.push(c);
-            pos += 1;
-            continue;
+            self.push_escaped(c);
         }
-        // Inside quotes.
-        if c == quote {
-            phase = Phase::Word;
-            pos += 1;
-            continue;
-        }
-        if c == b'\\' {
-            if pos + 1 == b.len() {
-                phase = Phase::Word;
-                pos += 1;
-                continue;
-            }
-            pos += 1;
-            c = b[pos];
-        }
-        word.push(c);
-        pos += 1;
     }
-    (words, b.len())
+
+    /// Reads inside quotes up to the closing `quote` (or the input's end).
+    fn quoted(&mut self, quote: u8) {
+        while self.pos < self.b.len() {
+            let c = self.b[self.pos];
+            if c == quote {
+                self.pos += 1;
+                return;
+            }
+            if c == b'\\' && self.pos + 1 == self.b.len() {
+                self.pos += 1;
+                return;
+            }
+            self.push_escaped(c);
+        }
+    }
+
+    /// Adds byte `c` at the position to the flag, or after a backslash the
+    /// byte it escapes (a backslash at the very end is dropped).
+    fn push_escaped(&mut self, c: u8) {
+        if c == b'\\' {
+            self.pos += 1;
+            if self.pos == self.b.len() {
+                return;
+            }
+        }
+        self.word.push(self.b[self.pos]);
+        self.pos += 1;
+    }
+}
+
+/// BuildKit appends each byte as a rune: bytes above 0x7f become Latin-1
+/// characters, which is what its flags then hold.
+fn latin1(w: &[u8]) -> String {
+    w.iter().map(|&c| c as char).collect()
 }
 
 /// Exec form if the text is a JSON array of strings (`parseJSON`). `Ok(None)`
