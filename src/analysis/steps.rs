@@ -316,6 +316,12 @@ pub enum CargoStep {
     Check,
 }
 
+/// The steps of a script, one a command: for the recognisers' tests.
+#[cfg(test)]
+pub(crate) fn steps_of(script: &str) -> Vec<Step> {
+    super::shell::commands(script).iter().map(step).collect()
+}
+
 /// Recognises one command. A command whose packages or paths come from a
 /// command substitution is [`Step::Computed`].
 pub fn step(cmd: &Command) -> Step {
@@ -857,12 +863,9 @@ fn sed_in_place(arg: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::shell::commands;
     use super::*;
 
-    fn steps(s: &str) -> Vec<Step> {
-        commands(s).iter().map(step).collect()
-    }
+    use super::steps_of as steps;
 
     #[test]
     fn sed_edits_in_place_with_any_spelling_of_i_and_apache_helpers_write_etc() {

@@ -851,6 +851,27 @@ fn in_any(path: &str, dirs: &[impl AsRef<str>]) -> bool {
 mod tests {
     use super::*;
 
+    /// The comparison of two indexes whose app is /app, copied whole.
+    fn compared(o: &Index, r: &Index) -> Comparison {
+        let oi = Image::new(o, &[], "/app");
+        let ri = Image::new(r, &[], "/app");
+        let none = globset::GlobSet::empty();
+        compare(&Inputs {
+            original: &oi,
+            rewritten: &ri,
+            builder_base: None,
+            runtime_base: None,
+            app_folders: &["/app".into()],
+            copied: &["/app".into()],
+            allow: &none,
+            allow_patterns: &[],
+            programs: &[],
+            data: &[],
+            must_carry: &[],
+            pruned: &[],
+        })
+    }
+
     fn file(size: u64, hash: u8) -> Entry {
         Entry {
             kind: Kind::File,
@@ -922,23 +943,7 @@ mod tests {
         );
         let mut r = Index::default();
         r.entries.insert("/app/main.py".into(), file(3, 9));
-        let oi = Image::new(&o, &[], "/app");
-        let ri = Image::new(&r, &[], "/app");
-        let none = globset::GlobSet::empty();
-        let c = compare(&Inputs {
-            original: &oi,
-            rewritten: &ri,
-            builder_base: None,
-            runtime_base: None,
-            app_folders: &["/app".into()],
-            copied: &["/app".into()],
-            allow: &none,
-            allow_patterns: &[],
-            programs: &[],
-            data: &[],
-            must_carry: &[],
-            pruned: &[],
-        });
+        let c = compared(&o, &r);
         assert_eq!(c.unexplained.len(), 1, "{:?}", c.unexplained);
         assert_eq!(c.unexplained[0].examples[0].0, "/etc/myapp/build.json");
         assert_eq!(c.app_content_changes, 1);
@@ -966,23 +971,7 @@ mod tests {
         r.entries.insert("/app/.next/static/BBB".into(), dir());
         r.entries
             .insert("/app/.next/static/BBB/_buildManifest.js".into(), file(3, 2));
-        let oi = Image::new(&o, &[], "/app");
-        let ri = Image::new(&r, &[], "/app");
-        let none = globset::GlobSet::empty();
-        let c = compare(&Inputs {
-            original: &oi,
-            rewritten: &ri,
-            builder_base: None,
-            runtime_base: None,
-            app_folders: &["/app".into()],
-            copied: &["/app".into()],
-            allow: &none,
-            allow_patterns: &[],
-            programs: &[],
-            data: &[],
-            must_carry: &[],
-            pruned: &[],
-        });
+        let c = compared(&o, &r);
         assert_eq!(c.app_content_changes, 1);
         let lost: Vec<&str> = c
             .unexplained
@@ -1010,23 +999,7 @@ mod tests {
             "Package: fontconfig-config\nStatus: install ok installed\nVersion: 2.14\n".into(),
         );
         let r = Index::default();
-        let oi = Image::new(&o, &[], "/app");
-        let ri = Image::new(&r, &[], "/app");
-        let none = globset::GlobSet::empty();
-        let c = compare(&Inputs {
-            original: &oi,
-            rewritten: &ri,
-            builder_base: None,
-            runtime_base: None,
-            app_folders: &["/app".into()],
-            copied: &["/app".into()],
-            allow: &none,
-            allow_patterns: &[],
-            programs: &[],
-            data: &[],
-            must_carry: &[],
-            pruned: &[],
-        });
+        let c = compared(&o, &r);
         assert!(c.unexplained.is_empty(), "{:?}", c.unexplained);
     }
 

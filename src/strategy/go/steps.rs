@@ -113,12 +113,7 @@ fn go_flags(args: &[String]) -> (Vec<(String, String)>, Vec<String>) {
 mod tests {
     use super::*;
 
-    fn steps(s: &str) -> Vec<Step> {
-        crate::analysis::shell::commands(s)
-            .iter()
-            .map(crate::analysis::steps::step)
-            .collect()
-    }
+    use crate::analysis::steps::steps_of as steps;
 
     #[test]
     fn go_build_flags_and_packages() {

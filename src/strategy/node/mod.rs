@@ -173,15 +173,7 @@ fn read_build(facts: &Facts<'_>, projects: &Projects) -> Result<Build, Unsure> {
                         build.installs += 1;
                     }
                     build.fetched |= build.corepack && matches!(tool.as_str(), "pnpm" | "yarn");
-                    match action {
-                        NodeAction::Install => project.check_install(args)?,
-                        NodeAction::Build => project.check_run("build")?,
-                        NodeAction::Script(name) if tool == "npx" => {
-                            project.check_npx(name, args)?
-                        }
-                        NodeAction::Script(name) => project.check_run(name)?,
-                        NodeAction::Prune | NodeAction::Housekeeping => {}
-                    }
+                    project.check_step(tool, action, args)?;
                 }
                 Step::Corepack { fetches } => {
                     build.corepack = true;

@@ -74,6 +74,22 @@ impl Project<'_> {
         Ok(())
     }
 
+    /// Checks what one npm, yarn, pnpm or npx step runs of the project.
+    pub fn check_step(
+        &self,
+        tool: &str,
+        action: &steps::NodeAction,
+        args: &[String],
+    ) -> Result<(), Unsure> {
+        match action {
+            steps::NodeAction::Install => self.check_install(args),
+            steps::NodeAction::Build => self.check_run("build"),
+            steps::NodeAction::Script(name) if tool == "npx" => self.check_npx(name, args),
+            steps::NodeAction::Script(name) => self.check_run(name),
+            steps::NodeAction::Prune | steps::NodeAction::Housekeeping => Ok(()),
+        }
+    }
+
     /// Checks `npm run NAME` (and its pre- and post- scripts).
     pub fn check_run(&self, name: &str) -> Result<(), Unsure> {
         if self.package_json.is_none() {

@@ -117,12 +117,7 @@ fn npx(args: &[String]) -> Step {
 mod tests {
     use super::*;
 
-    fn steps(s: &str) -> Vec<Step> {
-        crate::analysis::shell::commands(s)
-            .iter()
-            .map(crate::analysis::steps::step)
-            .collect()
-    }
+    use crate::analysis::steps::steps_of as steps;
 
     #[test]
     fn npx_runs_a_program_in_the_app_unless_it_fetches_browsers() {

@@ -192,12 +192,7 @@ fn python_tool(tool: &str, args: &[String]) -> Step {
 mod tests {
     use super::*;
 
-    fn steps(s: &str) -> Vec<Step> {
-        crate::analysis::shell::commands(s)
-            .iter()
-            .map(crate::analysis::steps::step)
-            .collect()
-    }
+    use crate::analysis::steps::steps_of as steps;
 
     #[test]
     fn pip_in_its_spellings() {
