@@ -210,6 +210,16 @@ pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
     });
 }
 
+/// The runtime copies the `binaries` instead of the `app` folders: the
+/// folders' artifacts go, and each binary not yet copied comes with
+/// `reason`.
+pub fn binaries_instead_of(plan: &mut Plan, app: &[String], binaries: &[String], reason: &str) {
+    plan.artifacts.retain(|a| !app.contains(&a.path));
+    for b in binaries {
+        push_artifact(plan, b.clone(), reason.to_string());
+    }
+}
+
 /// Completes a plan's runtime stage: checks every program CMD, ENTRYPOINT
 /// and HEALTHCHECK call (`provided` says which the strategy vouches for),
 /// and installs the tools missing, the runtime libraries of what the build

@@ -140,17 +140,12 @@ fn binaries_alone(facts: &Facts<'_>, plan: &mut Plan, outputs: &Outputs) {
         }
         return;
     }
-    plan.artifacts.retain(|a| !app.contains(&a.path));
-    for b in &outputs.binaries {
-        if !plan.artifacts.iter().any(|a| &a.path == b) {
-            plan.artifacts.push(crate::plan::Artifact {
-                path: b.clone(),
-                chown: None,
-                reason: "the binary go build writes; the sources stay behind, since the build context holds only Go sources and module files".into(),
-                file: false,
-            });
-        }
-    }
+    super::binaries_instead_of(
+        plan,
+        &app,
+        &outputs.binaries,
+        "the binary go build writes; the sources stay behind, since the build context holds only Go sources and module files",
+    );
 }
 
 /// What the build's go build and go install write.

@@ -345,17 +345,12 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
     if writes_app || chowned {
         return;
     }
-    plan.artifacts.retain(|a| !app.contains(&a.path));
-    for b in binaries {
-        if !plan.artifacts.iter().any(|a| &a.path == b) {
-            plan.artifacts.push(crate::plan::Artifact {
-                path: b.clone(),
-                chown: None,
-                reason: "the binary cargo built; the app folder's target/ stays behind".into(),
-                file: false,
-            });
-        }
-    }
+    super::binaries_instead_of(
+        plan,
+        &app,
+        binaries,
+        "the binary cargo built; the app folder's target/ stays behind",
+    );
     // A context of sources alone gives the program nothing to read: the
     // binaries are all the runtime needs.
     if super::sources::only_build_inputs(facts, "rust") {
