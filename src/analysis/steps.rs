@@ -448,6 +448,14 @@ fn system(cmd: &Command) -> Option<Step> {
                 paths: vec!["/etc/apache2".to_string()],
             }
         }
+        // Bun is a package manager too: `bun install` runs no script.
+        "bun"
+            if args
+                .first()
+                .is_some_and(|a| BUN_COMMANDS.contains(&a.as_str())) =>
+        {
+            Step::Unknown(format!("bun {}", args[0]))
+        }
         "node" | "nodejs" | "deno" | "bun" => {
             interpreter_step(program, args, &["-e", "--eval", "-p", "--print"])
         }
@@ -468,6 +476,13 @@ fn system(cmd: &Command) -> Option<Step> {
         _ => return None,
     })
 }
+
+/// Bun's own commands (bun.sh/docs/cli), which `bun NAME` runs instead of a
+/// script named NAME.
+const BUN_COMMANDS: &[&str] = &[
+    "install", "i", "add", "a", "remove", "rm", "update", "run", "x", "build", "test", "pm",
+    "link", "unlink", "create", "init", "upgrade", "patch", "outdated", "publish", "exec",
+];
 
 /// A program no one recognises: a script of the context run by its path,
 /// or unknown.
@@ -866,6 +881,19 @@ mod tests {
     use super::*;
 
     use super::steps_of as steps;
+
+    #[test]
+    fn bun_commands_are_not_scripts() {
+        assert_eq!(steps("bun install"), [Step::Unknown("bun install".into())]);
+        assert_eq!(
+            steps("bun build.ts"),
+            [Step::Code {
+                interpreter: "bun".into(),
+                script: Some("build.ts".into()),
+                inline: None,
+            }]
+        );
+    }
 
     #[test]
     fn sed_edits_in_place_with_any_spelling_of_i_and_apache_helpers_write_etc() {
