@@ -7,6 +7,7 @@ pub mod elf;
 pub mod engine;
 pub mod filesystem;
 pub mod packages;
+mod rules;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
