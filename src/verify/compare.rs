@@ -565,18 +565,7 @@ mod tests {
         })
     }
 
-    fn file(size: u64, hash: u8) -> Entry {
-        Entry {
-            kind: Kind::File,
-            size,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            target: None,
-            hash: Some([hash; 16]),
-            elf: None,
-        }
-    }
+    use crate::verify::filesystem::test_file as file;
 
     #[test]
     fn explains_what_it_can_and_reports_the_rest() {

@@ -38,6 +38,22 @@ pub struct Entry {
     pub elf: Option<ElfInfo>,
 }
 
+/// A regular file for the comparison's tests: its size, and a hash made of
+/// one byte.
+#[cfg(test)]
+pub(crate) fn test_file(size: u64, hash: u8) -> Entry {
+    Entry {
+        kind: Kind::File,
+        size,
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        target: None,
+        hash: Some([hash; 16]),
+        elf: None,
+    }
+}
+
 /// Every path of an image, absolute (`/usr/bin/git`), and the texts of the
 /// files the comparison reads.
 #[derive(Debug, Default)]

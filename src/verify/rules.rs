@@ -328,18 +328,7 @@ pub(super) fn is_build_output(path: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn file(size: u64, hash: u8) -> Entry {
-        Entry {
-            kind: Kind::File,
-            size,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            target: None,
-            hash: Some([hash; 16]),
-            elf: None,
-        }
-    }
+    use crate::verify::filesystem::test_file as file;
 
     #[test]
     fn a_pruned_package_is_explained_only_when_it_is_gone_whole() {
