@@ -11,8 +11,10 @@
 //! ## What it emits
 //! The runtime stage is `debian:<release>-slim` of the gcc tag's Debian
 //! release, for the GCC versions whose C++ library that release has
-//! (gcc:12 on bookworm). It copies the app folders, the `-o` outputs and the
-//! install prefix, and installs the runtime libraries of the `-dev` packages.
+//! (gcc:12 on bookworm). It copies the `-o` outputs and the install prefix,
+//! with the app folders unless the image runs only those outputs and the
+//! build context holds only sources and build files, and installs the
+//! runtime libraries of the `-dev` packages.
 //!
 //! ## When it leaves the file alone
 //! A GCC newer than the release's own (binaries need its libstdc++), an
@@ -41,7 +43,7 @@
 //! RUN gcc -O2 -o server main.c
 //!
 //! FROM debian:bookworm-slim
-//! COPY --from=builder /src /src
+//! COPY --from=builder /src/server /src/server
 //! WORKDIR /src
 //! CMD ["./server"]
 //! ```
@@ -75,6 +77,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             "no make, cmake or compiler run: nothing for a builder stage to keep",
         ));
     }
+    outputs_alone(facts, &mut plan, &built);
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         let program = cmd.program();
         if TOOLCHAIN.contains(&program) {
@@ -92,6 +95,46 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     libraries?;
     Ok(plan)
+}
+
+/// When the image runs only what the build wrote with `-o` or installed
+/// into a prefix, the build context holds only C and C++ sources and build
+/// files (images.toml's `[build_inputs]` and `[build_sources]`), and no RUN
+/// but the build writes into the app folders, the runtime takes those
+/// outputs alone. Otherwise the app folders are copied whole: a program
+/// make left in them, or a file the program reads, may be there.
+fn outputs_alone(facts: &Facts<'_>, plan: &mut Plan, built: &Built) {
+    let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
+    let runs_outputs = !facts.runtime_commands.is_empty()
+        && facts
+            .runtime_commands
+            .iter()
+            .all(|(_, c)| built.runs(facts, c));
+    let keeps_app = app.is_empty()
+        || !runs_outputs
+        || !facts.replay_after.is_empty()
+        || facts.app_paths.iter().any(|a| a.chown.is_some())
+        || super::run_writes_under(facts, &app)
+        || !super::sources::only_build_inputs(facts, "c");
+    if keeps_app {
+        for a in plan.artifacts.iter_mut().filter(|a| app.contains(&a.path)) {
+            a.reason
+                .push_str("; copied whole, since the program may read files of it");
+        }
+        return;
+    }
+    let outputs: Vec<String> = built
+        .outputs
+        .iter()
+        .chain(&built.prefixes)
+        .cloned()
+        .collect();
+    super::binaries_instead_of(
+        plan,
+        &app,
+        &outputs,
+        "what the build wrote or installed; the sources stay behind, since the build context holds only C and C++ sources and build files",
+    );
 }
 
 /// The runtime packages of the libraries the build links. The gcc image
