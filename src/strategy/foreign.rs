@@ -78,7 +78,7 @@ fn unfollowed(strategy: Ecosystem, step: &Step, in_app: bool) -> Option<String> 
             "a global npm install or corepack puts programs among the image's own, which this image's strategy does not follow"
         }
         (Ecosystem::Go | Ecosystem::Distro, Step::Go(_)) => return None,
-        (_, Step::Go(GoStep::Modules | GoStep::Check)) => return None,
+        (_, Step::Go(GoStep::Modules | GoStep::Check | GoStep::Generate)) => return None,
         (_, Step::Go(_)) => "go builds or installs where this image's strategy does not follow",
         (Ecosystem::Rust, Step::Cargo(_)) => return None,
         (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => return None,

@@ -290,8 +290,12 @@ pub enum GoStep {
         cgo: Option<bool>,
         tags: Vec<String>,
     },
-    /// test, vet, generate.
+    /// test, vet.
     Check,
+    /// `go generate`: runs the commands of the sources' `//go:generate`
+    /// lines, which write into the module (code, or files the program
+    /// may read).
+    Generate,
 }
 
 /// A cargo command.

@@ -128,7 +128,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 /// program may read templates, static files or configuration there.
 fn binaries_alone(facts: &Facts<'_>, plan: &mut Plan, outputs: &Outputs) {
     let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
+    // `go generate` may write files the program reads beside its code.
+    let generates = facts.runs_step(|s| matches!(s, Step::Go(GoStep::Generate)));
     let keeps_app = app.is_empty()
+        || generates
         || !facts.replay_after.is_empty()
         || facts.app_paths.iter().any(|a| a.chown.is_some())
         || super::run_writes_under(facts, &app)

@@ -71,7 +71,8 @@ fn go(cmd: &Command, args: &[String]) -> Step {
                 tags: go_tags(tags),
             })
         }
-        Some("test" | "vet" | "generate") => Step::Go(GoStep::Check),
+        Some("test" | "vet") => Step::Go(GoStep::Check),
+        Some("generate") => Step::Go(GoStep::Generate),
         Some(other) => Step::Unknown(format!("go {other}")),
         None => Step::Unknown("go".into()),
     }
