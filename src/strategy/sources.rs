@@ -67,3 +67,45 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
     }
     true
 }
+
+/// Whether the sources name one of the context's own entries in a string
+/// (`"Cargo.toml"`, `"./README.md"`, `"src/`): a program that opens such a
+/// path at run time reads it from its working folder, which the runtime
+/// would then lack. A build that embeds the file (`include_str!`,
+/// `//go:embed`) is read the same way, to stay on the safe side.
+pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
+    let Some(root) = facts.context.as_ref() else {
+        return true;
+    };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return true;
+    };
+    let names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    let Some(files) = context::files(root, &facts.copied_sources) else {
+        return true;
+    };
+    let cat = catalog::catalog();
+    files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| cat.is_build_source(ecosystem, &n.to_string_lossy()))
+        })
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .any(|text| {
+            // A C header included is read by the compiler, not the program.
+            text.lines()
+                .filter(|l| !l.trim_start().starts_with("#include"))
+                .any(|line| {
+                    names.iter().any(|n| {
+                        ["\"", "'", "\"./", "'./"]
+                            .iter()
+                            .any(|q| line.contains(&format!("{q}{n}")))
+                    })
+                })
+        })
+}

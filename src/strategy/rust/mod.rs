@@ -353,7 +353,9 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
     );
     // A context of sources alone gives the program nothing to read: the
     // binaries are all the runtime needs.
-    if super::sources::only_build_inputs(facts, "rust") {
+    if super::sources::only_build_inputs(facts, "rust")
+        && !super::sources::code_names_the_tree(facts, "rust")
+    {
         for a in plan
             .artifacts
             .iter_mut()
