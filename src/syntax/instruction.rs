@@ -370,7 +370,10 @@ pub(crate) fn words(rest: &str, escape: char) -> Vec<String> {
     words_at(rest, escape).into_iter().map(|(_, w)| w).collect()
 }
 
-/// [`words`] with the byte offset where each word starts.
+/// [`words`] with the byte offset where each word starts. A word is the
+/// source text from its first character to its last (quotes and escapes are
+/// kept), so it is sliced once rather than built a character at a time; only
+/// an escape character that ends the text is left out.
 fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
     #[derive(PartialEq)]
     enum Phase {
@@ -380,14 +383,14 @@ fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
     }
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
     let mut quote = '\0';
     let mut blank_ok = false;
+    // The word read so far is rest[start..end].
     let mut start = 0;
-    let mut chars = rest.char_indices().peekable();
+    let mut end = 0;
+    let mut chars = rest.char_indices();
     loop {
         let next = chars.next();
-        let ch = next.map(|(_, c)| c);
         if phase == Phase::Spaces {
             match next {
                 None => break,
@@ -395,52 +398,42 @@ fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
                 Some((i, _)) => {
                     phase = Phase::Word;
                     start = i;
+                    end = i;
                 }
             }
         }
-        let Some(mut c) = ch else {
-            if blank_ok || !word.is_empty() {
-                words.push((start, word));
+        let Some((i, c)) = next else {
+            if blank_ok || end > start {
+                words.push((start, rest[start..end].to_string()));
             }
             break;
         };
-        if phase == Phase::Word {
-            if c.is_whitespace() {
-                phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push((start, std::mem::take(&mut word)));
-                }
-                blank_ok = false;
-                continue;
+        if phase == Phase::Word && c.is_whitespace() {
+            phase = Phase::Spaces;
+            if blank_ok || end > start {
+                words.push((start, rest[start..end].to_string()));
             }
-            if c == '\'' || c == '"' {
-                quote = c;
-                blank_ok = true;
-                phase = Phase::Quote;
-            }
-            if c == escape {
-                let Some((_, next)) = chars.next() else {
-                    continue; // an escape at the very end is dropped
-                };
-                word.push(c);
-                c = next;
-            }
-            word.push(c);
+            blank_ok = false;
             continue;
         }
-        // Inside quotes.
-        if c == quote {
+        if phase == Phase::Word && (c == '\'' || c == '"') {
+            quote = c;
+            blank_ok = true;
+            phase = Phase::Quote;
+        } else if phase == Phase::Quote && c == quote {
             phase = Phase::Word;
         }
-        if c == escape && quote != '\'' {
-            let Some((_, next)) = chars.next() else {
+        // An escape takes the next character with it; one that ends the
+        // text is dropped (and ends a quote).
+        let escapes = c == escape && (phase == Phase::Word || quote != '\'');
+        end = match (escapes, escapes.then(|| chars.next()).flatten()) {
+            (true, Some((j, next))) => j + next.len_utf8(),
+            (true, None) => {
                 phase = Phase::Word;
-                continue;
-            };
-            word.push(c);
-            c = next;
-        }
-        word.push(c);
+                end
+            }
+            (false, _) => i + c.len_utf8(),
+        };
     }
     words
 }

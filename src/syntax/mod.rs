@@ -119,7 +119,7 @@ impl<'s> Reader<'s> {
     /// Takes `len` bytes as one node, counting its lines.
     fn take(&mut self, len: usize, kind: NodeKind) -> Node {
         let text = &self.src[self.pos..self.pos + len];
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let newlines = self.newlines(&kind, text);
         let last = self.line + newlines - usize::from(newlines > 0 && text.ends_with('\n'));
         let node = Node {
             kind,
@@ -129,6 +129,22 @@ impl<'s> Reader<'s> {
         self.pos += len;
         self.line += newlines;
         node
+    }
+
+    /// The newlines in a node's text, read from what the grammar found: a
+    /// directive, comment or blank line is one line, and in an instruction
+    /// only the tokens that end a line hold one, at their end.
+    fn newlines(&self, kind: &NodeKind, text: &str) -> usize {
+        let ends_line = |end: usize| self.src.as_bytes()[end - 1 - self.base] == b'\n';
+        match kind {
+            NodeKind::Instruction(ins) => ins
+                .tokens
+                .iter()
+                .filter(|t| t.kind != TokenKind::Text && t.kind != TokenKind::Indent)
+                .filter(|t| t.range.end > t.range.start && ends_line(t.range.end))
+                .count(),
+            _ => usize::from(text.ends_with('\n')),
+        }
     }
 
     /// Parser directives on the first lines; the escape directive sets the
@@ -185,9 +201,11 @@ impl<'s> Reader<'s> {
         let lines = memchr::memchr_iter(b'\n', self.rest().as_bytes()).count() + 1;
         let mut nodes = Vec::with_capacity(lines);
         'call: while self.pos < self.src.len() {
+            let call_at = self.pos;
             let pairs = LayoutParser::parse(rule, self.rest())
                 .map_err(|e| self.error(self.pos, format!("internal grammar error: {e}")))?;
             for pair in pairs {
+                self.empty_lines_until(call_at + pair.as_span().start(), &mut nodes);
                 if pair.as_rule() == Rule::EOI {
                     break 'call;
                 }
@@ -213,6 +231,16 @@ impl<'s> Reader<'s> {
         Ok(nodes)
     }
 
+    /// The empty lines the grammar leaves unmarked before `at`: one blank
+    /// node per newline.
+    fn empty_lines_until(&mut self, at: usize, nodes: &mut Vec<Node>) {
+        while self.pos < at {
+            let gap = &self.src.as_bytes()[self.pos..at];
+            let len = memchr::memchr(b'\n', gap).map_or(gap.len(), |i| i + 1);
+            nodes.push(self.take(len, NodeKind::Blank));
+        }
+    }
+
     fn text_of(&self, range: &Range<usize>) -> &'s str {
         &self.src[range.start - self.base..range.end - self.base]
     }
@@ -236,43 +264,56 @@ impl<'s> Reader<'s> {
         Ok((self.take(len, kind), markers))
     }
 
-    /// The tokens of an instruction's lines, text split at a plain escape
-    /// character joined into one token.
+    /// The tokens of an instruction's lines. The grammar marks everything
+    /// but the text (indentation, line breaks, skipped lines, the final
+    /// newline), so the text is what lies between them, joined into one
+    /// token where a plain escape character split it.
     fn instruction_tokens(&self, pair: Pair<'s, Rule>) -> Vec<Token> {
-        let origin = self.base + self.pos - pair.as_span().start();
+        let span = pair.as_span();
+        let origin = self.base + self.pos - span.start();
         let mut tokens: Vec<Token> = Vec::new();
-        let mut push = |kind, p: &Pair<Rule>| {
-            let s = p.as_span();
-            let range = origin + s.start()..origin + s.end();
-            match tokens.last_mut() {
-                Some(Token {
-                    kind: TokenKind::Text,
-                    range: last,
-                }) if kind == TokenKind::Text && last.end == range.start => {
-                    last.end = range.end;
-                }
-                _ => tokens.push(Token { kind, range }),
+        let mut cursor = span.start();
+        let mut push = |kind, start: usize, end: usize, cursor: &mut usize| {
+            if *cursor < start {
+                push_token(
+                    &mut tokens,
+                    TokenKind::Text,
+                    origin + *cursor..origin + start,
+                );
             }
+            push_token(&mut tokens, kind, origin + start..origin + end);
+            *cursor = end;
         };
         for p in pair.into_inner() {
+            let s = p.as_span();
             match p.as_rule() {
-                Rule::indent => push(TokenKind::Indent, &p),
-                Rule::text | Rule::escaped_text | Rule::escaped_text_bt => {
-                    push(TokenKind::Text, &p)
+                Rule::indent => push(TokenKind::Indent, s.start(), s.end(), &mut cursor),
+                Rule::line_break | Rule::line_break_bt => {
+                    push(TokenKind::LineBreak, s.start(), s.end(), &mut cursor)
                 }
-                Rule::newline => push(TokenKind::Newline, &p),
-                Rule::continuation | Rule::continuation_bt => {
-                    for q in p.into_inner() {
-                        let kind = match q.as_rule() {
-                            Rule::line_break | Rule::line_break_bt => TokenKind::LineBreak,
-                            Rule::continued_comment => TokenKind::ContinuedComment,
-                            _ => TokenKind::ContinuedBlank,
-                        };
-                        push(kind, &q);
-                    }
+                Rule::continued_comment => {
+                    push(TokenKind::ContinuedComment, s.start(), s.end(), &mut cursor)
+                }
+                Rule::continued_blank => {
+                    push(TokenKind::ContinuedBlank, s.start(), s.end(), &mut cursor)
                 }
                 _ => {}
             }
+        }
+        // The rest: text, then the newline that ends the instruction.
+        let mut end = span.end();
+        if span.as_str().ends_with('\n') && cursor < end {
+            end -= 1;
+        }
+        if cursor < end {
+            push_token(&mut tokens, TokenKind::Text, origin + cursor..origin + end);
+        }
+        if end < span.end() {
+            push_token(
+                &mut tokens,
+                TokenKind::Newline,
+                origin + end..origin + span.end(),
+            );
         }
         tokens
     }
@@ -386,6 +427,18 @@ impl<'s> Reader<'s> {
             at - self.base,
             format!("unterminated heredoc {}", marker.name),
         ))
+    }
+}
+
+/// Appends a token; text right after text (split at a plain escape
+/// character) joins it.
+fn push_token(tokens: &mut Vec<Token>, kind: TokenKind, range: Range<usize>) {
+    match tokens.last_mut() {
+        Some(Token {
+            kind: TokenKind::Text,
+            range: last,
+        }) if kind == TokenKind::Text && last.end == range.start => last.end = range.end,
+        _ => tokens.push(Token { kind, range }),
     }
 }
 
