@@ -385,29 +385,30 @@ fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
     let mut phase = Phase::Spaces;
     let mut quote = '\0';
     let mut blank_ok = false;
-    // The word read so far is rest[start..end].
-    let mut start = 0;
-    let mut end = 0;
-    let mut chars = rest.char_indices();
+    // The word read so far is rest[start..end]; `i` is the next character.
+    let (mut start, mut end, mut i) = (0, 0, 0);
     loop {
-        let next = chars.next();
+        let next = char_at(rest, i);
         if phase == Phase::Spaces {
             match next {
                 None => break,
-                Some((_, c)) if c.is_whitespace() => continue,
-                Some((i, _)) => {
+                Some((c, n)) if c.is_whitespace() => {
+                    i += n;
+                    continue;
+                }
+                Some(_) => {
                     phase = Phase::Word;
-                    start = i;
-                    end = i;
+                    (start, end) = (i, i);
                 }
             }
         }
-        let Some((i, c)) = next else {
+        let Some((c, n)) = next else {
             if blank_ok || end > start {
                 words.push((start, rest[start..end].to_string()));
             }
             break;
         };
+        i += n;
         if phase == Phase::Word && c.is_whitespace() {
             phase = Phase::Spaces;
             if blank_ok || end > start {
@@ -425,17 +426,28 @@ fn words_at(rest: &str, escape: char) -> Vec<(usize, String)> {
         }
         // An escape takes the next character with it; one that ends the
         // text is dropped (and ends a quote).
-        let escapes = c == escape && (phase == Phase::Word || quote != '\'');
-        end = match (escapes, escapes.then(|| chars.next()).flatten()) {
-            (true, Some((j, next))) => j + next.len_utf8(),
-            (true, None) => {
-                phase = Phase::Word;
-                end
+        if c == escape && (phase == Phase::Word || quote != '\'') {
+            match char_at(rest, i) {
+                Some((_, m)) => {
+                    i += m;
+                    end = i;
+                }
+                None => phase = Phase::Word,
             }
-            (false, _) => i + c.len_utf8(),
-        };
+            continue;
+        }
+        end = i;
     }
     words
+}
+
+/// The character at byte `i` of `s` and its length, ASCII without decoding.
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    match s.as_bytes().get(i) {
+        None => None,
+        Some(&b) if b.is_ascii() => Some((char::from(b), 1)),
+        Some(_) => s.get(i..)?.chars().next().map(|c| (c, c.len_utf8())),
+    }
 }
 
 #[cfg(test)]
