@@ -277,14 +277,9 @@ fn glob_in_context(context: &std::path::Path, pattern: &str) -> Vec<String> {
     if dir.contains(['*', '?', '[']) {
         return Vec::new();
     }
-    let Ok(glob) = globset::GlobBuilder::new(name)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-    else {
+    let Some(matcher) = name_matcher(name) else {
         return Vec::new();
     };
-    let matcher = glob.compile_matcher();
     let Ok(entries) = std::fs::read_dir(context.join(dir)) else {
         return Vec::new();
     };
@@ -302,6 +297,36 @@ fn glob_in_context(context: &std::path::Path, pattern: &str) -> Vec<String> {
         .collect();
     out.sort();
     out
+}
+
+/// A compiled matcher for a COPY source's file-name pattern, kept per
+/// thread: compiling one builds a regex (tens of thousands of instructions),
+/// and the same few patterns (`package*.json`, `requirements*.txt`) come
+/// back in file after file of a tree. None for a pattern that is not a glob.
+fn name_matcher(name: &str) -> Option<globset::GlobMatcher> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MATCHERS: RefCell<HashMap<String, Option<globset::GlobMatcher>>> =
+            RefCell::new(HashMap::new());
+    }
+    MATCHERS.with_borrow_mut(|matchers| {
+        if let Some(m) = matchers.get(name) {
+            return m.clone();
+        }
+        // Unusual patterns do not pile up over a long run.
+        if matchers.len() >= 256 {
+            matchers.clear();
+        }
+        let m = globset::GlobBuilder::new(name)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher());
+        matchers.insert(name.to_string(), m.clone());
+        m
+    })
 }
 
 /// The build tool a step runs (`pip install`, `npm install`, `go build`),

@@ -365,6 +365,7 @@ impl<'s> Reader<'s> {
             Vec::new()
         };
         let ins = Instruction {
+            kind: Kind::from_keyword(&meaning.keyword),
             meaning,
             tokens,
             heredocs: Vec::new(),

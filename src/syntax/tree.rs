@@ -134,29 +134,33 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind a keyword names, in any case.
+    /// The kind a keyword names, in any case (compared in place: no
+    /// upper-cased copy per call).
     pub fn from_keyword(keyword: &str) -> Kind {
-        match keyword.to_ascii_uppercase().as_str() {
-            "ADD" => Kind::Add,
-            "ARG" => Kind::Arg,
-            "CMD" => Kind::Cmd,
-            "COPY" => Kind::Copy,
-            "ENTRYPOINT" => Kind::Entrypoint,
-            "ENV" => Kind::Env,
-            "EXPOSE" => Kind::Expose,
-            "FROM" => Kind::From,
-            "HEALTHCHECK" => Kind::Healthcheck,
-            "LABEL" => Kind::Label,
-            "MAINTAINER" => Kind::Maintainer,
-            "ONBUILD" => Kind::Onbuild,
-            "RUN" => Kind::Run,
-            "SHELL" => Kind::Shell,
-            "STOPSIGNAL" => Kind::Stopsignal,
-            "USER" => Kind::User,
-            "VOLUME" => Kind::Volume,
-            "WORKDIR" => Kind::Workdir,
-            _ => Kind::Unknown,
-        }
+        const KINDS: [(&str, Kind); 18] = [
+            ("ADD", Kind::Add),
+            ("ARG", Kind::Arg),
+            ("CMD", Kind::Cmd),
+            ("COPY", Kind::Copy),
+            ("ENTRYPOINT", Kind::Entrypoint),
+            ("ENV", Kind::Env),
+            ("EXPOSE", Kind::Expose),
+            ("FROM", Kind::From),
+            ("HEALTHCHECK", Kind::Healthcheck),
+            ("LABEL", Kind::Label),
+            ("MAINTAINER", Kind::Maintainer),
+            ("ONBUILD", Kind::Onbuild),
+            ("RUN", Kind::Run),
+            ("SHELL", Kind::Shell),
+            ("STOPSIGNAL", Kind::Stopsignal),
+            ("USER", Kind::User),
+            ("VOLUME", Kind::Volume),
+            ("WORKDIR", Kind::Workdir),
+        ];
+        KINDS
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(keyword))
+            .map_or(Kind::Unknown, |&(_, kind)| kind)
     }
 }
 
@@ -188,6 +192,8 @@ pub struct Flag<'a> {
 #[derive(Debug, Clone)]
 pub struct Instruction {
     pub(crate) meaning: Meaning,
+    /// The kind the keyword names, read once.
+    pub(crate) kind: Kind,
     pub(crate) tokens: Vec<Token>,
     pub(crate) heredocs: Vec<Heredoc>,
     /// Byte offset of the keyword in the arena.
@@ -204,7 +210,7 @@ impl Instruction {
 
     /// Which instruction this is.
     pub fn kind(&self) -> Kind {
-        Kind::from_keyword(&self.meaning.keyword)
+        self.kind
     }
 
     /// Flags as BuildKit reads them, quotes removed: `--from=x`.
