@@ -211,12 +211,22 @@ pub fn push_artifact(plan: &mut Plan, path: String, reason: String) {
 }
 
 /// The runtime copies the `binaries` instead of the `app` folders: the
-/// folders' artifacts go, and each binary not yet copied comes with
-/// `reason`.
-pub fn binaries_instead_of(plan: &mut Plan, app: &[String], binaries: &[String], reason: &str) {
+/// folders' artifacts go, and each binary says `why`, after `made_by` for
+/// a binary not copied yet (one already copied keeps its own account).
+pub fn binaries_instead_of(
+    plan: &mut Plan,
+    app: &[String],
+    binaries: &[String],
+    made_by: &str,
+    why: &str,
+) {
     plan.artifacts.retain(|a| !app.contains(&a.path));
     for b in binaries {
-        push_artifact(plan, b.clone(), reason.to_string());
+        match plan.artifacts.iter_mut().find(|a| &a.path == b) {
+            Some(a) if !a.reason.contains(why) => a.reason = format!("{}; {why}", a.reason),
+            Some(_) => {}
+            None => push_artifact(plan, b.clone(), format!("{made_by}; {why}")),
+        }
     }
 }
 

@@ -150,6 +150,11 @@ impl<'s> Reader<'s> {
     /// Parser directives on the first lines; the escape directive sets the
     /// escape character for the rest of the file.
     fn directives(&mut self, df: &mut Dockerfile) -> Result<(), ParseError> {
+        // A directive is a `#` line with only whitespace before it: a file
+        // that starts otherwise has none, and needs no grammar call for that.
+        if !self.rest().trim_start().starts_with('#') {
+            return Ok(());
+        }
         // `directives` matches zero or more lines, so it cannot fail.
         let Ok(pairs) = LayoutParser::parse(Rule::directives, self.rest()) else {
             return Ok(());

@@ -134,33 +134,36 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind a keyword names, in any case (compared in place: no
-    /// upper-cased copy per call).
+    /// The kind a keyword names, in any case (upper-cased on the stack: no
+    /// allocation per call).
     pub fn from_keyword(keyword: &str) -> Kind {
-        const KINDS: [(&str, Kind); 18] = [
-            ("ADD", Kind::Add),
-            ("ARG", Kind::Arg),
-            ("CMD", Kind::Cmd),
-            ("COPY", Kind::Copy),
-            ("ENTRYPOINT", Kind::Entrypoint),
-            ("ENV", Kind::Env),
-            ("EXPOSE", Kind::Expose),
-            ("FROM", Kind::From),
-            ("HEALTHCHECK", Kind::Healthcheck),
-            ("LABEL", Kind::Label),
-            ("MAINTAINER", Kind::Maintainer),
-            ("ONBUILD", Kind::Onbuild),
-            ("RUN", Kind::Run),
-            ("SHELL", Kind::Shell),
-            ("STOPSIGNAL", Kind::Stopsignal),
-            ("USER", Kind::User),
-            ("VOLUME", Kind::Volume),
-            ("WORKDIR", Kind::Workdir),
-        ];
-        KINDS
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(keyword))
-            .map_or(Kind::Unknown, |&(_, kind)| kind)
+        let mut buf = [0u8; 11];
+        let Some(upper) = buf.get_mut(..keyword.len()) else {
+            return Kind::Unknown;
+        };
+        upper.copy_from_slice(keyword.as_bytes());
+        upper.make_ascii_uppercase();
+        match &*upper {
+            b"ADD" => Kind::Add,
+            b"ARG" => Kind::Arg,
+            b"CMD" => Kind::Cmd,
+            b"COPY" => Kind::Copy,
+            b"ENTRYPOINT" => Kind::Entrypoint,
+            b"ENV" => Kind::Env,
+            b"EXPOSE" => Kind::Expose,
+            b"FROM" => Kind::From,
+            b"HEALTHCHECK" => Kind::Healthcheck,
+            b"LABEL" => Kind::Label,
+            b"MAINTAINER" => Kind::Maintainer,
+            b"ONBUILD" => Kind::Onbuild,
+            b"RUN" => Kind::Run,
+            b"SHELL" => Kind::Shell,
+            b"STOPSIGNAL" => Kind::Stopsignal,
+            b"USER" => Kind::User,
+            b"VOLUME" => Kind::Volume,
+            b"WORKDIR" => Kind::Workdir,
+            _ => Kind::Unknown,
+        }
     }
 }
 

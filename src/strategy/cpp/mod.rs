@@ -134,7 +134,8 @@ fn outputs_alone(facts: &Facts<'_>, plan: &mut Plan, built: &Built) {
         plan,
         &app,
         &outputs,
-        "what the build wrote or installed; the sources stay behind, since the build context holds only C and C++ sources and build files",
+        "what the build wrote or installed",
+        "the sources stay behind, since the build context holds only C and C++ sources and build files",
     );
 }
 

@@ -148,7 +148,8 @@ fn binaries_alone(facts: &Facts<'_>, plan: &mut Plan, outputs: &Outputs) {
         plan,
         &app,
         &outputs.binaries,
-        "the binary go build writes; the sources stay behind, since the build context holds only Go sources and module files",
+        "the binary go build writes",
+        "the sources stay behind, since the build context holds only Go sources and module files",
     );
 }
 

@@ -349,7 +349,8 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
         plan,
         &app,
         binaries,
-        "the binary cargo built; the app folder's target/ stays behind",
+        "the binary cargo built",
+        "the app folder's target/ stays behind",
     );
     // A context of sources alone gives the program nothing to read: the
     // binaries are all the runtime needs.
