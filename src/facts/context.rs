@@ -40,13 +40,18 @@ pub const MAX_FILES: usize = 20_000;
 pub const MAX_BYTES: u64 = 1 << 20;
 
 /// Every file below `sources` (paths in the context), or None when there
-/// are more than [`MAX_FILES`].
+/// are more than [`MAX_FILES`]. The top-level entries `.dockerignore`
+/// leaves out of the build are not read: they never reach the image.
 pub fn files(context: &Path, sources: &[String]) -> Option<Vec<PathBuf>> {
+    let ignored = ignored_at_top(context);
     let mut out: Vec<PathBuf> = Vec::new();
     let mut stack: Vec<PathBuf> = Vec::new();
     for s in sources {
         let rel = s.trim_start_matches("./").trim_end_matches('/');
         let rel = if rel == "." { "" } else { rel };
+        if ignored(rel.split('/').next().unwrap_or_default()) {
+            continue;
+        }
         if rel.contains(['*', '?', '[']) || rel.contains("..") {
             // A glob: read the whole folder it is in.
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
@@ -74,6 +79,9 @@ pub fn files(context: &Path, sources: &[String]) -> Option<Vec<PathBuf>> {
                 let name = name.to_string_lossy();
                 let path = e.path();
                 if path.is_dir() && SKIPPED.contains(&name.as_ref()) {
+                    continue;
+                }
+                if p == context && ignored(&name) {
                     continue;
                 }
                 stack.push(path);
