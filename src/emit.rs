@@ -86,6 +86,23 @@ fn moves(df: &Dockerfile, plan: &Plan) -> (Vec<Edit>, Vec<Node>) {
 
 /// Applies the edits to a copy of the tree.
 fn apply(df: &Dockerfile, mut edits: Vec<Edit>) -> Result<Dockerfile, ParseError> {
+    // An insertion before a node that moves with the blank line above it
+    // falls inside that removal: it goes where the removed nodes were, or
+    // the removal would take it (and leave the moved node behind).
+    let removed: Vec<Range<usize>> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Remove(r) => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    for e in &mut edits {
+        if let Edit::Insert(i, _) = e
+            && let Some(r) = removed.iter().find(|r| r.start < *i && *i < r.end)
+        {
+            *i = r.start;
+        }
+    }
     // From the end backwards, so earlier indices stay valid; at one index a
     // removal goes before an insertion.
     edits.sort_by_key(|e| (std::cmp::Reverse(e.at()), matches!(e, Edit::Insert(..))));

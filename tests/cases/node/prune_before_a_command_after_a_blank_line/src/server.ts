@@ -1,0 +1,3 @@
+import ms = require("ms");
+
+console.log("api up", ms(90000));
