@@ -3,6 +3,7 @@
 //! to the runtime stage move with their comments; new lines are few and
 //! follow the file's line endings.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::catalog::Family;
@@ -63,6 +64,92 @@ pub fn emit(
     let end = out.insert_nodes(added.end, later).end;
     out.insert_nodes(end, trailing);
     Ok(out.to_string())
+}
+
+/// Checks that the written file holds what the plan says: the builder
+/// keeps exactly the instructions the plan leaves there and the lines it
+/// adds there, and the runtime stage has every instruction that moves or is
+/// repeated. A mismatch is a defect of dockopt's own, found before anything
+/// is written.
+pub fn check_stages(
+    df: &Dockerfile,
+    from: usize,
+    plan: &Plan,
+    written: &Dockerfile,
+) -> Result<(), String> {
+    let mut want_builder: BTreeMap<String, usize> = BTreeMap::new();
+    let mut want_runtime: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, _) in df.instructions().filter(|(i, _)| *i > from) {
+        let role = plan
+            .decisions
+            .iter()
+            .find(|d| d.node == i)
+            .map_or(Role::Build, |d| d.role);
+        let text = plain(df.node_text(i));
+        if role != Role::Runtime {
+            *want_builder.entry(text.clone()).or_default() += 1;
+        }
+        if role != Role::Build {
+            *want_runtime.entry(text).or_default() += 1;
+        }
+    }
+    let prune = plan.prune.iter().map(|p| Added::Run {
+        command: p.command.clone(),
+    });
+    for added in plan
+        .builder_inserts
+        .iter()
+        .flat_map(|(_, a)| a.iter().cloned())
+        .chain(prune)
+    {
+        *want_builder
+            .entry(plain(&instruction_text(&added)))
+            .or_default() += 1;
+    }
+    let stages = stage_instructions(written);
+    let [builder, runtime] = stages.as_slice() else {
+        return Err(format!("{} stages written, not 2", stages.len()));
+    };
+    if *builder != want_builder {
+        let differs = want_builder
+            .keys()
+            .chain(builder.keys())
+            .find(|k| want_builder.get(*k) != builder.get(*k))
+            .map_or(String::new(), |k| first_line(k));
+        return Err(format!("the builder stage differs at `{differs}`"));
+    }
+    if let Some((text, _)) = want_runtime
+        .iter()
+        .find(|(t, n)| runtime.get(*t).copied().unwrap_or(0) < **n)
+    {
+        return Err(format!("the runtime stage lacks `{}`", first_line(text)));
+    }
+    Ok(())
+}
+
+/// The instructions of each stage after the first FROM (the FROM lines
+/// themselves left out), counted by their text.
+fn stage_instructions(df: &Dockerfile) -> Vec<BTreeMap<String, usize>> {
+    let mut stages: Vec<BTreeMap<String, usize>> = Vec::new();
+    for (i, ins) in df.instructions() {
+        if ins.kind() == Kind::From {
+            stages.push(BTreeMap::new());
+        } else if let Some(stage) = stages.last_mut() {
+            *stage.entry(plain(df.node_text(i))).or_default() += 1;
+        }
+    }
+    stages
+}
+
+/// An instruction's text with `\n` line endings and no final newline, to
+/// compare what was moved or added with what was written.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n").trim_end().to_string()
+}
+
+/// The first line of an instruction, for a message.
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
 }
 
 /// The removals of what moves to the runtime stage, and the nodes the

@@ -38,6 +38,10 @@ pub enum Error {
     /// dockopt wrote text that does not parse: a bug, and nothing is written.
     #[error("internal error: the rewritten file does not parse ({0}); please report this")]
     Emitted(ParseError),
+    /// dockopt wrote stages that differ from its own plan: a bug, and
+    /// nothing is written.
+    #[error("internal error: the rewritten stages differ from the plan ({0}); please report this")]
+    Inconsistent(String),
 }
 
 /// Rewrites Dockerfile text.
@@ -80,8 +84,10 @@ pub fn rewrite_with(df: &Dockerfile, options: &Options<'_>) -> Result<Outcome, E
     };
     let text =
         emit::emit(df, facts.from, facts.platform.as_deref(), &plan).map_err(Error::Emitted)?;
-    // Whatever dockopt writes must read back as a Dockerfile.
-    syntax::parse(&text).map_err(Error::Emitted)?;
+    // Whatever dockopt writes must read back as a Dockerfile, with each
+    // instruction in the stage the plan put it in.
+    let written = syntax::parse(&text).map_err(Error::Emitted)?;
+    emit::check_stages(df, facts.from, &plan, &written).map_err(Error::Inconsistent)?;
     Ok(Outcome::Rewritten {
         text,
         plan: Box::new(plan),
@@ -195,4 +201,49 @@ fn keep_base(mut plan: Plan, facts: &classify::Facts<'_>, inline: &inline::Inlin
         }
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Node file whose prune goes into the builder and whose CMD moves.
+    const NODE: &str = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install\nRUN npm run build\n\nCMD [\"node\", \"dist/app.js\"]\n";
+    const PACKAGE: &str = r#"{"scripts": {"build": "tsc", "start": "node dist/app.js"}, "dependencies": {"ms": "2.1.3"}, "devDependencies": {"typescript": "5.4.5"}}"#;
+
+    #[test]
+    fn stages_are_checked_against_the_plan() {
+        let context = tempfile::tempdir().unwrap();
+        std::fs::write(context.path().join("package.json"), PACKAGE).unwrap();
+        let options = Options {
+            context: Some(context.path()),
+            config: None,
+        };
+        let df = syntax::parse(NODE).unwrap();
+        let Outcome::Rewritten { text, .. } = rewrite_with(&df, &options).unwrap() else {
+            panic!("not rewritten");
+        };
+        let (facts, plan) = prepare(&df, &options).unwrap().unwrap();
+        let check = |written: &str| {
+            let written = syntax::parse(written).unwrap();
+            emit::check_stages(&df, facts.from, &plan, &written)
+        };
+        assert_eq!(check(&text), Ok(()));
+        // The prune lost, and CMD left in the builder: the defect this
+        // check was written after.
+        let lost = text.replace(
+            "RUN npm prune --omit=dev\n",
+            "CMD [\"node\", \"dist/app.js\"]\n",
+        );
+        assert_eq!(
+            check(&lost),
+            Err("the builder stage differs at `RUN npm prune --omit=dev`".to_string())
+        );
+        // A moved instruction missing from the runtime stage.
+        let missing = text.replace("\nCMD [\"node\", \"dist/app.js\"]\n", "\n");
+        assert_eq!(
+            check(&missing),
+            Err("the runtime stage lacks `CMD [\"node\", \"dist/app.js\"]`".to_string())
+        );
+    }
 }
