@@ -67,18 +67,50 @@ pub fn emit(
 }
 
 /// Checks that the written file holds what the plan says: the builder
-/// keeps exactly the instructions the plan leaves there and the lines it
-/// adds there, and the runtime stage has every instruction that moves or is
-/// repeated. A mismatch is a defect of dockopt's own, found before anything
-/// is written.
+/// keeps exactly the instructions the plan leaves there, in their order,
+/// and the lines it adds there, and the runtime stage has every instruction
+/// that moves or is repeated. A mismatch is a defect of dockopt's own,
+/// found before anything is written.
 pub fn check_stages(
     df: &Dockerfile,
     from: usize,
     plan: &Plan,
     written: &Dockerfile,
 ) -> Result<(), String> {
-    let mut want_builder: BTreeMap<String, usize> = BTreeMap::new();
-    let mut want_runtime: BTreeMap<String, usize> = BTreeMap::new();
+    let (kept, moved) = planned_stages(df, from, plan);
+    let stages = stage_instructions(written);
+    let [builder, runtime] = stages.as_slice() else {
+        return Err(format!("{} stages written, not 2", stages.len()));
+    };
+    let want = counts(kept.iter().chain(&builder_additions(plan)));
+    let have = counts(builder);
+    if let Some(text) = want
+        .keys()
+        .chain(have.keys())
+        .find(|k| want.get(*k) != have.get(*k))
+    {
+        return Err(format!(
+            "the builder stage differs at `{}`",
+            first_line(text)
+        ));
+    }
+    if !is_subsequence(&kept, builder) {
+        return Err("the builder stage has its instructions out of order".into());
+    }
+    let have = counts(runtime);
+    if let Some((text, _)) = counts(&moved)
+        .into_iter()
+        .find(|(t, n)| have.get(t).copied().unwrap_or(0) < *n)
+    {
+        return Err(format!("the runtime stage lacks `{}`", first_line(&text)));
+    }
+    Ok(())
+}
+
+/// The original instructions after the builder's FROM that the plan keeps
+/// in the builder, and those it puts in the runtime stage, in file order.
+fn planned_stages(df: &Dockerfile, from: usize, plan: &Plan) -> (Vec<String>, Vec<String>) {
+    let (mut kept, mut moved) = (Vec::new(), Vec::new());
     for (i, _) in df.instructions().filter(|(i, _)| *i > from) {
         let role = plan
             .decisions
@@ -86,59 +118,57 @@ pub fn check_stages(
             .find(|d| d.node == i)
             .map_or(Role::Build, |d| d.role);
         let text = plain(df.node_text(i));
-        if role != Role::Runtime {
-            *want_builder.entry(text.clone()).or_default() += 1;
-        }
         if role != Role::Build {
-            *want_runtime.entry(text).or_default() += 1;
+            moved.push(text.clone());
+        }
+        if role != Role::Runtime {
+            kept.push(text);
         }
     }
+    (kept, moved)
+}
+
+/// The lines the plan adds to the builder: its inserts and the prune.
+fn builder_additions(plan: &Plan) -> Vec<String> {
     let prune = plan.prune.iter().map(|p| Added::Run {
         command: p.command.clone(),
     });
-    for added in plan
-        .builder_inserts
+    plan.builder_inserts
         .iter()
         .flat_map(|(_, a)| a.iter().cloned())
         .chain(prune)
-    {
-        *want_builder
-            .entry(plain(&instruction_text(&added)))
-            .or_default() += 1;
-    }
-    let stages = stage_instructions(written);
-    let [builder, runtime] = stages.as_slice() else {
-        return Err(format!("{} stages written, not 2", stages.len()));
-    };
-    if *builder != want_builder {
-        let differs = want_builder
-            .keys()
-            .chain(builder.keys())
-            .find(|k| want_builder.get(*k) != builder.get(*k))
-            .map_or(String::new(), |k| first_line(k));
-        return Err(format!("the builder stage differs at `{differs}`"));
-    }
-    if let Some((text, _)) = want_runtime
-        .iter()
-        .find(|(t, n)| runtime.get(*t).copied().unwrap_or(0) < **n)
-    {
-        return Err(format!("the runtime stage lacks `{}`", first_line(text)));
-    }
-    Ok(())
+        .map(|a| plain(&instruction_text(&a)))
+        .collect()
 }
 
 /// The instructions of each stage after the first FROM (the FROM lines
-/// themselves left out), counted by their text.
-fn stage_instructions(df: &Dockerfile) -> Vec<BTreeMap<String, usize>> {
-    let mut stages: Vec<BTreeMap<String, usize>> = Vec::new();
+/// themselves left out), in order.
+fn stage_instructions(df: &Dockerfile) -> Vec<Vec<String>> {
+    let mut stages: Vec<Vec<String>> = Vec::new();
     for (i, ins) in df.instructions() {
         if ins.kind() == Kind::From {
-            stages.push(BTreeMap::new());
+            stages.push(Vec::new());
         } else if let Some(stage) = stages.last_mut() {
-            *stage.entry(plain(df.node_text(i))).or_default() += 1;
+            stage.push(plain(df.node_text(i)));
         }
     }
     stages
+}
+
+/// How many times each text occurs.
+fn counts<'a>(texts: impl IntoIterator<Item = &'a String>) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for t in texts {
+        *out.entry(t.clone()).or_default() += 1;
+    }
+    out
+}
+
+/// True when `part` occurs in `whole` in the same order (not necessarily
+/// side by side).
+fn is_subsequence(part: &[String], whole: &[String]) -> bool {
+    let mut rest = whole.iter();
+    part.iter().all(|p| rest.any(|w| w == p))
 }
 
 /// An instruction's text with `\n` line endings and no final newline, to

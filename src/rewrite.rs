@@ -239,6 +239,17 @@ mod tests {
             check(&lost),
             Err("the builder stage differs at `RUN npm prune --omit=dev`".to_string())
         );
+        // The builder's own instructions in another order.
+        let swapped = text.replacen(
+            "COPY . .\nRUN npm install\n",
+            "RUN npm install\nCOPY . .\n",
+            1,
+        );
+        assert_ne!(swapped, text);
+        assert_eq!(
+            check(&swapped),
+            Err("the builder stage has its instructions out of order".to_string())
+        );
         // A moved instruction missing from the runtime stage.
         let missing = text.replace("\nCMD [\"node\", \"dist/app.js\"]\n", "\n");
         assert_eq!(
