@@ -32,11 +32,13 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 /// (honouring .gitignore and .ignore as ripgrep does), `-` as is. Each
 /// folder's entries come in name order, so the order is stable. A thread
 /// walks ahead of the caller through a bounded channel, so memory does not
-/// grow with the number of files. Bad globs are reported before any walk.
+/// grow with the number of files; it hands the paths over in batches, so
+/// the two threads meet once per batch rather than once per file. Bad
+/// globs are reported before any walk.
 pub fn stream(
     paths: &[String],
     options: &WalkOptions,
-) -> Result<std::sync::mpsc::IntoIter<String>, String> {
+) -> Result<impl Iterator<Item = String> + use<>, String> {
     let mut roots = Vec::new();
     for p in paths {
         let path = Path::new(p);
@@ -46,41 +48,50 @@ pub fn stream(
         }
         roots.push((p.clone(), Some(overrides(path, options)?)));
     }
-    let (send, receive) = std::sync::mpsc::sync_channel(AHEAD);
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<String>>(AHEAD / BATCH);
     let options = options.clone();
     std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
         for (p, overrides) in roots {
-            let Some(overrides) = overrides else {
-                if send.send(p).is_err() {
-                    return;
-                }
-                continue;
+            let found: Box<dyn Iterator<Item = String>> = match overrides {
+                None => Box::new(std::iter::once(p)),
+                Some(overrides) => Box::new(
+                    ignore::WalkBuilder::new(&p)
+                        .hidden(!options.hidden)
+                        .follow_links(options.follow)
+                        .overrides(overrides)
+                        .sort_by_file_name(|a, b| a.cmp(b))
+                        .build()
+                        .flatten()
+                        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                        .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name))
+                        .map(|e| e.into_path().to_string_lossy().into_owned()),
+                ),
             };
-            let walk = ignore::WalkBuilder::new(&p)
-                .hidden(!options.hidden)
-                .follow_links(options.follow)
-                .overrides(overrides)
-                .sort_by_file_name(|a, b| a.cmp(b))
-                .build()
-                .flatten()
-                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-                .filter(|e| e.file_name().to_str().is_some_and(is_dockerfile_name));
-            for entry in walk {
+            for path in found {
+                batch.push(path);
                 // The receiver is gone (an error or an interrupt): stop.
-                if send
-                    .send(entry.into_path().to_string_lossy().into_owned())
-                    .is_err()
+                if batch.len() == BATCH
+                    && send
+                        .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .is_err()
                 {
                     return;
                 }
             }
         }
+        if !batch.is_empty() {
+            let _ = send.send(batch);
+        }
     });
-    Ok(receive.into_iter())
+    Ok(receive.into_iter().flatten())
 }
 
 /// How many found paths the walking thread may hold ahead of the work.
 const AHEAD: usize = 1024;
+
+/// How many paths it hands over at once.
+const BATCH: usize = 64;
 
 /// The `--glob` and `--exclude` patterns for one folder.
 fn overrides(root: &Path, options: &WalkOptions) -> Result<ignore::overrides::Override, String> {
