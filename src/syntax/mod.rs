@@ -270,9 +270,9 @@ impl<'s> Reader<'s> {
     }
 
     /// The tokens of an instruction's lines. The grammar marks everything
-    /// but the text (indentation, line breaks, skipped lines, the final
-    /// newline), so the text is what lies between them, joined into one
-    /// token where a plain escape character split it.
+    /// but the text and the final newline (indentation, line breaks, skipped
+    /// lines), so the text is what lies between the marked pieces: one token
+    /// even where an escape character that ends no line sits in it.
     fn instruction_tokens(&self, pair: Pair<'s, Rule>) -> Vec<Token> {
         let span = pair.as_span();
         let origin = self.base + self.pos - span.start();
@@ -280,13 +280,15 @@ impl<'s> Reader<'s> {
         let mut cursor = span.start();
         let mut push = |kind, start: usize, end: usize, cursor: &mut usize| {
             if *cursor < start {
-                push_token(
-                    &mut tokens,
-                    TokenKind::Text,
-                    origin + *cursor..origin + start,
-                );
+                tokens.push(Token {
+                    kind: TokenKind::Text,
+                    range: origin + *cursor..origin + start,
+                });
             }
-            push_token(&mut tokens, kind, origin + start..origin + end);
+            tokens.push(Token {
+                kind,
+                range: origin + start..origin + end,
+            });
             *cursor = end;
         };
         for p in pair.into_inner() {
@@ -311,14 +313,16 @@ impl<'s> Reader<'s> {
             end -= 1;
         }
         if cursor < end {
-            push_token(&mut tokens, TokenKind::Text, origin + cursor..origin + end);
+            tokens.push(Token {
+                kind: TokenKind::Text,
+                range: origin + cursor..origin + end,
+            });
         }
         if end < span.end() {
-            push_token(
-                &mut tokens,
-                TokenKind::Newline,
-                origin + end..origin + span.end(),
-            );
+            tokens.push(Token {
+                kind: TokenKind::Newline,
+                range: origin + end..origin + span.end(),
+            });
         }
         tokens
     }
@@ -433,18 +437,6 @@ impl<'s> Reader<'s> {
             at - self.base,
             format!("unterminated heredoc {}", marker.name),
         ))
-    }
-}
-
-/// Appends a token; text right after text (split at a plain escape
-/// character) joins it.
-fn push_token(tokens: &mut Vec<Token>, kind: TokenKind, range: Range<usize>) {
-    match tokens.last_mut() {
-        Some(Token {
-            kind: TokenKind::Text,
-            range: last,
-        }) if kind == TokenKind::Text && last.end == range.start => last.end = range.end,
-        _ => tokens.push(Token { kind, range }),
     }
 }
 
