@@ -54,6 +54,18 @@ fn continuations() {
         "FROM a\nRUN echo C:\\\\\nRUN next\n",
     );
     check("continuation_line_alone_before_instruction", "\\\nFROM a\n");
+    // A continued line that starts with a letter outside ASCII is text (a
+    // grammar once took `é` and the newline after it for whitespace, and
+    // the instruction ran on over the blank line into the next one); one of
+    // Unicode's spaces alone on a line is a blank line.
+    check(
+        "continuation_into_non_ascii_text",
+        "FROM a\nRUN echo \\\n\u{e9}\n\nCMD b\n",
+    );
+    check(
+        "continuation_over_a_line_of_unicode_space",
+        "FROM a\nRUN echo \\\n\u{3000}\n  x\n",
+    );
 }
 
 #[test]
