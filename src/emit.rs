@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::catalog::Family;
-use crate::plan::{Added, Artifact, Plan, Role};
+use crate::plan::{Added, Artifact, Plan, Prune, Role};
 use crate::syntax::{Dockerfile, Kind, Node, NodeKind, ParseError, TokenKind};
 
 /// One edit at a node index of the original tree.
@@ -44,12 +44,9 @@ pub fn emit(
         edits.push(Edit::Insert(df.attached(*node).start, lines(added)));
     }
     if let Some(prune) = &plan.prune {
-        let run = Added::Run {
-            command: prune.command.clone(),
-        };
         edits.push(Edit::Insert(
             df.attached(prune.before).start,
-            lines(std::slice::from_ref(&run)),
+            lines(&[prune.added()]),
         ));
     }
     if let Some(text) = named_from(df, from, &plan.builder_name) {
@@ -130,13 +127,10 @@ fn planned_stages(df: &Dockerfile, from: usize, plan: &Plan) -> (Vec<String>, Ve
 
 /// The lines the plan adds to the builder: its inserts and the prune.
 fn builder_additions(plan: &Plan) -> Vec<String> {
-    let prune = plan.prune.iter().map(|p| Added::Run {
-        command: p.command.clone(),
-    });
     plan.builder_inserts
         .iter()
         .flat_map(|(_, a)| a.iter().cloned())
-        .chain(prune)
+        .chain(plan.prune.iter().map(Prune::added))
         .map(|a| plain(&instruction_text(&a)))
         .collect()
 }

@@ -96,6 +96,15 @@ pub struct Prune {
     pub command: String,
 }
 
+impl Prune {
+    /// The RUN line the prune is written as.
+    pub fn added(&self) -> Added {
+        Added::Run {
+            command: self.command.clone(),
+        }
+    }
+}
+
 /// A complete rewrite plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
