@@ -55,6 +55,8 @@ for table in ("runtime_library", "native_libraries", "link_libraries"):
     for lst in packages.get(table, {}).get("debian", {}).values():
         names.update(lst)
 names.update(packages["tools"]["debian"].values())
+for build in load("wheels.toml").values():
+    names.update(build["libraries"])
 names.update(n for lst in packages["alternatives"].values() for n in lst if n not in ("busybox", "procps-ng", "netcat", "python3-minimal") and not n.startswith("postgresql-client-") and n not in ("mysql-client", "default-jre", "default-jre-headless", "openjdk-17-jre-headless", "openjdk-17-jre", "graphicsmagick-imagemagick-compat", "wget2", "nvi", "neovim", "original-awk", "vim"))
 names.update(packages["tls_clients"])
 names.update(n for lst in load("node.toml")["install_needs"].values() for n in lst)

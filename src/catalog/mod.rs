@@ -153,6 +153,16 @@ struct Packages {
     go_module_links: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// A PyPI project whose wheels bundle its libraries and whose source build
+/// links the system's (wheels.toml).
+#[derive(Debug, Deserialize)]
+pub struct SourceBuild {
+    /// The Debian packages of the libraries a source build links.
+    pub libraries: Vec<String>,
+    /// Per CPython (`3.11`), the first release with wheels for it.
+    pub first_wheel: BTreeMap<String, String>,
+}
+
 /// Where an npm package's install script downloads to, outside the app.
 #[derive(Debug, Deserialize)]
 pub struct InstallDownload {
@@ -230,6 +240,7 @@ pub struct Catalog {
     code: Code,
     bases: Bases,
     node: Node,
+    wheels: BTreeMap<String, SourceBuild>,
 }
 
 /// The catalog embedded in the binary.
@@ -243,6 +254,7 @@ pub fn catalog() -> &'static Catalog {
         code: toml::from_str(include_str!("code.toml")).expect("catalog/code.toml"),
         bases: toml::from_str(include_str!("bases.toml")).expect("catalog/bases.toml"),
         node: toml::from_str(include_str!("node.toml")).expect("catalog/node.toml"),
+        wheels: toml::from_str(include_str!("wheels.toml")).expect("catalog/wheels.toml"),
     })
 }
 
@@ -436,6 +448,12 @@ impl Catalog {
             .get(family.key())
             .and_then(|m| m.get(&normalize(name)))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// What a source build of the PyPI project `name` links, if its wheels
+    /// bundle libraries it would otherwise take from the system.
+    pub fn source_build(&self, name: &str) -> Option<&SourceBuild> {
+        self.wheels.get(&normalize(name))
     }
 
     /// The runtime packages of a library a C or C++ build links, by its

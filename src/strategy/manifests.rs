@@ -75,7 +75,7 @@ fn requirements(
                 requirements(facts, run_dir, folder.as_deref(), inner, depth + 1, out)
             }
             Requirement::Local(path) => local_project(facts, run_dir, path, out),
-            Requirement::Name(name) => out.names.push(name),
+            Requirement::Name(name, spec) => out.named(name, spec),
             Requirement::Unknown(what) => out.unread.push(what.to_string()),
             Requirement::Include(_) | Requirement::Nothing => {}
         }
@@ -89,8 +89,9 @@ enum Requirement<'a> {
     Include(&'a str),
     /// A local project (`-e .`, `./pkg`, `/src/lib`).
     Local(&'a str),
-    /// A project from the index, or a URL with `#egg=NAME`.
-    Name(String),
+    /// A project from the index, with its version specifiers as written
+    /// (`==8.4.0`, `>=2,<3`; empty for none), or a URL with `#egg=NAME`.
+    Name(String, &'a str),
     /// A URL or VCS line that names no project.
     Unknown(&'a str),
     /// A comment, a blank line, a constraint or an option.
@@ -127,12 +128,29 @@ fn requirement_line(line: &str) -> Requirement<'_> {
     }
     if target.contains("://") || target.starts_with("git+") {
         return match target.split_once("#egg=") {
-            Some((_, egg)) => Requirement::Name(catalog::normalize(egg)),
-            None if target.contains(" @ ") => Requirement::Name(catalog::normalize(target)),
+            Some((_, egg)) => Requirement::Name(catalog::normalize(egg), ""),
+            None if target.contains(" @ ") => Requirement::Name(catalog::normalize(target), ""),
             None => Requirement::Unknown(target),
         };
     }
-    Requirement::Name(catalog::normalize(target))
+    Requirement::Name(catalog::normalize(target), version_spec(target))
+}
+
+/// The version specifiers of a requirement (`Pillow[extra] == 8.4.0 ;
+/// python_version < "3.12"` gives `== 8.4.0`): what follows the name and
+/// the extras, up to the environment marker.
+fn version_spec(requirement: &str) -> &str {
+    let rest = requirement
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .trim_start();
+    let rest = match rest.strip_prefix('[') {
+        Some(r) => r.split_once(']').map_or("", |(_, after)| after),
+        None => rest,
+    };
+    // pip's per-requirement options (`--hash=...`) follow the specifiers.
+    let rest = rest.split(" -").next().unwrap_or("");
+    rest.split(';').next().unwrap_or("").trim()
 }
 
 /// What the build installs from the language's package index, and the
@@ -141,6 +159,9 @@ fn requirement_line(line: &str) -> Requirement<'_> {
 pub struct Installs {
     /// Project names (lower case, `-` for `_`).
     pub names: Vec<String>,
+    /// The version specifiers written for a project (name, `==8.4.0`),
+    /// where some were.
+    pub specs: Vec<(String, String)>,
     /// Files the build installs from that are not in the build context.
     pub unread: Vec<String>,
     /// Libraries that local projects' C extensions link (setup.py's
@@ -149,6 +170,14 @@ pub struct Installs {
 }
 
 impl Installs {
+    /// Notes a project named with these version specifiers.
+    fn named(&mut self, name: String, spec: &str) {
+        if !spec.is_empty() {
+            self.specs.push((name.clone(), spec.to_string()));
+        }
+        self.names.push(name);
+    }
+
     /// Reads `file`, named by a RUN in `workdir`, from the context with
     /// `read`, or notes it as unread.
     fn read_file(
@@ -156,10 +185,10 @@ impl Installs {
         facts: &Facts<'_>,
         workdir: Option<&str>,
         file: &str,
-        read: impl Fn(&str, &mut Vec<String>),
+        read: impl Fn(&str, &mut Installs),
     ) {
         match context_file_from(facts, workdir, file) {
-            Some(text) => read(&text, &mut self.names),
+            Some(text) => read(&text, self),
             None => {
                 if !self.unread.iter().any(|u| u == file) {
                     self.unread.push(file.to_string());
@@ -179,6 +208,23 @@ fn lock_names(text: &str, out: &mut Vec<String>) {
     );
 }
 
+/// The packages of a Python lock file (poetry.lock, uv.lock): each
+/// `[[package]]`'s `name` and the exact `version` that follows it.
+fn python_lock(text: &str, out: &mut Installs) {
+    let mut name = None;
+    for line in text.lines().map(str::trim) {
+        if let Some(n) = line.strip_prefix("name = ") {
+            let new = catalog::normalize(n.trim_matches('"'));
+            out.names.extend(name.replace(new));
+        } else if let Some(v) = line.strip_prefix("version = ")
+            && let Some(n) = name.take()
+        {
+            out.named(n, &format!("=={}", v.trim_matches('"')));
+        }
+    }
+    out.names.extend(name);
+}
+
 /// PyPI projects the build installs: named on pip lines, listed in the
 /// requirements files and lock files the context holds (poetry.lock,
 /// Pipfile.lock, uv.lock, pyproject.toml for `pip install .`).
@@ -195,7 +241,7 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                             Requirement::Local(path) => {
                                 local_project(facts, workdir.as_deref(), path, &mut out)
                             }
-                            Requirement::Name(name) => out.names.push(name),
+                            Requirement::Name(name, spec) => out.named(name, spec),
                             Requirement::Unknown(what) => out.unread.push(what.to_string()),
                             Requirement::Include(_) | Requirement::Nothing => {}
                         }
@@ -209,15 +255,15 @@ pub fn python_packages(facts: &Facts<'_>) -> Installs {
                     let sub = args.first().map(String::as_str).unwrap_or("");
                     match (tool.as_str(), sub) {
                         ("poetry", "install" | "sync") => {
-                            out.read_file(facts, workdir.as_deref(), "poetry.lock", lock_names)
+                            out.read_file(facts, workdir.as_deref(), "poetry.lock", python_lock)
                         }
                         ("uv", "sync") => {
-                            out.read_file(facts, workdir.as_deref(), "uv.lock", lock_names)
+                            out.read_file(facts, workdir.as_deref(), "uv.lock", python_lock)
                         }
                         ("pipenv", "install" | "sync") => {
                             out.read_file(facts, workdir.as_deref(), "Pipfile.lock", |t, o| {
                                 // JSON keys one level into "default": `"name": {`.
-                                o.extend(t.lines().filter_map(|l| {
+                                o.names.extend(t.lines().filter_map(|l| {
                                     let l = l.trim();
                                     l.ends_with('{')
                                         .then(|| l.split('"').nth(1).map(catalog::normalize))
@@ -420,7 +466,7 @@ pub fn gems(facts: &Facts<'_>) -> Installs {
             );
         } else {
             out.read_file(facts, workdir, "Gemfile", |gemfile, o| {
-                o.extend(gemfile.lines().filter_map(|l| {
+                o.names.extend(gemfile.lines().filter_map(|l| {
                     let rest = l.trim().strip_prefix("gem ")?;
                     Some(catalog::normalize(rest.trim().trim_matches(['"', '\''])))
                 }))
@@ -716,10 +762,17 @@ mod tests {
     fn requirement_lines() {
         use Requirement::*;
         let cases: &[(&str, Requirement<'_>)] = &[
-            ("psycopg2==2.9.9  # the database", Name("psycopg2".into())),
+            (
+                "psycopg2==2.9.9  # the database",
+                Name("psycopg2".into(), "==2.9.9"),
+            ),
+            (
+                "Pillow[webp] == 8.4.0 ; python_version < '3.12'",
+                Name("pillow".into(), "== 8.4.0"),
+            ),
             (
                 "Flask_Login>=0.6 --hash=sha256:abc \\",
-                Name("flask-login".into()),
+                Name("flask-login".into(), ">=0.6"),
             ),
             ("# a comment", Nothing),
             ("", Nothing),
@@ -733,11 +786,11 @@ mod tests {
             ("./vendor/pkg", Local("./vendor/pkg")),
             (
                 "git+https://example.org/repo.git#egg=mysqlclient",
-                Name("mysqlclient".into()),
+                Name("mysqlclient".into(), ""),
             ),
             (
                 "pyodbc @ https://example.org/pyodbc-5.1.tar.gz",
-                Name("pyodbc".into()),
+                Name("pyodbc".into(), ""),
             ),
             (
                 "https://example.org/pkg-1.0.tar.gz",

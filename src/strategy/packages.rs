@@ -111,11 +111,7 @@ pub fn add_packages(
     if !with_recommends.is_empty() && matches!(family, Family::Debian | Family::Ubuntu) {
         lint_ignore.push("DL3015");
     }
-    let mut why = packages
-        .iter()
-        .map(|(p, w)| format!("{p}: {w}"))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let mut why = grouped_reasons(packages);
     if facts.upgrades {
         why = format!("the build upgrades the system packages; {why}");
     }
@@ -155,6 +151,23 @@ pub fn left_behind(facts: &Facts<'_>, family: Family) -> Vec<String> {
         }
     }
     out
+}
+
+/// Each reason once, after the packages it is given for (`libjpeg62-turbo,
+/// libtiff6: pillow==8.4.0 has no wheel...`), in the packages' order.
+fn grouped_reasons(packages: &[(String, String)]) -> String {
+    let mut groups: Vec<(Vec<&str>, &str)> = Vec::new();
+    for (p, w) in packages {
+        match groups.iter_mut().find(|(_, why)| why == w) {
+            Some((names, _)) => names.push(p),
+            None => groups.push((vec![p], w)),
+        }
+    }
+    groups
+        .iter()
+        .map(|(names, why)| format!("{}: {why}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// For a runtime stage from the builder's own image: a program called by

@@ -69,6 +69,7 @@ use crate::plan::{Added, Plan, Unsure};
 use crate::reasons::Code;
 
 mod venv;
+mod wheels;
 
 use super::{
     base_plan, install_runtime_needs, manifests, push_artifact, refuse_runtime_compilers,
@@ -148,7 +149,19 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     let mut provided = |cmd: &crate::analysis::shell::Command| provided(facts, cmd, &envs);
     let packages = manifests::python_packages(facts);
-    let libraries = source_built_libraries(facts, &plan, runtime.family, packages)?;
+    let old_releases = if runtime.family == crate::catalog::Family::Debian
+        && plan.runtime_image != facts.image.to_string()
+    {
+        wheels::source_builds(&facts.image, &packages)
+    } else {
+        Vec::new()
+    };
+    let mut libraries = source_built_libraries(facts, &plan, runtime.family, packages)?;
+    for (lib, why) in old_releases {
+        if !libraries.iter().any(|(l, _)| *l == lib) {
+            libraries.push((lib, why));
+        }
+    }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     django::static_files(facts, &mut plan)?;
     Ok(plan)

@@ -1,0 +1,2 @@
+import lxml.etree
+print(lxml.etree.fromstring("<a>1</a>").text)
