@@ -226,6 +226,7 @@ pub struct Node {
 #[derive(Debug, Deserialize)]
 struct Code {
     python_stdlib: Vec<String>,
+    python_stdlib_libraries: BTreeMap<String, Vec<String>>,
     node_builtins: Vec<String>,
     supervisors: Vec<String>,
     wrappers: BTreeMap<String, usize>,
@@ -297,6 +298,15 @@ impl Catalog {
     /// Whether `module` is part of Python's standard library.
     pub fn python_stdlib(&self, module: &str) -> bool {
         self.code.python_stdlib.iter().any(|m| m == module)
+    }
+
+    /// The shared libraries a standard-library module loads that a slim
+    /// image may lack (`tkinter`: libtk8.6.so).
+    pub fn python_stdlib_libraries(&self, module: &str) -> &[String] {
+        self.code
+            .python_stdlib_libraries
+            .get(module)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether `script sub` run by `lang` (php, python) is a framework

@@ -413,10 +413,24 @@ pub(super) fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
         Lang::JavaScript => js_imports(code),
         _ => Vec::new(),
     };
-    out.extend(modules.into_iter().map(|(at, module)| Finding {
-        line: line_at(code, at),
-        what: Use::Module(module),
-    }));
+    let cat = crate::catalog::catalog();
+    for (at, module) in modules {
+        let line = line_at(code, at);
+        if lang == Lang::Python {
+            out.extend(
+                cat.python_stdlib_libraries(&module)
+                    .iter()
+                    .map(|lib| Finding {
+                        line,
+                        what: Use::Library(lib.clone()),
+                    }),
+            );
+        }
+        out.push(Finding {
+            line,
+            what: Use::Module(module),
+        });
+    }
     out
 }
 

@@ -1,0 +1,2 @@
+import tkinter
+print(tkinter.TkVersion)
