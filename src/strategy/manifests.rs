@@ -654,6 +654,33 @@ fn build_words(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// The runtime libraries a compiler option other than `-l` links, as -l
+/// names: `-fopenmp` GCC's OpenMP runtime (gomp), `-fgnu-tm` its
+/// transactional memory (itm), `-fsanitize=address,undefined` the
+/// sanitizers' runtimes (asan, ubsan, tsan, lsan). A sanitizer's library
+/// follows the GCC version (libasan6 for 11, libasan8 for 12), so the
+/// catalog has no package for them and the file is left alone.
+pub fn flag_libraries(word: &str) -> Vec<String> {
+    match word {
+        "-fopenmp" | "-openmp" => vec!["gomp".to_string()],
+        "-fgnu-tm" => vec!["itm".to_string()],
+        _ => word
+            .strip_prefix("-fsanitize=")
+            .map(|list| {
+                list.split(',')
+                    .map(|s| match s {
+                        "address" | "kernel-address" => "asan".to_string(),
+                        "undefined" => "ubsan".to_string(),
+                        "thread" => "tsan".to_string(),
+                        "leak" => "lsan".to_string(),
+                        other => format!("sanitizer-{other}"),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
 /// Libraries named by compiler flags: `-lNAME`, `-fopenmp` (libgomp), and
 /// the modules of `$(shell pkg-config --libs libcurl)`.
 fn flag_links(ws: &[String], out: &mut Vec<String>) {
@@ -666,9 +693,7 @@ fn flag_links(ws: &[String], out: &mut Vec<String>) {
                 .cloned(),
         );
     }
-    if ws.iter().any(|w| w == "-fopenmp" || w == "-openmp") {
-        out.push("gomp".to_string());
-    }
+    out.extend(ws.iter().flat_map(|w| flag_libraries(w)));
     out.extend(ws.iter().filter_map(|w| {
         w.strip_prefix("-l")
             .filter(|l| {
@@ -756,6 +781,20 @@ mod tests {
         assert!(!names.iter().any(|n| n == "python"), "{names:?}");
         let multi = pyproject_names("[project]\ndependencies = [\n  \"pg8000\",\n]\n", &[]);
         assert!(multi.iter().any(|n| n == "pg8000"), "{multi:?}");
+    }
+
+    #[test]
+    fn compiler_options_that_link_runtimes() {
+        assert_eq!(flag_libraries("-fopenmp"), ["gomp"]);
+        assert_eq!(flag_libraries("-fgnu-tm"), ["itm"]);
+        assert_eq!(
+            flag_libraries("-fsanitize=address,undefined"),
+            ["asan", "ubsan"]
+        );
+        assert!(flag_libraries("-fPIC").is_empty());
+        let mut out = Vec::new();
+        flag_links(&["gcc".into(), "-fsanitize=thread".into()], &mut out);
+        assert_eq!(out, ["tsan"]);
     }
 
     #[test]

@@ -57,7 +57,9 @@ fn native(tool: &str, args: &[String]) -> Step {
                 output = it.next().cloned()
             }
             (_, "-l") if compiler => libs.extend(it.next().cloned()),
-            (_, "-fopenmp") if compiler => libs.push("gomp".to_string()),
+            (_, flag) if compiler && flag.starts_with("-f") => {
+                libs.extend(crate::strategy::manifests::flag_libraries(a))
+            }
             (_, l) if compiler && l.starts_with("-l") => libs.push(l[2..].to_string()),
             _ => {}
         }
