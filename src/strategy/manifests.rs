@@ -70,6 +70,10 @@ fn requirements(
             }
         });
     for line in text.lines() {
+        if let Some(value) = line.trim().strip_prefix("--no-binary") {
+            out.no_binary
+                .push(value.trim_start_matches([' ', '=']).trim().to_string());
+        }
         match requirement_line(line) {
             Requirement::Include(inner) if depth < 4 => {
                 requirements(facts, run_dir, folder.as_deref(), inner, depth + 1, out)
@@ -162,6 +166,10 @@ pub struct Installs {
     /// The version specifiers written for a project (name, `==8.4.0`),
     /// where some were.
     pub specs: Vec<(String, String)>,
+    /// `--no-binary` values of pip lines, requirements files and
+    /// PIP_NO_BINARY: projects pip builds from source whatever wheels exist
+    /// (`:all:`, or names with commas).
+    pub no_binary: Vec<String>,
     /// Files the build installs from that are not in the build context.
     pub unread: Vec<String>,
     /// Libraries that local projects' C extensions link (setup.py's
@@ -230,10 +238,13 @@ fn python_lock(text: &str, out: &mut Installs) {
 /// Pipfile.lock, uv.lock, pyproject.toml for `pip install .`).
 pub fn python_packages(facts: &Facts<'_>) -> Installs {
     let mut out = Installs::default();
+    out.no_binary
+        .extend(facts.env_value("PIP_NO_BINARY").map(String::from));
     for (_, workdir, steps) in &facts.run_steps {
         for s in steps {
             match s {
                 Step::Pip(pip) => {
+                    out.no_binary.extend(pip.no_binary.iter().cloned());
                     // Named as a requirements file would name them: a
                     // project, a local path, a URL.
                     for p in &pip.packages {

@@ -242,6 +242,8 @@ pub struct Pip {
     pub target: Option<String>,
     /// `-r FILE` arguments.
     pub requirements: Vec<String>,
+    /// `--no-binary` values (`:all:`, or project names with commas).
+    pub no_binary: Vec<String>,
     /// Packages named on the command line (and `-e` paths).
     pub packages: Vec<String>,
     /// Run as `uv pip`, which ignores a virtual environment on PATH when

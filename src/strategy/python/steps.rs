@@ -158,6 +158,7 @@ fn install_options(rest: &[String]) -> Option<Pip> {
             "-t" | "--target" => pip.target = Some(value()),
             "-r" | "--requirement" => pip.requirements.push(value()),
             "-e" | "--editable" => pip.packages.push(value()),
+            "--no-binary" => pip.no_binary.push(value()),
             n if INSTALL_OPTIONS_WITH_VALUE.contains(&n) => {
                 value();
             }

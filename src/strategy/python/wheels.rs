@@ -31,6 +31,9 @@ pub fn source_builds(image: &ImageRef, installs: &Installs) -> Vec<(String, Stri
             continue;
         };
         let why = match first_wheel(build, image.tag.as_deref()) {
+            _ if no_binary(&installs.no_binary, name) => format!(
+                "pip is told not to use {name}'s wheels (--no-binary), so it builds it from source against the builder's libraries"
+            ),
             // No wheels at all: every release is built from source.
             None => format!(
                 "{name} publishes no wheels, so pip builds it from source against the builder's libraries"
@@ -47,6 +50,23 @@ pub fn source_builds(image: &ImageRef, installs: &Installs) -> Vec<(String, Stri
         }
     }
     out
+}
+
+/// Whether a `--no-binary` value (`:all:`, `lxml,pillow`) covers `name`;
+/// `:none:` in a later value clears the earlier ones, as pip reads them.
+fn no_binary(values: &[String], name: &str) -> bool {
+    let mut covered = false;
+    for v in values {
+        for item in v.split(',').map(str::trim) {
+            match item {
+                ":all:" => covered = true,
+                ":none:" => covered = false,
+                n if catalog::normalize(n) == name => covered = true,
+                _ => {}
+            }
+        }
+    }
+    covered
 }
 
 /// The image's Python (`3.11` from `3.11.4-bookworm`) and the project's
@@ -156,6 +176,18 @@ mod tests {
         let mut unpinned = Installs::default();
         unpinned.names.push("pillow".into());
         assert!(source_builds(&image, &unpinned).is_empty());
+    }
+
+    #[test]
+    fn no_binary_builds_any_release_from_source() {
+        let mut told = Installs::default();
+        told.names.push("lxml".into());
+        told.no_binary.push(":all:".into());
+        let libs = source_builds(&ImageRef::parse("python:3.12"), &told);
+        assert!(libs.iter().any(|(p, _)| p == "libxml2"), "{libs:?}");
+        assert!(no_binary(&["Pillow,lxml".into()], "lxml"));
+        assert!(!no_binary(&[":all:".into(), ":none:".into()], "lxml"));
+        assert!(!no_binary(&["psycopg2".into()], "lxml"));
     }
 
     #[test]

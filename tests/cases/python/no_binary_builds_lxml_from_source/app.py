@@ -1,0 +1,2 @@
+import lxml.etree
+print(lxml.etree.LXML_VERSION)
