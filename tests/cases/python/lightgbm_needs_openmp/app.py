@@ -1,0 +1,2 @@
+import lightgbm
+print(lightgbm.__version__)
