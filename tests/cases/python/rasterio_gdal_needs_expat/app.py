@@ -1,0 +1,3 @@
+import rasterio
+import numba
+print(rasterio.__version__, numba.__version__)
