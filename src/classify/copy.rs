@@ -243,15 +243,18 @@ pub(super) fn record_context_copies(
     // Several sources, or a pattern matching several, need a folder.
     let dir_like = dir_like || matched.len() > 1;
     for src in matched {
-        let full = context.join(&src);
-        if full.is_dir() {
+        // One status call tells a folder from a file (and from nothing).
+        let Ok(meta) = std::fs::metadata(context.join(&src)) else {
+            continue;
+        };
+        if meta.is_dir() {
             facts.context_copies.push(ContextCopy {
                 node,
                 at: abs.to_string(),
                 src,
                 folder: true,
             });
-        } else if full.is_file() {
+        } else if meta.is_file() {
             let name = src.rsplit('/').next().unwrap_or(&src);
             let at = if dir_like || context_dir_in_image(facts, abs) {
                 format!("{}/{name}", abs.trim_end_matches('/'))
