@@ -110,6 +110,19 @@ struct Images {
     tool_images: BTreeMap<String, String>,
     build_inputs: BTreeMap<String, Vec<String>>,
     build_sources: BTreeMap<String, Vec<String>>,
+    dotnet_alpine: DotnetAlpine,
+}
+
+/// What the Alpine .NET SDK image installs that its runtime images lack
+/// (images.toml's `[dotnet_alpine]`).
+#[derive(Debug, Deserialize)]
+pub struct DotnetAlpine {
+    /// The apk packages, in the order they are installed.
+    pub packages: Vec<String>,
+    /// Packages that exist only from this Alpine release on.
+    pub since_alpine: BTreeMap<String, String>,
+    /// The Alpine release each ended .NET version was last built on.
+    pub last_alpine: BTreeMap<String, String>,
 }
 
 /// What every runtime image has (images.toml's `[every_image]`).
@@ -334,6 +347,11 @@ impl Catalog {
             .trim_start_matches("docker.io/")
             .trim_start_matches("library/");
         self.images.runtime_base.get(name).map(String::as_str)
+    }
+
+    /// What the Alpine .NET SDK image installs that its runtime images lack.
+    pub fn dotnet_alpine(&self) -> &DotnetAlpine {
+        &self.images.dotnet_alpine
     }
 
     /// The programs a builder image of another make than its runtime

@@ -13,7 +13,8 @@
 //! (same .NET version and OS: `sdk:8.0-alpine` → `aspnet:8.0-alpine`), or
 //! `dotnet/runtime` for a project that is not a web app. Without the project
 //! file the choice is aspnet, which holds the .NET runtime too. On Alpine the
-//! runtime gets ICU and globalization as the SDK image had it.
+//! runtime gets ICU, its locale data, the time zones and globalization as
+//! the SDK image had them (images.toml's `[dotnet_alpine]`).
 //!
 //! ## When it leaves the file alone
 //! A CMD that needs the SDK (`dotnet run`, `dotnet watch`), an SDK tag with a
@@ -75,13 +76,16 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let mut provided = |cmd: &Command| runs_published(facts, &outputs, cmd);
     let mut extra = Vec::new();
     if runtime.family == Family::Alpine {
-        // The Alpine SDK image installs ICU and turns globalization-invariant
-        // mode off; the aspnet and runtime images leave it on, where
-        // cultures other than the invariant one throw.
-        extra.push((
-            "icu-libs".to_string(),
-            "the Alpine SDK image has ICU, the runtime images run without it".to_string(),
-        ));
+        // The Alpine SDK image installs ICU and the time zones and turns
+        // globalization-invariant mode off; the aspnet and runtime images
+        // have neither and leave it on.
+        for package in alpine_sdk_packages(facts) {
+            extra.push((
+                package,
+                "the Alpine SDK image has it; the runtime images run without ICU's locales and time zones"
+                    .to_string(),
+            ));
+        }
         plan.artifact_env.push((
             "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT".into(),
             "false".into(),
@@ -89,6 +93,39 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     Ok(plan)
+}
+
+/// The apk packages the Alpine SDK image of this tag has that its runtime
+/// images lack, leaving out those its Alpine release does not have.
+fn alpine_sdk_packages(facts: &Facts<'_>) -> Vec<String> {
+    let data = crate::catalog::catalog().dotnet_alpine();
+    let tag = facts.image.tag.as_deref().unwrap_or("");
+    let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
+    // `alpine3.18` names its release; a bare `alpine` follows the newest,
+    // which for an ended .NET version is the last one it was built on.
+    let release = variant
+        .strip_prefix("alpine")
+        .filter(|r| !r.is_empty())
+        .or_else(|| data.last_alpine.get(version).map(String::as_str))
+        .and_then(alpine_release);
+    data.packages
+        .iter()
+        .filter(|p| {
+            let since = data.since_alpine.get(*p).and_then(|s| alpine_release(s));
+            match (release, since) {
+                (Some(have), Some(need)) => have >= need,
+                _ => true,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+/// An Alpine release (`3.16`) as a comparable pair.
+fn alpine_release(text: &str) -> Option<(u32, u32)> {
+    let (major, minor) = text.split_once('.')?;
+    let minor = minor.split(['.', '-']).next()?;
+    Some((major.parse().ok()?, minor.parse().ok()?))
 }
 
 /// aspnet (a web project, or one dockopt cannot read) or runtime, from the
