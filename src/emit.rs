@@ -276,8 +276,8 @@ pub fn instruction_text(added: &Added) -> String {
             }
         }
         Added::Run { command } => format!("RUN {command}"),
-        // Quoted where the value expands a variable (`$PATH`).
-        Added::Env { name, value } if value.contains(['$', ' ']) => {
+        // Quoted where the value expands a variable (`$PATH`) or is empty.
+        Added::Env { name, value } if value.is_empty() || value.contains(['$', ' ']) => {
             format!("ENV {name}=\"{value}\"")
         }
         Added::Env { name, value } => format!("ENV {name}={value}"),
@@ -407,9 +407,9 @@ fn artifact_lines(plan: &Plan) -> String {
     let env: Vec<Added> = plan
         .artifact_env
         .iter()
-        .map(|(name, value)| Added::Env {
-            name: name.clone(),
-            value: value.clone(),
+        .map(|e| Added::Env {
+            name: e.name.clone(),
+            value: e.value.clone(),
         })
         .collect();
     head.push_str(&lines(&env));

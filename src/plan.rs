@@ -89,6 +89,26 @@ pub struct Addition {
 
 /// The command that leaves devDependencies in the builder, and the node it
 /// goes before.
+/// An environment variable the runtime stage sets after the artifacts, with
+/// why (shown by `explain`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvSetting {
+    pub name: String,
+    pub value: String,
+    pub reason: String,
+}
+
+impl EnvSetting {
+    /// A setting of `name` to `value`, for `reason`.
+    pub fn new(name: &str, value: impl Into<String>, reason: impl Into<String>) -> Self {
+        EnvSetting {
+            name: name.into(),
+            value: value.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Prune {
     #[serde(skip)]
@@ -129,10 +149,8 @@ pub struct Plan {
     /// Instructions written at the top of the runtime stage (package
     /// installs, a WORKDIR the runtime image lacks), with why.
     pub runtime_steps: Vec<Addition>,
-    /// Environment the artifacts need, written right after them (name,
-    /// value).
-    #[serde(skip)]
-    pub artifact_env: Vec<(String, String)>,
+    /// Environment the artifacts need, written right after them.
+    pub artifact_env: Vec<EnvSetting>,
     /// `COPY --link` for the artifacts (config `link = true`).
     #[serde(skip)]
     pub link: bool,

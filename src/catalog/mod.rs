@@ -110,19 +110,22 @@ struct Images {
     tool_images: BTreeMap<String, String>,
     build_inputs: BTreeMap<String, Vec<String>>,
     build_sources: BTreeMap<String, Vec<String>>,
-    dotnet_alpine: DotnetAlpine,
+    dotnet: Dotnet,
 }
 
-/// What the Alpine .NET SDK image installs that its runtime images lack
-/// (images.toml's `[dotnet_alpine]`).
+/// What the .NET SDK image has that its runtime images lack (images.toml's
+/// `[dotnet]`).
 #[derive(Debug, Deserialize)]
-pub struct DotnetAlpine {
-    /// The apk packages, in the order they are installed.
-    pub packages: Vec<String>,
+pub struct Dotnet {
+    /// The apk packages the Alpine SDK image installs, in its order.
+    pub alpine_packages: Vec<String>,
     /// Packages that exist only from this Alpine release on.
-    pub since_alpine: BTreeMap<String, String>,
+    pub alpine_since: BTreeMap<String, String>,
     /// The Alpine release each ended .NET version was last built on.
-    pub last_alpine: BTreeMap<String, String>,
+    pub alpine_last: BTreeMap<String, String>,
+    /// .NET versions whose SDK image has no ASPNETCORE_URLS while the
+    /// runtime images set it.
+    pub sdk_without_urls: Vec<String>,
 }
 
 /// What every runtime image has (images.toml's `[every_image]`).
@@ -349,9 +352,9 @@ impl Catalog {
         self.images.runtime_base.get(name).map(String::as_str)
     }
 
-    /// What the Alpine .NET SDK image installs that its runtime images lack.
-    pub fn dotnet_alpine(&self) -> &DotnetAlpine {
-        &self.images.dotnet_alpine
+    /// What the .NET SDK image has that its runtime images lack.
+    pub fn dotnet(&self) -> &Dotnet {
+        &self.images.dotnet
     }
 
     /// The programs a builder image of another make than its runtime

@@ -161,6 +161,12 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
             let _ = writeln!(s, "  {}  ({})", one_line(&line), step.why);
         }
     }
+    if !plan.artifact_env.is_empty() {
+        let _ = writeln!(s, "\nand sets, after the copies:");
+        for e in &plan.artifact_env {
+            let _ = writeln!(s, "  {}={:?}  ({})", e.name, e.value, e.reason);
+        }
+    }
     s
 }
 

@@ -253,9 +253,17 @@ pub fn install_runtime_needs(
 /// no longer be found by name. Puts each such folder back on PATH.
 pub fn keep_on_path(plan: &mut Plan, dirs: &[String]) {
     for dir in dirs {
-        let env = ("PATH".to_string(), format!("{dir}:$PATH"));
-        if !needs::standard_path().contains(dir) && !plan.artifact_env.contains(&env) {
-            plan.artifact_env.push(env);
+        let value = format!("{dir}:$PATH");
+        let set = plan
+            .artifact_env
+            .iter()
+            .any(|e| e.name == "PATH" && e.value == value);
+        if !needs::standard_path().contains(dir) && !set {
+            plan.artifact_env.push(crate::plan::EnvSetting::new(
+                "PATH",
+                value,
+                format!("the builder image had {dir} on PATH, and the copied programs are there"),
+            ));
         }
     }
 }

@@ -57,7 +57,7 @@ use crate::analysis::shell::Command;
 use crate::analysis::steps::Step;
 use crate::catalog::Family;
 use crate::classify::{self, Facts};
-use crate::plan::{Plan, Unsure};
+use crate::plan::{EnvSetting, Plan, Unsure};
 use crate::reasons::Code;
 
 use super::{Runtime, base_plan, install_runtime_needs, push_artifact, refuse_digest};
@@ -86,9 +86,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     .to_string(),
             ));
         }
-        plan.artifact_env.push((
-            "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT".into(),
-            "false".into(),
+        plan.artifact_env.push(EnvSetting::new(
+            "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT",
+            "false",
+            "the Alpine SDK image turns globalization-invariant mode off; its runtime images turn it on",
+        ));
+    }
+    if sdk_without_urls(facts) {
+        plan.artifact_env.push(EnvSetting::new(
+            "ASPNETCORE_URLS",
+            "",
+            "the SDK image leaves it empty and the runtime images set http://+:80; empty, Kestrel listens where it did",
         ));
     }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
@@ -98,7 +106,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 /// The apk packages the Alpine SDK image of this tag has that its runtime
 /// images lack, leaving out those its Alpine release does not have.
 fn alpine_sdk_packages(facts: &Facts<'_>) -> Vec<String> {
-    let data = crate::catalog::catalog().dotnet_alpine();
+    let data = crate::catalog::catalog().dotnet();
     let tag = facts.image.tag.as_deref().unwrap_or("");
     let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
     // `alpine3.18` names its release; a bare `alpine` follows the newest,
@@ -106,12 +114,12 @@ fn alpine_sdk_packages(facts: &Facts<'_>) -> Vec<String> {
     let release = variant
         .strip_prefix("alpine")
         .filter(|r| !r.is_empty())
-        .or_else(|| data.last_alpine.get(version).map(String::as_str))
+        .or_else(|| data.alpine_last.get(version).map(String::as_str))
         .and_then(alpine_release);
-    data.packages
+    data.alpine_packages
         .iter()
         .filter(|p| {
-            let since = data.since_alpine.get(*p).and_then(|s| alpine_release(s));
+            let since = data.alpine_since.get(*p).and_then(|s| alpine_release(s));
             match (release, since) {
                 (Some(have), Some(need)) => have >= need,
                 _ => true,
@@ -119,6 +127,19 @@ fn alpine_sdk_packages(facts: &Facts<'_>) -> Vec<String> {
         })
         .cloned()
         .collect()
+}
+
+/// Whether the SDK image of this tag has no ASPNETCORE_URLS while its
+/// runtime images set `http://+:80`, and the file does not set it itself.
+fn sdk_without_urls(facts: &Facts<'_>) -> bool {
+    let tag = facts.image.tag.as_deref().unwrap_or("");
+    let version = tag.split('-').next().unwrap_or(tag);
+    crate::catalog::catalog()
+        .dotnet()
+        .sdk_without_urls
+        .iter()
+        .any(|v| v == version)
+        && !facts.env.iter().any(|(name, _)| name == "ASPNETCORE_URLS")
 }
 
 /// An Alpine release (`3.16`) as a comparable pair.

@@ -512,14 +512,18 @@ impl Installs<'_, '_> {
             return Ok((self.plan, envs));
         };
         venv::check_moves(self.facts, &self.plan, self.facts.line(node))?;
-        let path = ("PATH".to_string(), format!("{VENV}/bin:$PATH"));
+        let path = crate::plan::EnvSetting::new(
+            "PATH",
+            format!("{VENV}/bin:$PATH"),
+            "the virtual environment's programs and Python come first, as in the builder",
+        );
         let mut made = vec![
             Added::Run {
                 command: format!("python -m venv {VENV}"),
             },
             Added::Env {
-                name: path.0.clone(),
-                value: path.1.clone(),
+                name: path.name.clone(),
+                value: path.value.clone(),
             },
         ];
         if self.uv_python {
