@@ -49,6 +49,14 @@ impl Checker<'_> {
                 self.want(p, why);
                 Ok(())
             }
+            Found::Lacking => Err(at(
+                Code::UnknownRuntimeProgram,
+                line,
+                format!(
+                    "{origin} uses {what}, which {} has and {} lacks, and no package brings back",
+                    self.facts.image_text, self.missing.runtime
+                ),
+            )),
             Found::Unknown => Err(at(
                 Code::UnknownRuntimeProgram,
                 line,

@@ -25,6 +25,9 @@ pub(super) enum Found {
     Present,
     /// The runtime image gets it from this package.
     Install(String),
+    /// The builder image has it and the runtime image lacks it, and no
+    /// package brings it back (a JDK tool on a JRE).
+    Lacking,
     /// dockopt cannot tell.
     Unknown,
 }
@@ -106,7 +109,7 @@ impl Missing {
                     .map_or(Found::Present, |p| Found::Install(p.to_string()))
             }
             Diff::Other(other) => match other.programs.get(name) {
-                Some(p) if p.is_empty() => Found::Unknown,
+                Some(p) if p.is_empty() => Found::Lacking,
                 Some(p) => Found::Install(p.clone()),
                 None => Found::Present,
             },
