@@ -53,7 +53,7 @@ impl Checker<'_> {
                 Code::UnknownRuntimeProgram,
                 line,
                 format!(
-                    "{origin} uses {what}, which {} has and {} lacks, and no package brings back",
+                    "{origin} uses {what}, which {} has and {} lacks, and no package brings it back",
                     self.facts.image_text, self.missing.runtime
                 ),
             )),
