@@ -218,6 +218,10 @@ pub struct Node {
     pub build_configs: Vec<String>,
     /// npm packages named like a native package of another language.
     pub pure_javascript: Vec<String>,
+    /// Node options that use the system's CA certificates.
+    pub system_ca_options: Vec<String>,
+    /// Environment settings (`NAME=value`) that do the same.
+    pub system_ca_env: Vec<String>,
     /// Yarn 1 install options that change what is installed: the prune's
     /// second install repeats them.
     pub yarn_install_keeps: Vec<String>,

@@ -102,6 +102,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         .filter(|n| !pure.contains(n))
         .collect();
     wanted.extend(manifests::native_libraries(runtime.family, &native));
+    if runtime.family != catalog::Family::Alpine {
+        // Alpine images have the bundle (ca-certificates-bundle) already.
+        wanted.extend(system_ca_store(facts, &projects));
+    }
     refuse_home_downloads(facts, &manifests::node_runtime_packages(installed.as_ref()))?;
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
@@ -112,6 +116,40 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     plan.prune = prune::plan(facts, &projects);
     gains_something(facts, &plan, &build)?;
     Ok(plan)
+}
+
+/// ca-certificates when node is told to trust the system's CA store rather
+/// than its own roots: by an option on the command, in NODE_OPTIONS or in
+/// a package.json script, or by the environment.
+fn system_ca_store(facts: &Facts<'_>, projects: &Projects) -> Option<(String, String)> {
+    let node = catalog::catalog().node();
+    let scripts = projects
+        .runtime()
+        .and_then(|p| p.get("scripts"))
+        .and_then(|s| s.as_object())
+        .into_iter()
+        .flat_map(|s| s.values().filter_map(|v| v.as_str()));
+    let mut texts = facts
+        .runtime_commands
+        .iter()
+        .flat_map(|(_, cmd)| cmd.argv.iter().map(String::as_str))
+        .chain(facts.env.iter().map(|(_, value)| value.as_str()))
+        .chain(scripts);
+    let option = texts.find_map(|t| {
+        node.system_ca_options
+            .iter()
+            .find(|o| t.split_whitespace().any(|w| w == o.as_str()))
+    });
+    let setting = facts.env.iter().find_map(|(name, value)| {
+        node.system_ca_env
+            .iter()
+            .find(|e| **e == format!("{name}={value}"))
+    });
+    let how = option.or(setting)?;
+    Some((
+        "ca-certificates".into(),
+        format!("node runs with {how}, which checks servers against the system's CA certificates"),
+    ))
 }
 
 /// When the runtime would be the builder's own image (an Alpine or -slim
