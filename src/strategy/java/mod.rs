@@ -146,6 +146,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
         || !facts.replay_after.is_empty()
         || !super::sources::only_build_inputs(facts, "java")
         || code_reads_the_tree(facts)
+        || super::sources::code_names_the_tree(facts, "java")
     {
         return;
     }
