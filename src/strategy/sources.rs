@@ -83,7 +83,6 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
     let names: Vec<String> = entries
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
         .collect();
     let Some(files) = context::files(root, &facts.copied_sources) else {
         return true;
