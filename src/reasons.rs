@@ -317,10 +317,10 @@ impl Code {
             CompilesAtRuntime => &Doc {
                 id: "DO307",
                 name: "compiles-at-runtime",
-                summary: "A package compiles C code while the program runs (torch's triton, DeepSpeed).",
+                summary: "A package compiles C or C++ code while the program runs (DeepSpeed, PyTensor and PyMC, PyStan), or the code asks torch or triton to (torch.compile, @triton.jit, pyximport).",
                 why: "The runtime stage has no compiler.",
-                fix: "Keep the file as it is.",
-                example: "RUN pip install torch",
+                fix: "Keep the file as it is; torch without torch.compile in the code is rewritten.",
+                example: "RUN pip install deepspeed",
             },
             ManifestMissing => &Doc {
                 id: "DO308",

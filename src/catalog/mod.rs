@@ -156,6 +156,7 @@ pub struct OtherBase {
 struct Packages {
     build_only: Vec<String>,
     compiler_at_runtime: Vec<String>,
+    compiler_when_asked: Vec<String>,
     python_build_tools: Vec<String>,
     dev_without_runtime: Vec<String>,
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -511,6 +512,14 @@ impl Catalog {
     pub fn compiles_at_runtime(&self, requirement: &str) -> bool {
         self.packages
             .compiler_at_runtime
+            .contains(&normalize(requirement))
+    }
+
+    /// Whether the Python package `requirement` runs a C compiler when the
+    /// program asks it to (torch for `torch.compile`).
+    pub fn compiles_when_asked(&self, requirement: &str) -> bool {
+        self.packages
+            .compiler_when_asked
             .contains(&normalize(requirement))
     }
 

@@ -207,7 +207,7 @@ fn artifacts_of(
             );
         }
         Step::Pip(pip) => {
-            refuse_runtime_compilers(pip, line)?;
+            refuse_runtime_compilers(facts, &pip.packages, Some(line))?;
             if let Some(dir) = pip.prefix.as_ref().or(pip.target.as_ref()) {
                 let dir = at(dir, "pip installs into")?;
                 push_artifact(plan, dir, format!("pip installs here (line {line})"));

@@ -233,21 +233,69 @@ pub fn source_built_libraries(
 }
 
 /// A pip install of a package that compiles C code while the program runs
-/// (torch's triton) needs the compiler the builder has and the runtime
-/// lacks.
+/// (DeepSpeed's ops, PyTensor's graphs) needs the compiler the builder has
+/// and the runtime lacks; torch and triton only when the app's code asks
+/// (`torch.compile`).
 pub fn refuse_runtime_compilers(
-    pip: &crate::analysis::steps::Pip,
-    line: usize,
+    facts: &Facts<'_>,
+    packages: &[String],
+    line: Option<usize>,
 ) -> Result<(), Unsure> {
     let cat = catalog::catalog();
-    match pip.packages.iter().find(|p| cat.compiles_at_runtime(p)) {
-        Some(p) => Err(Unsure::at(
-            Code::CompilesAtRuntime,
-            line,
-            format!(
-                "{p} runs the C compiler while the program runs, and a runtime stage would have none"
-            ),
-        )),
-        None => Ok(()),
+    let refuse = |why: String| match line {
+        Some(line) => Unsure::at(Code::CompilesAtRuntime, line, why),
+        None => Unsure::file(Code::CompilesAtRuntime, why),
+    };
+    if let Some(p) = packages.iter().find(|p| cat.compiles_at_runtime(p)) {
+        return Err(refuse(format!(
+            "{p} runs the C compiler while the program runs, and a runtime stage would have none"
+        )));
     }
+    let asked = packages.iter().find(|p| cat.compiles_when_asked(p));
+    // A pip line answers for what it installs; the whole file (no line)
+    // also for code that compiles whatever installed the means.
+    if asked.is_none() && line.is_some() {
+        return Ok(());
+    }
+    match (code_compiles(facts), asked) {
+        (Compiling::At(how), _) => Err(refuse(format!(
+            "the code compiles while it runs ({how}), and a runtime stage would have no compiler"
+        ))),
+        (Compiling::Unread(why), Some(p)) => Err(refuse(format!(
+            "{p} runs the C compiler when the program asks (torch.compile), and {why}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the app's code compiles C or C++ while it runs.
+enum Compiling {
+    /// Where it does (`app.py:12 torch.compile`).
+    At(String),
+    /// Nowhere in the code read.
+    No,
+    /// Why the code cannot be read.
+    Unread(&'static str),
+}
+
+/// Reads the app's code for what compiles while it runs.
+fn code_compiles(facts: &Facts<'_>) -> Compiling {
+    if facts.context.is_none() {
+        return Compiling::Unread("the code is not in a build context to read");
+    }
+    let code = super::needs::app_code(facts);
+    if code.too_large {
+        return Compiling::Unread("the build context is too large to read the code");
+    }
+    code.files
+        .iter()
+        .find_map(|file| {
+            file.findings.iter().find_map(|f| match &f.what {
+                crate::facts::code::Use::Compiles(how) => {
+                    Some(Compiling::At(format!("{}:{} {how}", file.path, f.line)))
+                }
+                _ => None,
+            })
+        })
+        .unwrap_or(Compiling::No)
 }

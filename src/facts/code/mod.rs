@@ -63,6 +63,9 @@ pub enum Use {
     /// Links this library when it is built (cgo, build.rs, binding.gyp,
     /// pkg-config): `-l` names or pkg-config modules.
     Links(String),
+    /// Compiles C or C++ while it runs, through this (`torch.compile`,
+    /// `pyximport`).
+    Compiles(String),
 }
 
 /// A use, with the line it is on.

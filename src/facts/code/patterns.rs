@@ -38,6 +38,8 @@ pub(super) enum Mark {
     JdkModule,
     /// Code composer's autoloader loads from vendor/.
     Vendor,
+    /// Compiles C or C++ while the program runs.
+    Compiles,
 }
 
 impl Mark {
@@ -60,6 +62,7 @@ impl Mark {
             ),
             Mark::JdkModule => Use::Module(matched.to_string()),
             Mark::Vendor => Use::Module("vendor".into()),
+            Mark::Compiles => Use::Compiles(matched.trim().to_string()),
         })
     }
 }
@@ -347,6 +350,13 @@ pub(super) fn mark_patterns(lang: Lang) -> &'static [(&'static str, Mark)] {
             (
                 r"\b(import\s+sh\b|from\s+sh\s+import|import\s+plumbum|from\s+plumbum)",
                 ProcessLibrary,
+            ),
+            // TorchInductor compiles its kernels with the C++ compiler (and
+            // Triton's launchers with cc); Triton's own kernels and Cython's
+            // pyximport do the same on first use.
+            (
+                r"(?m)\btorch\.compile\b|\btorch\._(dynamo|inductor)\b|@triton\.jit\b|^\s*(import|from)\s+(triton|pyximport)\b",
+                Compiles,
             ),
         ],
         Lang::JavaScript => &[

@@ -149,6 +149,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     let mut provided = |cmd: &crate::analysis::shell::Command| provided(facts, cmd, &envs);
     let packages = manifests::python_packages(facts);
+    // Named in requirements files and lock files too, not only on pip lines.
+    refuse_runtime_compilers(facts, &packages.names, None)?;
     let old_releases = if runtime.family == crate::catalog::Family::Debian
         && plan.runtime_image != facts.image.to_string()
     {
@@ -350,7 +352,7 @@ impl Installs<'_, '_> {
     fn pip(&mut self, at: &At<'_>, pip: &crate::analysis::steps::Pip) -> Result<(), Unsure> {
         let pip = &venv::with_environment(self.facts, pip, at.line)?;
         self.count += 1;
-        refuse_runtime_compilers(pip, at.line)?;
+        refuse_runtime_compilers(self.facts, &pip.packages, Some(at.line))?;
         if pip.uv && (pip.system || env_flag(self.facts, "UV_SYSTEM_PYTHON") == Some(true)) {
             self.uv_system(at)?;
         }
