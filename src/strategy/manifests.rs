@@ -767,9 +767,7 @@ pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String
     let mut out: Vec<(String, String)> = Vec::new();
     for n in names {
         for lib in cat.native_libraries(family, n) {
-            if !out.iter().any(|(p, _)| p == lib) {
-                out.push((lib.clone(), format!("{n} needs it at runtime")));
-            }
+            super::want(&mut out, lib, || format!("{n} needs it at runtime"));
         }
     }
     out

@@ -25,8 +25,8 @@ pub mod rust;
 mod sources;
 
 pub use packages::{
-    add_packages, left_behind, package_command, refuse_runtime_compilers, runtime_packages,
-    same_image_has, source_built_libraries,
+    add_packages, left_behind, package_command, refuse_runtime_compilers, runtime_differs,
+    runtime_packages, same_image_has, source_built_libraries, want,
 };
 pub use runtime::{Runtime, binary_runtime, refuse_digest, slim_variant};
 

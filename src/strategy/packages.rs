@@ -190,6 +190,21 @@ pub fn same_image_has(
 }
 
 /// Runtime libraries for what the build installs from a package index.
+/// Adds `package` to the runtime packages wanted, once, with the first
+/// reason given for it.
+pub fn want(out: &mut Vec<(String, String)>, package: &str, why: impl FnOnce() -> String) {
+    if !out.iter().any(|(p, _)| p == package) {
+        out.push((package.to_string(), why()));
+    }
+}
+
+/// Whether the runtime image is another than the builder's (a full image's
+/// -slim variant), so what the builder's libraries let a build link may be
+/// missing there.
+pub fn runtime_differs(facts: &Facts<'_>, plan: &Plan) -> bool {
+    plan.runtime_image != facts.image.to_string()
+}
+
 /// A full official image (python:3.12, ruby:3.3) is built on
 /// buildpack-deps, whose headers let packages build from source against
 /// libraries its slim variant lacks; when the build installs from a
@@ -200,9 +215,13 @@ pub fn source_built_libraries(
     plan: &Plan,
     family: Family,
     installs: manifests::Installs,
+    extra: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>, Unsure> {
-    let full_builder = plan.runtime_image != facts.image.to_string();
-    if let Some(file) = installs.unread.first().filter(|_| full_builder) {
+    if let Some(file) = installs
+        .unread
+        .first()
+        .filter(|_| runtime_differs(facts, plan))
+    {
         return Err(Unsure::file(
             Code::ManifestMissing,
             format!(
@@ -221,13 +240,13 @@ pub fn source_built_libraries(
                 ))
             })?;
         for p in packages {
-            if !out.iter().any(|(o, _)| o == p) {
-                out.push((
-                    p.clone(),
-                    format!("a C extension the build compiles links {name}"),
-                ));
-            }
+            want(&mut out, p, || {
+                format!("a C extension the build compiles links {name}")
+            });
         }
+    }
+    for (p, why) in extra {
+        want(&mut out, &p, || why);
     }
     Ok(out)
 }

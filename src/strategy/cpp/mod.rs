@@ -185,9 +185,9 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
             )
         })?;
         for p in packages {
-            if !out.iter().any(|(o, _)| o == p) {
-                out.push((p.clone(), format!("the build links {name} (line {line})")));
-            }
+            super::want(&mut out, p, || {
+                format!("the build links {name} (line {line})")
+            });
         }
     }
     Ok(out)

@@ -307,18 +307,15 @@ fn module_links(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String
                         "the Go module {module} links {name} through cgo, whose runtime package dockopt does not know"
                     ))
                 })?;
+                let with = if tag.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with the build tag {tag}")
+                };
                 for p in packages {
-                    if !out.iter().any(|(o, _)| o == p) {
-                        let with = if tag.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" with the build tag {tag}")
-                        };
-                        out.push((
-                            p.clone(),
-                            format!("the Go module {module} links {name}{with}"),
-                        ));
-                    }
+                    super::want(&mut out, p, || {
+                        format!("the Go module {module} links {name}{with}")
+                    });
                 }
             }
         }

@@ -116,9 +116,9 @@ pub fn code_links(
                 ))
             })?;
             for p in packages {
-                if !out.iter().any(|(o, _)| o == p) {
-                    out.push((p.clone(), format!("{}:{} links {name}", file.path, f.line)));
-                }
+                crate::strategy::want(&mut out, p, || {
+                    format!("{}:{} links {name}", file.path, f.line)
+                });
             }
         }
     }

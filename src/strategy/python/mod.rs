@@ -152,18 +152,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // Named in requirements files and lock files too, not only on pip lines.
     refuse_runtime_compilers(facts, &packages.names, None)?;
     let old_releases = if runtime.family == crate::catalog::Family::Debian
-        && plan.runtime_image != facts.image.to_string()
+        && super::runtime_differs(facts, &plan)
     {
         wheels::source_builds(&facts.image, &packages)
     } else {
         Vec::new()
     };
-    let mut libraries = source_built_libraries(facts, &plan, runtime.family, packages)?;
-    for (lib, why) in old_releases {
-        if !libraries.iter().any(|(l, _)| *l == lib) {
-            libraries.push((lib, why));
-        }
-    }
+    let libraries = source_built_libraries(facts, &plan, runtime.family, packages, old_releases)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     django::static_files(facts, &mut plan)?;
     Ok(plan)

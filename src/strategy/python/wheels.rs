@@ -24,9 +24,9 @@ pub fn source_builds(image: &ImageRef, installs: &Installs) -> Vec<(String, Stri
         .names
         .iter()
         .filter(|n| !installs.specs.iter().any(|(s, _)| s == *n))
-        .map(|n| (n.clone(), String::new()));
-    let all: Vec<(String, String)> = installs.specs.iter().cloned().chain(unpinned).collect();
-    for (name, spec) in &all {
+        .map(|n| (n, ""));
+    let pinned = installs.specs.iter().map(|(n, s)| (n, s.as_str()));
+    for (name, spec) in pinned.chain(unpinned) {
         let Some(build) = cat.source_build(name) else {
             continue;
         };
@@ -44,9 +44,7 @@ pub fn source_builds(image: &ImageRef, installs: &Installs) -> Vec<(String, Stri
             Some(_) => continue,
         };
         for lib in &build.libraries {
-            if !out.iter().any(|(p, _)| p == lib) {
-                out.push((lib.clone(), why.clone()));
-            }
+            crate::strategy::want(&mut out, lib, || why.clone());
         }
     }
     out

@@ -114,7 +114,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         Ok(RUBY_PROGRAMS.contains(&cmd.program()))
     };
     let installs = manifests::gems(facts);
-    let libraries = source_built_libraries(facts, &plan, runtime.family, installs)?;
+    let libraries = source_built_libraries(facts, &plan, runtime.family, installs, Vec::new())?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, libraries)?;
     Ok(plan)
 }
