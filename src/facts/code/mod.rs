@@ -309,6 +309,14 @@ mod tests {
         );
         assert_eq!(
             uses(
+                Lang::JavaScript,
+                "import { $ } from \"zx\";\nconst sha = await $`git rev-parse HEAD`;\nconst s = `${sha}`;\n"
+            ),
+            [Use::Program("git".into())]
+        );
+        assert_eq!(uses(Lang::JavaScript, "const price = `$${cost}`;\n"), []);
+        assert_eq!(
+            uses(
                 Lang::Go,
                 "out, err := exec.Command(\"git\", \"--version\").Output()\n"
             ),

@@ -96,11 +96,23 @@ pub(super) fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
         return Vec::new();
     };
     // JavaScript's `exec` and `spawn` are child_process's only where the
-    // file loads it (`/re/.exec(s)` is a regular expression).
+    // file loads it (`/re/.exec(s)` is a regular expression); $`...` is a
+    // shell only where zx or Bun's is loaded.
     let js_processes = lang != Lang::JavaScript
-        || ["child_process", "execa", "shelljs", "Bun.spawn"]
-            .iter()
-            .any(|m| code.contains(m));
+        || [
+            "child_process",
+            "execa",
+            "shelljs",
+            "Bun.spawn",
+            "\"zx\"",
+            "'zx'",
+            "zx/globals",
+            "env zx",
+            "\"bun\"",
+            "'bun'",
+        ]
+        .iter()
+        .any(|m| code.contains(m));
     let mut out = Vec::new();
     for (re, api) in &p.calls {
         if !js_processes && !matches!(api, Api::Library) {
@@ -262,6 +274,8 @@ pub(super) fn patterns(lang: Lang) -> Patterns {
             (r(r"\b(execFileSync|execFile|spawnSync|spawn)\s*\("), Argv),
             (r(r"\bexeca(Sync|Command|CommandSync)?\s*\("), Argv),
             (r(r"\bshell\.exec\s*\("), ShellLine),
+            // zx's and Bun's shell: $`git pull`.
+            (r(r"\$`"), ShellLine),
             (r(r"\bBun\.spawn(Sync)?\s*\("), Argv),
             (r(r"\bffi\.Library\s*\("), Library),
             (r(r"\bkoffi\.load\s*\("), Library),
