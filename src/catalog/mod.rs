@@ -249,6 +249,7 @@ struct Code {
     python_stdlib: Vec<String>,
     python_stdlib_libraries: BTreeMap<String, Vec<String>>,
     node_builtins: Vec<String>,
+    js_process_markers: Vec<String>,
     supervisors: Vec<String>,
     wrappers: BTreeMap<String, usize>,
     in_app_commands: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -422,6 +423,14 @@ impl Catalog {
     /// What every runtime image has.
     pub fn every_image(&self) -> &EveryImage {
         &self.images.every_image
+    }
+
+    /// Whether a JavaScript file's code loads a module that starts programs.
+    pub fn js_starts_programs(&self, code: &str) -> bool {
+        self.code
+            .js_process_markers
+            .iter()
+            .any(|m| code.contains(m.as_str()))
     }
 
     /// Whether `program` starts the programs its configuration names.

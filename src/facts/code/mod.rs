@@ -317,6 +317,41 @@ mod tests {
         assert_eq!(uses(Lang::JavaScript, "const price = `$${cost}`;\n"), []);
         assert_eq!(
             uses(
+                Lang::JavaScript,
+                "const spawn = require('cross-spawn');\nspawn('git', ['pull']);\n"
+            ),
+            [Use::Program("git".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::Php,
+                "<?php\n$p = new Process(['git', 'log']);\n$q = Process::fromShellCommandline('convert a.png b.jpg');\n"
+            ),
+            [Use::Program("git".into()), Use::Program("convert".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::Jvm,
+                "CommandLine cmd = CommandLine.parse(\"git --version\");\nnew CommandLine(\"convert\");\n"
+            ),
+            [Use::Program("git".into()), Use::Program("convert".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::Jvm,
+                "int code = new CommandLine(new App()).execute(args);\n"
+            ),
+            []
+        );
+        assert_eq!(
+            uses(
+                Lang::DotNet,
+                "await Cli.Wrap(\"git\").WithArguments(\"pull\").ExecuteAsync();\n"
+            ),
+            [Use::Program("git".into())]
+        );
+        assert_eq!(
+            uses(
                 Lang::Go,
                 "out, err := exec.Command(\"git\", \"--version\").Output()\n"
             ),

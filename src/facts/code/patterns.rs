@@ -98,21 +98,8 @@ pub(super) fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
     // JavaScript's `exec` and `spawn` are child_process's only where the
     // file loads it (`/re/.exec(s)` is a regular expression); $`...` is a
     // shell only where zx or Bun's is loaded.
-    let js_processes = lang != Lang::JavaScript
-        || [
-            "child_process",
-            "execa",
-            "shelljs",
-            "Bun.spawn",
-            "\"zx\"",
-            "'zx'",
-            "zx/globals",
-            "env zx",
-            "\"bun\"",
-            "'bun'",
-        ]
-        .iter()
-        .any(|m| code.contains(m));
+    let js_processes =
+        lang != Lang::JavaScript || crate::catalog::catalog().js_starts_programs(code);
     let mut out = Vec::new();
     for (re, api) in &p.calls {
         if !js_processes && !matches!(api, Api::Library) {
@@ -307,11 +294,19 @@ pub(super) fn patterns(lang: Lang) -> Patterns {
                 ShellLine,
             ),
             (r(r"`"), ShellLine),
+            // Symfony's Process (an argv list) and Laravel's Process facade.
+            (r(r"\bProcess\s*\("), ListOrLine),
+            (r(r"\bProcess::fromShellCommandline\s*\("), ShellLine),
+            (r(r"\bProcess::(run|start)\s*\("), ListOrLine),
             (r(r"\bFFI::cdef\s*\("), Library),
         ],
         Lang::Jvm => vec![
             (r(r"\.exec\s*\("), ListOrLine),
             (r(r"\bProcessBuilder\s*\("), Argv),
+            // Apache Commons Exec; with a literal program, so that picocli's
+            // `new CommandLine(new App())` is not taken for it.
+            (r(r"\bCommandLine\.parse\s*\("), ShellLine),
+            (r(r#"\bCommandLine\s*\(\s*""#), Argv),
             (r(r"\bSystem\.loadLibrary\s*\("), ShortLibrary),
             (r(r"\bSystem\.load\s*\("), Library),
             (r(r"\bNative\.load(Library)?\s*\("), ShortLibrary),
@@ -320,6 +315,8 @@ pub(super) fn patterns(lang: Lang) -> Patterns {
             (r(r"\bProcess\.Start\s*\("), Argv),
             (r(r"\bProcessStartInfo\s*\("), Argv),
             (r(r"\bFileName\s*=\s*"), Argv),
+            // CliWrap.
+            (r(r"\bCli\.Wrap\s*\("), Argv),
             (r(r"\b(DllImport|LibraryImport)\s*\("), ShortLibrary),
             (r(r"\bNativeLibrary\.(Load|TryLoad)\s*\("), Library),
         ],
