@@ -111,6 +111,14 @@ struct Images {
     build_inputs: BTreeMap<String, Vec<String>>,
     build_sources: BTreeMap<String, Vec<String>>,
     dotnet: Dotnet,
+    jar_class_path: JarClassPath,
+}
+
+/// Build-file words that give a jar a Class-Path of jars beside it
+/// (images.toml's `[jar_class_path]`).
+#[derive(Debug, Deserialize)]
+struct JarClassPath {
+    markers: Vec<String>,
 }
 
 /// What the .NET SDK image has that its runtime images lack (images.toml's
@@ -356,6 +364,16 @@ impl Catalog {
             .trim_start_matches("docker.io/")
             .trim_start_matches("library/");
         self.images.runtime_base.get(name).map(String::as_str)
+    }
+
+    /// Whether a Maven or Gradle build file's text gives the jar a
+    /// manifest Class-Path of jars beside it.
+    pub fn jar_has_class_path(&self, build_file: &str) -> bool {
+        self.images
+            .jar_class_path
+            .markers
+            .iter()
+            .any(|m| build_file.contains(m.as_str()))
     }
 
     /// What the .NET SDK image has that its runtime images lack.

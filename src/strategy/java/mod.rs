@@ -147,6 +147,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
         || !super::sources::only_build_inputs(facts, "java")
         || code_reads_the_tree(facts)
         || super::sources::code_names_the_tree(facts, "java")
+        || jar_loads_its_neighbours(facts)
     {
         return;
     }
@@ -162,6 +163,20 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
         ),
         file: false,
     };
+}
+
+/// Whether a build file gives the jar a manifest Class-Path of jars beside
+/// it (`target/lib/*.jar`), which `java -jar` loads too; without a context
+/// to read, dockopt cannot tell.
+fn jar_loads_its_neighbours(facts: &Facts<'_>) -> bool {
+    if facts.context.is_none() {
+        return true;
+    }
+    let cat = crate::catalog::catalog();
+    ["pom.xml", "build.gradle", "build.gradle.kts"]
+        .iter()
+        .flat_map(|name| super::needs::app_code_text(facts, name))
+        .any(|text| cat.jar_has_class_path(&text))
 }
 
 /// The jar a runtime command runs with `java -jar PATH`, made absolute,
