@@ -233,9 +233,21 @@ fn runs_published(facts: &Facts<'_>, outputs: &[String], cmd: &Command) -> Resul
 
 /// When the image runs only what `dotnet publish -o` wrote, the published
 /// folder is the whole app (content files are published with it), so the
-/// sources and their `obj`/`bin` folders stay in the builder.
+/// sources and their `obj`/`bin` folders stay in the builder. Not when the
+/// app runs in a folder the build copied sources into: ASP.NET Core's
+/// content root is the working folder, where it reads appsettings.json and
+/// wwwroot/, and the program may read other files there by relative path.
 fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
     let in_output = |p: &str| outputs.iter().any(|o| classify::under(p, o));
+    let cwd = facts.workdir.as_deref().unwrap_or("/");
+    let cwd_holds_sources = !in_output(cwd)
+        && facts
+            .app_paths
+            .iter()
+            .any(|a| classify::under(cwd, &a.path) || classify::under(&a.path, cwd));
+    if cwd_holds_sources {
+        return;
+    }
     let runs_published = !facts.runtime_commands.is_empty()
         && facts.runtime_commands.iter().all(|(_, cmd)| {
             let target = if cmd.program() == "dotnet" {
