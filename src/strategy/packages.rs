@@ -189,7 +189,6 @@ pub fn same_image_has(
     Ok(!cmd.argv.first().is_some_and(|a| a.contains('/')))
 }
 
-/// Runtime libraries for what the build installs from a package index.
 /// Adds `package` to the runtime packages wanted, once, with the first
 /// reason given for it.
 pub fn want(out: &mut Vec<(String, String)>, package: &str, why: impl FnOnce() -> String) {
@@ -205,6 +204,7 @@ pub fn runtime_differs(facts: &Facts<'_>, plan: &Plan) -> bool {
     plan.runtime_image != facts.image.to_string()
 }
 
+/// Runtime libraries for what the build installs from a package index.
 /// A full official image (python:3.12, ruby:3.3) is built on
 /// buildpack-deps, whose headers let packages build from source against
 /// libraries its slim variant lacks; when the build installs from a
@@ -272,7 +272,8 @@ pub fn refuse_runtime_compilers(
     }
     let asked = packages.iter().find(|p| cat.compiles_when_asked(p));
     // A pip line answers for what it installs; the whole file (no line)
-    // also for code that compiles whatever installed the means.
+    // also for code that compiles, whichever install brought the compiler's
+    // users in.
     if asked.is_none() && line.is_some() {
         return Ok(());
     }

@@ -14,7 +14,8 @@
 //! `dotnet/runtime` for a project that is not a web app. Without the project
 //! file the choice is aspnet, which holds the .NET runtime too. On Alpine the
 //! runtime gets ICU, its locale data, the time zones and globalization as
-//! the SDK image had them (images.toml's `[dotnet_alpine]`).
+//! the SDK image had them, and .NET 3.0 to 7.0 runtimes leave
+//! ASPNETCORE_URLS empty as their SDK images do (images.toml's `[dotnet]`).
 //!
 //! ## When it leaves the file alone
 //! A CMD that needs the SDK (`dotnet run`, `dotnet watch`), an SDK tag with a
