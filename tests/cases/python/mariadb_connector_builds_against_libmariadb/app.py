@@ -1,0 +1,2 @@
+import mariadb
+print("mariadb", mariadb.__version__)
