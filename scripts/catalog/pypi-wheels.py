@@ -34,6 +34,11 @@ LIBRARIES = {
     "lxml": ["libxml2", "libxslt1.1"],
     "psycopg2-binary": ["libpq5"],
     "pyyaml": ["libyaml-0-2"],
+    # scikit-learn compiles its extensions with -fopenmp (its wheels bundle
+    # libgomp in scikit_learn.libs); gmpy2 links GMP, MPFR and MPC, whose
+    # headers the full images have through gcc's build dependencies.
+    "scikit-learn": ["libgomp1"],
+    "gmpy2": ["libgmp10", "libmpfr6", "libmpc3"],
 }
 PYTHONS = [(3, minor) for minor in range(8, 16)]
 ARCHES = ("x86_64", "aarch64")
