@@ -66,6 +66,8 @@ pub enum Use {
     /// Compiles C or C++ while it runs, through this (`torch.compile`,
     /// `pyximport`).
     Compiles(String),
+    /// Loads a package whose name the code computes (`require(name)`).
+    ComputedModule(String),
 }
 
 /// A use, with the line it is on.
@@ -315,6 +317,17 @@ mod tests {
             [Use::Program("git".into())]
         );
         assert_eq!(uses(Lang::JavaScript, "const price = `$${cost}`;\n"), []);
+        assert_eq!(
+            uses(Lang::JavaScript, "const fmt = require(name);\n"),
+            [Use::ComputedModule("require(name);".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::JavaScript,
+                "const r = require(path.join(__dirname, 'routes', f));\nconst m = await import(`./plugins/${p}.js`);\n"
+            ),
+            []
+        );
         assert_eq!(
             uses(
                 Lang::JavaScript,

@@ -40,6 +40,9 @@ pub(super) enum Mark {
     Vendor,
     /// Compiles C or C++ while the program runs.
     Compiles,
+    /// `require(expr)`, `import(expr)`: a module whose name is computed;
+    /// None when the expression builds a path of the app's own files.
+    ComputedModule,
 }
 
 impl Mark {
@@ -63,6 +66,21 @@ impl Mark {
             Mark::JdkModule => Use::Module(matched.to_string()),
             Mark::Vendor => Use::Module("vendor".into()),
             Mark::Compiles => Use::Compiles(matched.trim().to_string()),
+            Mark::ComputedModule => {
+                let local = [
+                    "__dirname",
+                    "__filename",
+                    "path.",
+                    "./",
+                    "../",
+                    "process.cwd",
+                    "import.meta",
+                ];
+                if local.iter().any(|l| matched.contains(l)) {
+                    return None;
+                }
+                Use::ComputedModule(matched.trim().to_string())
+            }
         })
     }
 }
@@ -376,6 +394,12 @@ pub(super) fn mark_patterns(lang: Lang) -> &'static [(&'static str, Mark)] {
                 Home,
             ),
             (r"\bprocess\.env\b", Environment),
+            // The argument up to the line's end: a computed name, or a
+            // path built from the app's own folder.
+            (
+                r#"\b(require|import)\s*\(\s*[^'"`\s)][^\n]*"#,
+                ComputedModule,
+            ),
         ],
         Lang::Go => &[
             (

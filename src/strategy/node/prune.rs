@@ -424,6 +424,8 @@ fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]
         .flat_map(|f| &f.findings)
         .all(|finding| match &finding.what {
             Use::Module(m) => allowed(&manifests::npm_package_of(m), production),
+            // Any package may be the one it loads, a devDependency too.
+            Use::ComputedModule(_) => false,
             _ => true,
         })
 }
