@@ -146,6 +146,9 @@ pub struct Plan {
     /// The RUN that prunes devDependencies after the build (config `[node]
     /// prune = false` drops it).
     pub prune: Option<Prune>,
+    /// Why devDependencies stay in the runtime when the build has some
+    /// and there is no prune (shown by `explain`).
+    pub dev_kept: Option<String>,
     /// Instructions written at the top of the runtime stage (package
     /// installs, a WORKDIR the runtime image lacks), with why.
     pub runtime_steps: Vec<Addition>,

@@ -167,6 +167,9 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
             let _ = writeln!(s, "  {}={:?}  ({})", e.name, e.value, e.reason);
         }
     }
+    if let Some(why) = &plan.dev_kept {
+        let _ = writeln!(s, "\ndevDependencies stay in the runtime: {why}");
+    }
     s
 }
 

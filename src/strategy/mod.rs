@@ -142,6 +142,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
         artifacts: facts.app_paths.clone(),
         builder_inserts: Vec::new(),
         prune: None,
+        dev_kept: None,
         runtime_steps,
         artifact_env: Vec::new(),
         link: false,

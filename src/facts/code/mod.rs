@@ -319,7 +319,7 @@ mod tests {
         assert_eq!(uses(Lang::JavaScript, "const price = `$${cost}`;\n"), []);
         assert_eq!(
             uses(Lang::JavaScript, "const fmt = require(name);\n"),
-            [Use::ComputedModule("require(name);".into())]
+            [Use::ComputedModule("require(name)".into())]
         );
         assert_eq!(
             uses(

@@ -79,7 +79,7 @@ impl Mark {
                 if local.iter().any(|l| matched.contains(l)) {
                     return None;
                 }
-                Use::ComputedModule(matched.trim().to_string())
+                Use::ComputedModule(matched.trim().trim_end_matches(';').to_string())
             }
         })
     }

@@ -113,7 +113,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         add_corepack(&mut plan, facts, &build)?;
     }
     add_globals(&mut plan, &build, &uses);
-    plan.prune = prune::plan(facts, &projects);
+    match prune::plan(facts, &projects) {
+        Ok(prune) => plan.prune = Some(prune),
+        Err(why) => plan.dev_kept = why,
+    }
     gains_something(facts, &plan, &build)?;
     Ok(plan)
 }

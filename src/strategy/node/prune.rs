@@ -25,33 +25,34 @@ use crate::strategy::{manifests, needs};
 
 /// The RUN that prunes devDependencies, placed after the builder's last
 /// RUN, or None when pruning could break the program or gains nothing.
-pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Option<Prune> {
-    let (tool, folder, args, install) = installer(facts)?;
-    let doc = projects.at(Some(&folder))?;
+pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Result<Prune, Option<String>> {
+    let (tool, folder, args, install) = installer(facts).ok_or(None)?;
+    let doc = projects.at(Some(&folder)).ok_or(None)?;
     let dev = names(doc, &["devDependencies"]);
     if dev.is_empty() || doc.get("workspaces").is_some() {
-        return None;
+        return Err(None);
     }
-    let command = prune_command(facts, tool, args, doc, &folder)?;
+    let command = prune_command(facts, tool, args, doc, &folder).ok_or(None)?;
     let root_manifest = facts
         .context_path_of(&format!("{folder}/package.json"))
         .zip(facts.context.as_ref())
         .is_some_and(|(p, root)| p == root.join("package.json"));
     if !same_locks(facts, tool, &folder, install) || !root_manifest || already_production(facts) {
-        return None;
+        return Err(None);
     }
     let production = names(
         doc,
         &["dependencies", "optionalDependencies", "peerDependencies"],
     );
     let build_files = build_scripts(facts, doc);
-    if !runs_only_production(facts, doc, &production)
-        || !imports_only(facts, &production, &build_files)
-    {
-        return None;
+    if !runs_only_production(facts, doc, &production) {
+        return Err(Some(
+            "the start command, or a script or preload it runs, uses a devDependency".into(),
+        ));
     }
-    Some(Prune {
-        before: after_the_last_run(facts, &folder)?,
+    imports_only(facts, &production, &build_files).map_err(Some)?;
+    Ok(Prune {
+        before: after_the_last_run(facts, &folder).ok_or(None)?,
         command,
     })
 }
@@ -402,16 +403,21 @@ fn is_command_of(program: &str, packages: &[String]) -> bool {
 /// Whether the app's code, outside its tests and the build tools'
 /// configuration files, imports only Node's own modules, its own files and
 /// production dependencies.
-fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]) -> bool {
+fn imports_only(
+    facts: &Facts<'_>,
+    production: &[String],
+    build_files: &[String],
+) -> Result<(), String> {
     if facts.context.is_none() {
-        return false;
+        return Err("the app's code is not in a build context to read".into());
     }
     let app = needs::app_code(facts);
     if app.too_large {
-        return false;
+        return Err("the build context is too large to read the app's code".into());
     }
     let build_configs = &catalog::catalog().node().build_configs;
-    app.files
+    let found = app
+        .files
         .iter()
         .filter(|f| f.lang == Lang::JavaScript)
         .filter(|f| {
@@ -421,13 +427,23 @@ fn imports_only(facts: &Facts<'_>, production: &[String], build_files: &[String]
                 .any(|c| name.starts_with(&format!("{c}.")))
                 && !build_files.contains(&f.path)
         })
-        .flat_map(|f| &f.findings)
-        .all(|finding| match &finding.what {
-            Use::Module(m) => allowed(&manifests::npm_package_of(m), production),
-            // Any package may be the one it loads, a devDependency too.
-            Use::ComputedModule(_) => false,
-            _ => true,
-        })
+        .find_map(|f| {
+            f.findings.iter().find_map(|finding| match &finding.what {
+                Use::Module(m) if !allowed(&manifests::npm_package_of(m), production) => {
+                    Some(format!(
+                        "{}:{} imports {m}, which is not a dependency",
+                        f.path, finding.line
+                    ))
+                }
+                // Any package may be the one it loads, a devDependency too.
+                Use::ComputedModule(how) => Some(format!(
+                    "{}:{} loads a package whose name it computes ({how})",
+                    f.path, finding.line
+                )),
+                _ => None,
+            })
+        });
+    found.map_or(Ok(()), Err)
 }
 
 /// The files that the build's npm scripts run with `node FILE` (`"build":
