@@ -295,17 +295,22 @@ enum Compiling {
     /// Nowhere in the code read.
     No,
     /// Why the code cannot be read.
-    Unread(&'static str),
+    Unread(String),
 }
 
 /// Reads the app's code for what compiles while it runs.
 fn code_compiles(facts: &Facts<'_>) -> Compiling {
     if facts.context.is_none() {
-        return Compiling::Unread("the code is not in a build context to read");
+        return Compiling::Unread("the code is not in a build context to read".into());
     }
     let code = super::needs::app_code(facts);
     if code.too_large {
-        return Compiling::Unread("the build context is too large to read the code");
+        return Compiling::Unread("the build context is too large to read the code".into());
+    }
+    if let Some(source) = &code.missing {
+        return Compiling::Unread(format!(
+            "the build context lacks {source}, which the image copies, so its code cannot be read"
+        ));
     }
     code.files
         .iter()

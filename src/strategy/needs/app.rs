@@ -15,6 +15,9 @@ pub struct AppCode {
     pub files: Vec<CodeFile>,
     /// Set when the context has too many files to read.
     pub too_large: bool,
+    /// A source the image copies that the context lacks: the context is
+    /// not the one the image is built from, and its code is not all here.
+    pub missing: Option<String>,
 }
 
 /// One source file of the app.
@@ -42,8 +45,21 @@ fn read_app_code(facts: &Facts<'_>) -> AppCode {
         return AppCode {
             files: Vec::new(),
             too_large: true,
+            missing: None,
         };
     };
+    let missing = facts
+        .copied_sources
+        .iter()
+        .find(|s| {
+            let rel = s.trim_start_matches("./").trim_end_matches('/');
+            !rel.is_empty()
+                && rel != "."
+                && !rel.contains(['*', '?', '[', '$'])
+                && !rel.contains("..")
+                && !root.join(rel).exists()
+        })
+        .cloned();
     let mut files = Vec::new();
     for p in paths {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -72,6 +88,7 @@ fn read_app_code(facts: &Facts<'_>) -> AppCode {
     AppCode {
         files,
         too_large: false,
+        missing,
     }
 }
 

@@ -415,6 +415,11 @@ fn imports_only(
     if app.too_large {
         return Err("the build context is too large to read the app's code".into());
     }
+    if let Some(source) = &app.missing {
+        return Err(format!(
+            "the build context lacks {source}, which the image copies, so the app's code cannot all be read"
+        ));
+    }
     let build_configs = &catalog::catalog().node().build_configs;
     let found = app
         .files
