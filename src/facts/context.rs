@@ -39,6 +39,32 @@ pub const MAX_FILES: usize = 20_000;
 /// The largest file read, in bytes.
 pub const MAX_BYTES: u64 = 1 << 20;
 
+/// A COPY source as a path relative to the context (`./app/` -> `app`,
+/// `.` -> ``).
+fn relative(source: &str) -> &str {
+    let rel = source.trim_start_matches("./").trim_end_matches('/');
+    if rel == "." { "" } else { rel }
+}
+
+/// Whether a relative source names more than one path (a glob, or a path
+/// through `..` that the context cannot hold).
+fn is_pattern(rel: &str) -> bool {
+    rel.contains(['*', '?', '[']) || rel.contains("..")
+}
+
+/// The first of `sources` (written out, not a glob or a variable) that the
+/// context does not hold: the context is then not the one the image is
+/// built from.
+pub fn missing_source(context: &Path, sources: &[String]) -> Option<String> {
+    sources
+        .iter()
+        .find(|s| {
+            let rel = relative(s);
+            !rel.is_empty() && !is_pattern(rel) && !rel.contains('$') && !context.join(rel).exists()
+        })
+        .cloned()
+}
+
 /// Every file below `sources` (paths in the context), or None when there
 /// are more than [`MAX_FILES`]. The top-level entries `.dockerignore`
 /// leaves out of the build are not read: they never reach the image.
@@ -47,12 +73,11 @@ pub fn files(context: &Path, sources: &[String]) -> Option<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut stack: Vec<PathBuf> = Vec::new();
     for s in sources {
-        let rel = s.trim_start_matches("./").trim_end_matches('/');
-        let rel = if rel == "." { "" } else { rel };
+        let rel = relative(s);
         if ignored(rel.split('/').next().unwrap_or_default()) {
             continue;
         }
-        if rel.contains(['*', '?', '[']) || rel.contains("..") {
+        if is_pattern(rel) {
             // A glob: read the whole folder it is in.
             let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
             stack.push(context.join(dir));

@@ -300,19 +300,11 @@ enum Compiling {
 
 /// Reads the app's code for what compiles while it runs.
 fn code_compiles(facts: &Facts<'_>) -> Compiling {
-    if facts.context.is_none() {
-        return Compiling::Unread("the code is not in a build context to read".into());
+    if let Some(why) = super::needs::code_unread(facts) {
+        return Compiling::Unread(why);
     }
-    let code = super::needs::app_code(facts);
-    if code.too_large {
-        return Compiling::Unread("the build context is too large to read the code".into());
-    }
-    if let Some(source) = &code.missing {
-        return Compiling::Unread(format!(
-            "the build context lacks {source}, which the image copies, so its code cannot be read"
-        ));
-    }
-    code.files
+    super::needs::app_code(facts)
+        .files
         .iter()
         .find_map(|file| {
             file.findings.iter().find_map(|f| match &f.what {

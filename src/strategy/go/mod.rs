@@ -295,7 +295,7 @@ fn module_links(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, String
         }
     }
     let mut out: Vec<(String, String)> = Vec::new();
-    let go_mods = needs::app_code_text(facts, "go.mod");
+    let go_mods = needs::app_code_text(facts, &["go.mod"]);
     for text in go_mods {
         for module in text.lines().filter_map(required_module) {
             for (tag, name) in cat.go_module_links(module) {

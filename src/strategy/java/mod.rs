@@ -173,10 +173,9 @@ fn jar_loads_its_neighbours(facts: &Facts<'_>) -> bool {
         return true;
     }
     let cat = crate::catalog::catalog();
-    ["pom.xml", "build.gradle", "build.gradle.kts"]
+    super::needs::app_code_text(facts, &["pom.xml", "build.gradle", "build.gradle.kts"])
         .iter()
-        .flat_map(|name| super::needs::app_code_text(facts, name))
-        .any(|text| cat.jar_has_class_path(&text))
+        .any(|text| cat.jar_has_class_path(text))
 }
 
 /// The jar a runtime command runs with `java -jar PATH`, made absolute,

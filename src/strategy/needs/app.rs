@@ -48,18 +48,7 @@ fn read_app_code(facts: &Facts<'_>) -> AppCode {
             missing: None,
         };
     };
-    let missing = facts
-        .copied_sources
-        .iter()
-        .find(|s| {
-            let rel = s.trim_start_matches("./").trim_end_matches('/');
-            !rel.is_empty()
-                && rel != "."
-                && !rel.contains(['*', '?', '[', '$'])
-                && !rel.contains("..")
-                && !root.join(rel).exists()
-        })
-        .cloned();
+    let missing = context::missing_source(root, &facts.copied_sources);
     let mut files = Vec::new();
     for p in paths {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
@@ -92,16 +81,31 @@ fn read_app_code(facts: &Facts<'_>) -> AppCode {
     }
 }
 
-/// The texts of the context files named `name` below what the image gets
-/// (every go.mod, say).
-pub fn app_code_text(facts: &Facts<'_>, name: &str) -> Vec<String> {
+/// Why the app's code cannot all be read, if so: no build context, more
+/// files than dockopt reads, or a copied source the context lacks.
+pub fn code_unread(facts: &Facts<'_>) -> Option<String> {
+    if facts.context.is_none() {
+        return Some("the app's code is not in a build context to read".into());
+    }
+    let code = app_code(facts);
+    if code.too_large {
+        return Some("the build context is too large to read the app's code".into());
+    }
+    code.missing.as_ref().map(|source| {
+        format!("the build context lacks {source}, which the image copies, so the app's code cannot all be read")
+    })
+}
+
+/// The texts of the context files named one of `names` below what the
+/// image gets (every go.mod, say), in one walk of the context.
+pub fn app_code_text(facts: &Facts<'_>, names: &[&str]) -> Vec<String> {
     let Some(root) = facts.context.as_ref() else {
         return Vec::new();
     };
     context::files(root, &facts.copied_sources)
         .unwrap_or_default()
         .into_iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == name))
+        .filter(|p| p.file_name().is_some_and(|n| names.iter().any(|m| n == *m)))
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect()
 }

@@ -16,7 +16,7 @@ mod checker;
 mod missing;
 
 pub use app::{
-    AppCode, CodeFile, FileUse, app_code, app_code_text, files_used, programs_used,
+    AppCode, CodeFile, FileUse, app_code, app_code_text, code_unread, files_used, programs_used,
     runtime_packages_installed,
 };
 

@@ -82,7 +82,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // Every program the image runs, directly or from a script, passes
     // through `provided`; it notes what the runtime must set up again.
     let mut uses = Uses {
-        restarter_configs: super::needs::app_code_text(facts, "nodemon.json"),
+        restarter_configs: super::needs::app_code_text(facts, &["nodemon.json"]),
         ..Uses::default()
     };
     let mut provided = |cmd: &crate::analysis::shell::Command| {

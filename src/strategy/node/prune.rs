@@ -408,18 +408,10 @@ fn imports_only(
     production: &[String],
     build_files: &[String],
 ) -> Result<(), String> {
-    if facts.context.is_none() {
-        return Err("the app's code is not in a build context to read".into());
+    if let Some(why) = needs::code_unread(facts) {
+        return Err(why);
     }
     let app = needs::app_code(facts);
-    if app.too_large {
-        return Err("the build context is too large to read the app's code".into());
-    }
-    if let Some(source) = &app.missing {
-        return Err(format!(
-            "the build context lacks {source}, which the image copies, so the app's code cannot all be read"
-        ));
-    }
     let build_configs = &catalog::catalog().node().build_configs;
     let found = app
         .files
