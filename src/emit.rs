@@ -49,7 +49,7 @@ pub fn emit(
             lines(&[prune.added()]),
         ));
     }
-    if let Some(text) = named_from(df, from, &plan.builder_name) {
+    if let Some(text) = builder_from(df, from, plan) {
         edits.push(Edit::Replace(from, text));
     }
     let mut out = apply(df, edits)?;
@@ -451,24 +451,44 @@ fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-/// The FROM line with ` AS name` added after its image, or `None` when it
-/// already names its stage.
-fn named_from(df: &Dockerfile, from: usize, name: &str) -> Option<String> {
+/// The builder's FROM line: its image pinned when the plan pins it, and
+/// ` AS name` added after the image unless it names its stage already.
+/// `None` when it stays as written.
+fn builder_from(df: &Dockerfile, from: usize, plan: &Plan) -> Option<String> {
     let node = &df.nodes()[from];
     let ins = node.instruction()?;
-    if ins.stage_name().is_some() {
-        return None;
-    }
-    let text = df.node_text(from);
     let start = node.range().start;
-    let last_text = ins
-        .tokens()
-        .iter()
-        .rev()
-        .find(|t| t.kind == TokenKind::Text)?;
-    let cut = last_text.range().end - start;
-    let body = text[..cut].trim_end();
-    Some(format!("{body} AS {name}{}", &text[cut..]))
+    let mut text = df.node_text(from).to_string();
+    if let Some(written) = &plan.pinned_from {
+        let at = ins
+            .tokens()
+            .iter()
+            .filter(|t| t.kind == TokenKind::Text)
+            .find_map(|t| {
+                word_at(&df.text(&t.range()), written).map(|w| t.range().start - start + w)
+            })?;
+        text.replace_range(at..at + written.len(), &plan.builder_image);
+    }
+    if ins.stage_name().is_none() {
+        let last_text = ins
+            .tokens()
+            .iter()
+            .rev()
+            .find(|t| t.kind == TokenKind::Text)?;
+        let cut = last_text.range().end - start + text.len() - df.node_text(from).len();
+        let body = text[..cut].trim_end();
+        text = format!("{body} AS {}{}", plan.builder_name, &text[cut..]);
+    }
+    (text != df.node_text(from)).then_some(text)
+}
+
+/// Where `word` stands alone (between whitespace or the ends) in `text`.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        before.is_none_or(char::is_whitespace) && after.is_none_or(char::is_whitespace)
+    })
 }
 
 /// What moves with an instruction: the comments directly above it and one

@@ -130,8 +130,13 @@ impl Prune {
 pub struct Plan {
     /// The strategy that decided.
     pub strategy: crate::ecosystem::Ecosystem,
-    /// The builder image as written in the file.
+    /// The builder image: as written in the file, or the tag it is pinned
+    /// to (see `pinned_from`).
     pub builder_image: String,
+    /// The image the file's FROM names, when the rewrite pins it to
+    /// `builder_image` (`rust:latest` → `rust:trixie`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_from: Option<String>,
     /// The builder stage name.
     pub builder_name: String,
     /// The runtime image.

@@ -34,6 +34,10 @@ pub struct Ecosystem {
     /// The package set (bases.toml) its full Debian tags are built on.
     #[serde(default)]
     pub debian_base: Option<String>,
+    /// The Debian release the `latest` tag (and a tag naming no version)
+    /// is built on today, for pinning a builder that names none.
+    #[serde(default)]
+    pub latest_release: Option<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.

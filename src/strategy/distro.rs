@@ -98,6 +98,7 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     let runtime = Runtime {
         image: facts.image.to_string(),
         family: distro.family,
+        builder: None,
     };
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Distro, &runtime);
     let mut binaries: Vec<String> = Vec::new();

@@ -112,10 +112,16 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
             .map(|i| i.keyword().to_string())
             .unwrap_or_default(),
         role: Role::Build,
-        reason: format!(
-            "the builder keeps {}; the runtime stage starts from {}",
-            facts.image_text, runtime.image
-        ),
+        reason: match &runtime.builder {
+            None => format!(
+                "the builder keeps {}; the runtime stage starts from {}",
+                facts.image_text, runtime.image
+            ),
+            Some(pinned) => format!(
+                "the builder keeps {}, written {pinned}: the same image today, named by its Debian release so that the runtime stage's {} stays on the builder's release when {} moves",
+                facts.image_text, runtime.image, facts.image_text
+            ),
+        },
     }];
     decisions.extend(facts.decisions.iter().cloned());
     let mut runtime_steps = Vec::new();
@@ -135,7 +141,11 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
     }
     Plan {
         strategy,
-        builder_image: facts.image_text.clone(),
+        builder_image: runtime
+            .builder
+            .clone()
+            .unwrap_or_else(|| facts.image_text.clone()),
+        pinned_from: runtime.builder.as_ref().map(|_| facts.image_text.clone()),
         builder_name,
         runtime_image: runtime.image.clone(),
         decisions,

@@ -13,6 +13,10 @@ use crate::reasons::Code;
 pub struct Runtime {
     pub image: String,
     pub family: Family,
+    /// The image the builder's FROM is pinned to, when the file names a
+    /// tag that moves between Debian releases (`rust:latest` →
+    /// `rust:trixie`, the same image today).
+    pub builder: Option<String>,
 }
 
 /// Tag parts: the version, then variants like `slim`, `bookworm`, `alpine3.20`.
@@ -122,6 +126,7 @@ pub fn slim_variant(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
         return Ok(Runtime {
             image: facts.image_text.clone(),
             family,
+            builder: None,
         });
     }
     refuse_digest(facts, "its slim variant")?;
@@ -145,6 +150,7 @@ pub fn slim_variant(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     Ok(Runtime {
         image: format!("{repo}:{tag}"),
         family,
+        builder: None,
     })
 }
 
@@ -179,12 +185,14 @@ pub fn binary_runtime(
             return Ok(Runtime {
                 image: format!("alpine:{release}"),
                 family: Family::Alpine,
+                builder: None,
             });
         }
         if static_on_bare_alpine {
             return Ok(Runtime {
                 image: format!("alpine:{}", catalog::catalog().static_alpine()),
                 family: Family::Alpine,
+                builder: None,
             });
         }
         return Err(Unsure::at(
@@ -196,15 +204,65 @@ pub fn binary_runtime(
         ));
     }
     let rest: Vec<&String> = variants.iter().filter(|v| *v != "slim").collect();
+    let mut builder = None;
     let release = match rest.as_slice() {
         [r] if is_release(r) => r.to_string(),
-        [] => default(&version).ok_or_else(|| {
-            Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({})", release_tag_example(repo, &version)))
-        })?,
-        _ => return Err(Unsure::at(Code::UnknownTag, line, format!("unknown {repo} tag variant {}", variants.join("-")))),
+        [] => match default(&version) {
+            Some(release) => release,
+            None => {
+                let (release, pinned) = pin_moving_tag(facts, &version, &variants).ok_or_else(|| {
+                    Unsure::at(Code::UnknownTag, line, format!("cannot tell which Debian release {repo}:{version} is built on; name it in the tag ({})", release_tag_example(repo, &version)))
+                })?;
+                builder = Some(pinned);
+                release
+            }
+        },
+        _ => {
+            return Err(Unsure::at(
+                Code::UnknownTag,
+                line,
+                format!("unknown {repo} tag variant {}", variants.join("-")),
+            ));
+        }
     };
     Ok(Runtime {
         image: format!("debian:{release}-slim"),
         family: Family::Debian,
+        builder,
     })
+}
+
+/// A builder tag that follows the newest release (`latest`, `1`, `slim`,
+/// no tag) names no Debian release, and the runtime must match the
+/// builder's. The catalog knows the release such tags are built on today;
+/// the builder is pinned to the tag that names it (`rust:latest` →
+/// `rust:trixie`, `rust:1-slim` → `rust:1-slim-trixie`), the same image
+/// today, so that builder and runtime stay on one release when the moving
+/// tag moves. Returns the release and the pinned image as written.
+fn pin_moving_tag(
+    facts: &Facts<'_>,
+    version: &str,
+    variants: &[String],
+) -> Option<(String, String)> {
+    let release = catalog::catalog()
+        .ecosystem(&facts.image.repository)?
+        .latest_release
+        .clone()?;
+    let written = facts.image.tag.as_deref().unwrap_or_default();
+    if written.contains('$') || facts.image.digest.is_some() {
+        return None;
+    }
+    let slim = variants.iter().any(|v| v == "slim");
+    let tag = match (version, slim) {
+        ("latest", false) => release.clone(),
+        ("latest", true) => format!("slim-{release}"),
+        ("1", false) => format!("1-{release}"),
+        ("1", true) => format!("1-slim-{release}"),
+        _ => return None,
+    };
+    let name = match facts.image_text.rsplit_once(':') {
+        Some((name, t)) if t == written && !t.contains('/') => name,
+        _ => facts.image_text.as_str(),
+    };
+    Some((release, format!("{name}:{tag}")))
 }

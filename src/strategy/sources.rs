@@ -91,8 +91,12 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
     files
         .iter()
         .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| cat.is_build_source(ecosystem, &n.to_string_lossy()))
+            // Manifests and build scripts (Cargo.toml, go.mod, Makefile)
+            // name the tree for the build, not for the program.
+            p.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                cat.is_build_source(ecosystem, &n) && !cat.is_build_input(ecosystem, &n)
+            })
         })
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .any(|text| {

@@ -218,6 +218,7 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     Ok(Runtime {
         image: format!("debian:{release}-slim"),
         family: Family::Debian,
+        builder: None,
     })
 }
 

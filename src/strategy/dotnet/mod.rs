@@ -166,6 +166,7 @@ fn runtime_image(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     Ok(Runtime {
         image: format!("{registry}/{flavour}:{tag}"),
         family,
+        builder: None,
     })
 }
 

@@ -358,6 +358,7 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
         return Ok(Runtime {
             image: facts.image.to_string(),
             family: family(&jdk.variants),
+            builder: None,
         });
     }
     let variant = jdk.variants.join("-");
@@ -376,6 +377,7 @@ fn jre_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     Ok(Runtime {
         image,
         family: family(&jdk.variants),
+        builder: None,
     })
 }
 

@@ -68,6 +68,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = Runtime {
         image: facts.image.to_string(),
         family: Family::Debian,
+        builder: None,
     };
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Php, &runtime);
     let family = family_of(&plan);

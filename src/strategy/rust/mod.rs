@@ -440,11 +440,121 @@ fn bin_names(
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())
     {
-        Some(name) => Ok(vec![name.to_string()]),
+        Some(name) => {
+            let bins = package_bins(file.parent().unwrap_or(context), &doc);
+            Ok(if bins.is_empty() {
+                vec![name.to_string()]
+            } else {
+                bins
+            })
+        }
+        None if doc.contains_key("workspace") => {
+            workspace_bins(file.parent().unwrap_or(context), &doc, line, rel)
+        }
         None => Err(Unsure::at(
             Code::UnplaceablePath,
             line,
-            format!("{rel} is a workspace: give --bin to name the binaries"),
+            format!("{rel} names no package: give --bin to name the binaries"),
         )),
     }
+}
+
+/// The binaries `cargo build` writes in the root of a virtual workspace:
+/// those of every default member (every member when `default-members` is
+/// not set). A member list with globs, or a member whose Cargo.toml the
+/// context lacks, is not followed.
+fn workspace_bins(
+    base: &std::path::Path,
+    root: &toml::Table,
+    line: usize,
+    rel: &str,
+) -> Result<Vec<String>, Unsure> {
+    let give_bin = |why: String| {
+        Unsure::at(
+            Code::UnplaceablePath,
+            line,
+            format!("{rel} is a workspace {why}: give --bin to name the binaries"),
+        )
+    };
+    let workspace = root.get("workspace");
+    let list = |key: &str| -> Option<Vec<&str>> {
+        let items = workspace?.get(key)?.as_array()?;
+        Some(items.iter().filter_map(|v| v.as_str()).collect())
+    };
+    let members = list("default-members")
+        .or_else(|| list("members"))
+        .unwrap_or_default();
+    if let Some(glob) = members.iter().find(|m| m.contains(['*', '?', '['])) {
+        return Err(give_bin(format!(
+            "whose members are named by the glob {glob}"
+        )));
+    }
+    let mut out = Vec::new();
+    for member in members {
+        let dir = base.join(member);
+        let doc = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .ok_or_else(|| {
+                give_bin(format!(
+                    "whose member {member}/Cargo.toml is not in the context"
+                ))
+            })?;
+        out.extend(package_bins(&dir, &doc));
+    }
+    if out.is_empty() {
+        return Err(give_bin("whose members build no binary".into()));
+    }
+    Ok(out)
+}
+
+/// A package's binaries, as cargo finds them: each `[[bin]]`, then unless
+/// `autobins = false`, src/main.rs (named after the package) and
+/// src/bin/NAME.rs or src/bin/NAME/main.rs, less those a `[[bin]]` claims.
+fn package_bins(dir: &std::path::Path, doc: &toml::Table) -> Vec<String> {
+    let mut bins = declared_bins(doc);
+    let package = doc.get("package");
+    if package
+        .and_then(|p| p.get("autobins"))
+        .and_then(|a| a.as_bool())
+        == Some(false)
+    {
+        return bins;
+    }
+    let claimed: Vec<&str> = doc
+        .get("bin")
+        .and_then(|b| b.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.get("path")?.as_str())
+        .collect();
+    let mut found: Vec<(String, String)> = Vec::new();
+    if let Some(name) = package.and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
+        if dir.join("src/main.rs").is_file() {
+            found.push((name.to_string(), "src/main.rs".into()));
+        }
+    }
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("src/bin"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let Some(file) = path.file_name().map(|f| f.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if let Some(stem) = file.strip_suffix(".rs").filter(|_| path.is_file()) {
+            found.push((stem.to_string(), format!("src/bin/{file}")));
+        } else if path.join("main.rs").is_file() {
+            found.push((file.clone(), format!("src/bin/{file}/main.rs")));
+        }
+    }
+    for (name, path) in found {
+        if !bins.contains(&name) && !claimed.contains(&path.as_str()) {
+            bins.push(name);
+        }
+    }
+    bins
 }
