@@ -465,7 +465,7 @@ fn builder_from(df: &Dockerfile, from: usize, plan: &Plan) -> Option<String> {
             .iter()
             .filter(|t| t.kind == TokenKind::Text)
             .find_map(|t| {
-                word_at(&df.text(&t.range()), written).map(|w| t.range().start - start + w)
+                word_at(df.text(&t.range()), written).map(|w| t.range().start - start + w)
             })?;
         text.replace_range(at..at + written.len(), &plan.builder_image);
     }

@@ -529,10 +529,9 @@ fn package_bins(dir: &std::path::Path, doc: &toml::Table) -> Vec<String> {
         .filter_map(|b| b.get("path")?.as_str())
         .collect();
     let mut found: Vec<(String, String)> = Vec::new();
-    if let Some(name) = package.and_then(|p| p.get("name")).and_then(|n| n.as_str()) {
-        if dir.join("src/main.rs").is_file() {
-            found.push((name.to_string(), "src/main.rs".into()));
-        }
+    let name = package.and_then(|p| p.get("name")).and_then(|n| n.as_str());
+    if let Some(name) = name.filter(|_| dir.join("src/main.rs").is_file()) {
+        found.push((name.to_string(), "src/main.rs".into()));
     }
     let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("src/bin"))
         .into_iter()
