@@ -252,6 +252,11 @@ pub fn facts_with<'a>(
         })?
         .to_string();
     let mut facts = Facts::new(df, from, image_text, inline);
+    // No strategy for the base: nothing below could change that answer,
+    // so the walk (a third of the work on such a file) is not made.
+    if crate::strategy::strategy_for(&facts.image).is_none() {
+        return Err(crate::strategy::unknown_base(&facts.image_text));
+    }
     facts.global_args = global_args(df, from);
     facts.context = context.map(std::path::Path::to_path_buf);
     if let Some(eco) = crate::catalog::catalog().ecosystem(&facts.image.repository) {

@@ -76,14 +76,16 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
 fn by_ecosystem(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     match ecosystem_of(&facts.image) {
         Some(eco) => (registry::strategy(eco).plan)(facts),
-        None => Err(Unsure::file(
-            Code::UnknownBase,
-            format!(
-                "the base image {} is not one dockopt has a strategy for",
-                facts.image_text
-            ),
-        )),
+        None => Err(unknown_base(&facts.image_text)),
     }
+}
+
+/// The reason for a base image no strategy knows.
+pub fn unknown_base(image: &str) -> Unsure {
+    Unsure::file(
+        Code::UnknownBase,
+        format!("the base image {image} is not one dockopt has a strategy for"),
+    )
 }
 
 /// Checks the programs that CMD, ENTRYPOINT and HEALTHCHECK run, and what
