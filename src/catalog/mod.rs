@@ -114,6 +114,8 @@ struct Images {
     tool_images: BTreeMap<String, String>,
     build_inputs: BTreeMap<String, Vec<String>>,
     build_sources: BTreeMap<String, Vec<String>>,
+    manifests_without_program_strings: BTreeMap<String, Vec<String>>,
+    project_folder_markers: BTreeMap<String, Vec<String>>,
     dotnet: Dotnet,
     jar_class_path: JarClassPath,
 }
@@ -587,6 +589,24 @@ impl Catalog {
     /// build of `ecosystem` reads (`main.go` and `go.mod` for Go).
     pub fn is_build_source(&self, ecosystem: &str, name: &str) -> bool {
         matches_any(self.images.build_sources.get(ecosystem), name)
+    }
+
+    /// Whether `name` is a build source of `ecosystem` whose strings never
+    /// reach the program (Cargo.toml, go.mod).
+    pub fn holds_no_program_strings(&self, ecosystem: &str, name: &str) -> bool {
+        matches_any(
+            self.images.manifests_without_program_strings.get(ecosystem),
+            name,
+        )
+    }
+
+    /// Words in `ecosystem`'s code that read the project folder by a path
+    /// fixed at build time (`CARGO_MANIFEST_DIR`).
+    pub fn project_folder_markers(&self, ecosystem: &str) -> &[String] {
+        self.images
+            .project_folder_markers
+            .get(ecosystem)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The build tool an image exists to hand to other builds (`composer:2`

@@ -72,7 +72,9 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
 /// (`"Cargo.toml"`, `"./README.md"`, `"src/`): a program that opens such a
 /// path at run time reads it from its working folder, which the runtime
 /// would then lack. A build that embeds the file (`include_str!`,
-/// `//go:embed`) is read the same way, to stay on the safe side.
+/// `//go:embed`) is read the same way, to stay on the safe side. So is code
+/// that opens the project folder by a path fixed at build time
+/// (`CARGO_MANIFEST_DIR`).
 pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
     let Some(root) = facts.context.as_ref() else {
         return true;
@@ -88,18 +90,22 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
         return true;
     };
     let cat = catalog::catalog();
+    let markers = cat.project_folder_markers(ecosystem);
     files
         .iter()
         .filter(|p| {
-            // Manifests and build scripts (Cargo.toml, go.mod, Makefile)
-            // name the tree for the build, not for the program.
+            // Cargo.toml naming its workspace members names them for the
+            // build, not for the program.
             p.file_name().is_some_and(|n| {
                 let n = n.to_string_lossy();
-                cat.is_build_source(ecosystem, &n) && !cat.is_build_input(ecosystem, &n)
+                cat.is_build_source(ecosystem, &n) && !cat.holds_no_program_strings(ecosystem, &n)
             })
         })
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .any(|text| {
+            if markers.iter().any(|m| text.contains(m.as_str())) {
+                return true;
+            }
             // A C header included is read by the compiler, not the program.
             text.lines()
                 .filter(|l| !l.trim_start().starts_with("#include"))
