@@ -8,9 +8,11 @@
 //! ## What it emits
 //! The runtime stage is `debian:<release>-slim` of the release the golang
 //! tag is built on (CGO is on by default there, so the binary needs the same
-//! glibc), or the same Alpine release for `-alpine3.x` tags. It copies the
-//! binaries alone when the build context holds only Go sources and module
-//! files; otherwise the app folders too (templates and static files often
+//! glibc), or the same Alpine release for `-alpine3.x` tags; `golang` and
+//! `golang:latest` are pinned to `golang:trixie`, the same image today. It
+//! copies the binaries alone when the build context holds only Go sources
+//! and module files (and the code does not open its source folder through
+//! `runtime.Caller`); otherwise the app folders too (templates and static files often
 //! live there), which `explain` says. It installs `ca-certificates` and
 //! `tzdata`, which the golang image has and Go programs read.
 //!

@@ -5,12 +5,17 @@
 //! `--target-dir`, `--manifest-path`, `CARGO_TARGET_DIR`), `cargo install`
 //! (`--path`, `--root`, `--bin`; into `$CARGO_HOME/bin`, /usr/local/cargo/bin
 //! on the rust image), and `cargo fetch`. Binary names come from `--bin`, or
-//! from Cargo.toml in the build context (`[[bin]]` names, else the package).
+//! from Cargo.toml in the build context as cargo finds them (`[[bin]]`,
+//! src/main.rs, src/bin/), of the `-p` member, or of every member of a
+//! virtual workspace.
 //!
 //! ## What it emits
 //! The runtime stage is `debian:<release>-slim` of the rust tag's release
 //! (the binary links the same glibc), or the same Alpine release for
-//! `-alpine3.x` tags (static musl binaries run on any Alpine). It copies the
+//! `-alpine3.x` tags (static musl binaries run on any Alpine). A tag that
+//! follows the newest release (`latest`, `1`, `slim`) is pinned to the tag
+//! naming the release it is built on today (`rust:trixie`), so that the two
+//! stay on one release. It copies the
 //! binaries alone when the build context holds only Rust sources and
 //! manifests; otherwise it repeats the COPY lines of the context, so that
 //! target/ stays behind. It installs `ca-certificates` and `tzdata`, which
@@ -18,8 +23,8 @@
 //!
 //! ## When it leaves the file alone
 //! A binary name it cannot know (no `--bin` and no Cargo.toml in the
-//! context, or a workspace), a CMD that runs cargo, or a rust tag whose
-//! Debian release is not known.
+//! context, or a workspace whose members are globs or missing), a CMD that
+//! runs cargo, or a rust tag whose Debian release is not known.
 //!
 //! ## Example
 //! With a build context holding:
