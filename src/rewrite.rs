@@ -193,6 +193,10 @@ fn apply_config(plan: &mut Plan, facts: &classify::Facts<'_>, config: &Config) {
 fn keep_base(mut plan: Plan, facts: &classify::Facts<'_>, inline: &inline::Inline) -> Plan {
     if inline.keep_base {
         plan.runtime_image = facts.image_text.clone();
+        // Both stages on the one image as written: nothing to pin.
+        if let Some(written) = plan.pinned_from.take() {
+            plan.builder_image = written;
+        }
         if let Some(d) = plan.decisions.first_mut() {
             d.reason = format!(
                 "the builder keeps {}; `# dockopt: keep-base` keeps it for the runtime too",
