@@ -69,7 +69,8 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
 }
 
 /// Whether the sources name one of the context's own entries in a string
-/// (`"Cargo.toml"`, `"./README.md"`, `"src/`): a program that opens such a
+/// (`"Cargo.toml"`, `"./README.md"`, `"src/`, Go's and JavaScript's
+/// `` `go.mod` ``): a program that opens such a
 /// path at run time reads it from its working folder, which the runtime
 /// would then lack. A build that embeds the file (`include_str!`,
 /// `//go:embed`) is read the same way, to stay on the safe side. So is code
@@ -111,7 +112,7 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
                 .filter(|l| !l.trim_start().starts_with("#include"))
                 .any(|line| {
                     names.iter().any(|n| {
-                        ["\"", "'", "\"./", "'./"]
+                        ["\"", "'", "`", "\"./", "'./", "`./"]
                             .iter()
                             .any(|q| line.contains(&format!("{q}{n}")))
                     })
