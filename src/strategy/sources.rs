@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::catalog;
-use crate::classify::Facts;
+use crate::classify::{self, Facts};
 use crate::facts::context;
 
 /// Whether everything the file copies from the build context is a build
@@ -118,4 +118,59 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
                     })
                 })
         })
+}
+
+/// Whether the image hands the program a file of the app folder by name:
+/// a CMD, ENTRYPOINT or HEALTHCHECK word, or an ENV value, that resolves
+/// (against the final WORKDIR) into a folder the context was copied to and
+/// names one of the context's own entries there (`CMD ["count",
+/// "count.c"]`, `ENV SCHEMA=/src/schema.sql`). The binaries themselves do
+/// not count. A runtime with the binaries alone would lack such a file.
+pub fn runtime_names_the_tree(facts: &Facts<'_>, binaries: &[String]) -> bool {
+    let Some(root) = facts.context.as_ref() else {
+        return true;
+    };
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return true;
+    };
+    let names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let workdir = facts.workdir.as_deref();
+    let names_an_entry = |word: &str| {
+        let Some(path) = classify::resolve(&classify::expand(word, &facts.env), workdir) else {
+            return false;
+        };
+        if binaries.iter().any(|b| b == &path) {
+            return false;
+        }
+        facts.app_paths.iter().any(|app| {
+            let rest = path
+                .strip_prefix(app.path.trim_end_matches('/'))
+                .and_then(|r| r.strip_prefix('/'));
+            let top = rest.and_then(|r| r.split('/').next()).unwrap_or_default();
+            !top.is_empty() && names.iter().any(|n| n == top)
+        })
+    };
+    // A word may carry a path after `--flag=` or in a `a:b` list.
+    let pieces = |word: &str| -> Vec<String> {
+        word.split(['=', ':', ','])
+            .filter(|p| !p.is_empty() && !p.starts_with('-'))
+            .map(String::from)
+            .collect()
+    };
+    let command_words = facts
+        .runtime_commands
+        .iter()
+        .flat_map(|(_, c)| c.argv.iter().chain(c.assignments.iter().map(|(_, v)| v)));
+    let env_values = facts
+        .df
+        .instructions()
+        .filter(|(_, i)| i.kind() == crate::syntax::Kind::Env)
+        .flat_map(|(_, i)| i.args().chunks(2).filter_map(|kv| kv.get(1)));
+    command_words
+        .chain(env_values)
+        .flat_map(|w| pieces(w))
+        .any(|p| names_an_entry(&p))
 }

@@ -116,7 +116,8 @@ fn outputs_alone(facts: &Facts<'_>, plan: &mut Plan, built: &Built) {
         || facts.app_paths.iter().any(|a| a.chown.is_some())
         || super::run_writes_under(facts, &app)
         || !super::sources::only_build_inputs(facts, "c")
-        || super::sources::code_names_the_tree(facts, "c");
+        || super::sources::code_names_the_tree(facts, "c")
+        || super::sources::runtime_names_the_tree(facts, &built.outputs);
     if keeps_app {
         for a in plan.artifacts.iter_mut().filter(|a| app.contains(&a.path)) {
             a.reason

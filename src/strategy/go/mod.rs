@@ -138,7 +138,8 @@ fn binaries_alone(facts: &Facts<'_>, plan: &mut Plan, outputs: &Outputs) {
         || facts.app_paths.iter().any(|a| a.chown.is_some())
         || super::run_writes_under(facts, &app)
         || !super::sources::only_build_inputs(facts, "go")
-        || super::sources::code_names_the_tree(facts, "go");
+        || super::sources::code_names_the_tree(facts, "go")
+        || super::sources::runtime_names_the_tree(facts, &outputs.binaries);
     if keeps_app {
         for a in plan.artifacts.iter_mut().filter(|a| app.contains(&a.path)) {
             a.reason

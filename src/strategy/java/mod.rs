@@ -147,6 +147,7 @@ fn jar_only(facts: &Facts<'_>, plan: &mut Plan) {
         || !super::sources::only_build_inputs(facts, "java")
         || code_reads_the_tree(facts)
         || super::sources::code_names_the_tree(facts, "java")
+        || super::sources::runtime_names_the_tree(facts, std::slice::from_ref(&jar))
         || jar_loads_its_neighbours(facts)
     {
         return;

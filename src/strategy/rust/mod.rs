@@ -361,6 +361,7 @@ fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
     // binaries are all the runtime needs.
     if super::sources::only_build_inputs(facts, "rust")
         && !super::sources::code_names_the_tree(facts, "rust")
+        && !super::sources::runtime_names_the_tree(facts, binaries)
     {
         for a in plan
             .artifacts
