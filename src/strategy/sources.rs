@@ -75,18 +75,12 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
 /// would then lack. A build that embeds the file (`include_str!`,
 /// `//go:embed`) is read the same way, to stay on the safe side. So is code
 /// that opens the project folder by a path fixed at build time
-/// (`CARGO_MANIFEST_DIR`).
+/// (`CARGO_MANIFEST_DIR`, `runtime.Caller`, `__FILE__`: images.toml's
+/// `[project_folder_markers]`).
 pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
-    let Some(root) = facts.context.as_ref() else {
+    let (Some(root), Some(names)) = (facts.context.as_ref(), top_names(facts)) else {
         return true;
     };
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return true;
-    };
-    let names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
     let Some(files) = context::files(root, &facts.copied_sources) else {
         return true;
     };
@@ -127,16 +121,9 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
 /// "count.c"]`, `ENV SCHEMA=/src/schema.sql`). The binaries themselves do
 /// not count. A runtime with the binaries alone would lack such a file.
 pub fn runtime_names_the_tree(facts: &Facts<'_>, binaries: &[String]) -> bool {
-    let Some(root) = facts.context.as_ref() else {
+    let Some(names) = top_names(facts) else {
         return true;
     };
-    let Ok(entries) = std::fs::read_dir(root) else {
-        return true;
-    };
-    let names: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
     let workdir = facts.workdir.as_deref();
     let names_an_entry = |word: &str| {
         let Some(path) = classify::resolve(&classify::expand(word, &facts.env), workdir) else {
@@ -173,4 +160,15 @@ pub fn runtime_names_the_tree(facts: &Facts<'_>, binaries: &[String]) -> bool {
         .chain(env_values)
         .flat_map(|w| pieces(w))
         .any(|p| names_an_entry(&p))
+}
+
+/// The names at the top of the build context, or None without one.
+fn top_names(facts: &Facts<'_>) -> Option<Vec<String>> {
+    let entries = std::fs::read_dir(facts.context.as_ref()?).ok()?;
+    Some(
+        entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+    )
 }

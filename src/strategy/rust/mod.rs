@@ -227,20 +227,15 @@ fn declared_bins(manifest: &toml::Table) -> Vec<String> {
 }
 
 /// The binaries of the workspace members `cargo build -p NAME` builds: each
-/// member's `[[bin]]` names, else its package name. A member list with
-/// globs, or a package no member's Cargo.toml names, is not followed.
+/// member's, as cargo finds them ([`package_bins`]), else its package name.
+/// A member list with globs, or a package no member's Cargo.toml names, is
+/// not followed.
 fn member_bins(
     base: &std::path::Path,
     root: &toml::Table,
     packages: &[String],
     line: usize,
 ) -> Result<Vec<String>, Unsure> {
-    let members: Vec<&str> = root
-        .get("workspace")
-        .and_then(|w| w.get("members"))
-        .and_then(|m| m.as_array())
-        .map(|m| m.iter().filter_map(|v| v.as_str()).collect())
-        .unwrap_or_default();
     let unknown = |p: &str| {
         Unsure::at(
             Code::ManifestMissing,
@@ -256,22 +251,26 @@ fn member_bins(
             .and_then(|n| n.as_str())
             == Some(p)
     };
-    let mut out = Vec::new();
-    for p in packages {
-        // The root manifest may be a package of the workspace too.
-        let found = std::iter::once(root.clone())
+    // The root manifest may be a package of the workspace too.
+    let manifests: Vec<(std::path::PathBuf, toml::Table)> =
+        std::iter::once((base.to_path_buf(), root.clone()))
             .chain(
-                members
-                    .iter()
-                    .filter(|m| !m.contains(['*', '?', '[']))
+                workspace_members(root, "members")
+                    .into_iter()
                     .filter_map(|m| {
-                        let path = base.join(m).join("Cargo.toml");
-                        toml::from_str::<toml::Table>(&std::fs::read_to_string(path).ok()?).ok()
+                        let dir = base.join(m);
+                        let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+                        Some((dir, toml::from_str::<toml::Table>(&text).ok()?))
                     }),
             )
-            .find(|doc| named(doc, p))
+            .collect();
+    let mut out = Vec::new();
+    for p in packages {
+        let (dir, doc) = manifests
+            .iter()
+            .find(|(_, doc)| named(doc, p))
             .ok_or_else(|| unknown(p))?;
-        let bins = declared_bins(&found);
+        let bins = package_bins(dir, doc);
         if bins.is_empty() {
             out.push(p.clone());
         } else {
@@ -279,6 +278,16 @@ fn member_bins(
         }
     }
     Ok(out)
+}
+
+/// The workspace's `key` list (`members`, `default-members`) as written;
+/// a glob in it names no folder to read.
+fn workspace_members<'t>(root: &'t toml::Table, key: &str) -> Vec<&'t str> {
+    root.get("workspace")
+        .and_then(|w| w.get(key))
+        .and_then(|m| m.as_array())
+        .map(|m| m.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default()
 }
 
 /// The binaries a `cargo install` writes, and its bin folder when that is
@@ -482,14 +491,13 @@ fn workspace_bins(
             format!("{rel} is a workspace {why}: give --bin to name the binaries"),
         )
     };
-    let workspace = root.get("workspace");
-    let list = |key: &str| -> Option<Vec<&str>> {
-        let items = workspace?.get(key)?.as_array()?;
-        Some(items.iter().filter_map(|v| v.as_str()).collect())
+    let has = |key: &str| root.get("workspace").and_then(|w| w.get(key)).is_some();
+    let key = if has("default-members") {
+        "default-members"
+    } else {
+        "members"
     };
-    let members = list("default-members")
-        .or_else(|| list("members"))
-        .unwrap_or_default();
+    let members = workspace_members(root, key);
     if let Some(glob) = members.iter().find(|m| m.contains(['*', '?', '['])) {
         return Err(give_bin(format!(
             "whose members are named by the glob {glob}"
