@@ -69,8 +69,8 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
 }
 
 /// Whether the sources name one of the context's own entries in a string
-/// (`"Cargo.toml"`, `"./README.md"`, `"src/`, Go's and JavaScript's
-/// `` `go.mod` ``): a program that opens such a
+/// (`"Cargo.toml"`, `"./README.md"`, `"src/`, `"/app/go.mod"` where the
+/// context went to /app, Go's and JavaScript's `` `go.mod` ``): a program that opens such a
 /// path at run time reads it from its working folder, which the runtime
 /// would then lack. A build that embeds the file (`include_str!`,
 /// `//go:embed`) is read the same way, to stay on the safe side. So is code
@@ -86,6 +86,21 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
     };
     let cat = catalog::catalog();
     let markers = cat.project_folder_markers(ecosystem);
+    // A name opens a string, after `./`, or after a folder the context was
+    // copied to (`"/src/go.mod"`).
+    let folders: Vec<String> = std::iter::once(String::new())
+        .chain(std::iter::once("./".to_string()))
+        .chain(
+            facts
+                .app_paths
+                .iter()
+                .map(|a| format!("{}/", a.path.trim_end_matches('/'))),
+        )
+        .collect();
+    let starts: Vec<String> = ["\"", "'", "`"]
+        .iter()
+        .flat_map(|q| folders.iter().map(move |f| format!("{q}{f}")))
+        .collect();
     files
         .iter()
         .filter(|p| {
@@ -105,11 +120,9 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
             text.lines()
                 .filter(|l| !l.trim_start().starts_with("#include"))
                 .any(|line| {
-                    names.iter().any(|n| {
-                        ["\"", "'", "`", "\"./", "'./", "`./"]
-                            .iter()
-                            .any(|q| line.contains(&format!("{q}{n}")))
-                    })
+                    names
+                        .iter()
+                        .any(|n| starts.iter().any(|q| line.contains(&format!("{q}{n}"))))
                 })
         })
 }

@@ -1,0 +1,3 @@
+module example.com/about
+
+go 1.22
