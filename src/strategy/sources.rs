@@ -70,9 +70,9 @@ fn only_sources(ecosystem: &str, path: &Path) -> bool {
 
 /// Whether the sources name one of the context's own entries in a string
 /// (`"Cargo.toml"`, `"./README.md"`, `"src/`, `"/app/go.mod"` where the
-/// context went to /app, Go's and JavaScript's `` `go.mod` ``): a program that opens such a
-/// path at run time reads it from its working folder, which the runtime
-/// would then lack. A build that embeds the file (`include_str!`,
+/// context went to /app, Go's and JavaScript's `` `go.mod` ``): a program
+/// that opens such a path at run time reads it from its working folder,
+/// which the runtime would then lack. A build that embeds the file (`include_str!`,
 /// `//go:embed`) is read the same way, to stay on the safe side. So is code
 /// that opens the project folder by a path fixed at build time
 /// (`CARGO_MANIFEST_DIR`, `runtime.Caller`, `__FILE__`: images.toml's
@@ -97,9 +97,11 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
                 .map(|a| format!("{}/", a.path.trim_end_matches('/'))),
         )
         .collect();
-    let starts: Vec<String> = ["\"", "'", "`"]
+    // Every string start with every name, made once rather than per line.
+    let needles: Vec<String> = ["\"", "'", "`"]
         .iter()
         .flat_map(|q| folders.iter().map(move |f| format!("{q}{f}")))
+        .flat_map(|start| names.iter().map(move |n| format!("{start}{n}")))
         .collect();
     files
         .iter()
@@ -119,11 +121,7 @@ pub fn code_names_the_tree(facts: &Facts<'_>, ecosystem: &str) -> bool {
             // A C header included is read by the compiler, not the program.
             text.lines()
                 .filter(|l| !l.trim_start().starts_with("#include"))
-                .any(|line| {
-                    names
-                        .iter()
-                        .any(|n| starts.iter().any(|q| line.contains(&format!("{q}{n}"))))
-                })
+                .any(|line| needles.iter().any(|needle| line.contains(needle.as_str())))
         })
 }
 
