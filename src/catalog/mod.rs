@@ -209,6 +209,8 @@ pub struct InstallDownload {
 pub struct Node {
     /// Build programs, by what they write: "app", "code" or "scripts".
     pub build_tools: BTreeMap<String, String>,
+    /// Options of build tools whose value is a URL path, not a file.
+    pub build_tool_url_options: Vec<String>,
     /// Packages whose install script keeps to node_modules.
     pub install_in_place: Vec<String>,
     /// Packages whose install script fetches what needs these packages.

@@ -264,12 +264,14 @@ pub(super) fn run_effects(
                 interpreter,
                 script,
                 inline,
+                args,
             } => {
                 crate::facts::buildtime::check_code(
                     facts,
                     interpreter,
                     script.as_deref(),
                     inline.as_deref(),
+                    args,
                     workdir,
                     line,
                 )?;
@@ -640,6 +642,7 @@ pub(super) fn expand_scripts(
                 interpreter: bang.program.rsplit('/').next().unwrap_or("").to_string(),
                 script: Some(path.clone()),
                 inline: None,
+                args: Vec::new(),
             });
             continue;
         }

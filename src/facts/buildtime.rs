@@ -21,6 +21,7 @@ pub fn check_code(
     interpreter: &str,
     script: Option<&str>,
     inline: Option<&str>,
+    args: &[String],
     workdir: Option<&str>,
     line: usize,
 ) -> Result<(), Unsure> {
@@ -32,6 +33,7 @@ pub fn check_code(
         ));
     };
     check_workdir(facts, interpreter, workdir, line)?;
+    check_arguments(facts, interpreter, script, args, workdir, line)?;
     match (script, inline) {
         (_, Some(text)) => {
             let what = format!("{interpreter} code given inline");
@@ -77,6 +79,51 @@ pub fn check_file(
         )
     })?;
     check_text(facts, lang, &text, Some(&file), path, line, 0)
+}
+
+/// `node build.js /srv/gen`: code may write where its arguments point,
+/// which its text does not show; a path outside the app stops the rewrite.
+fn check_arguments(
+    facts: &Facts<'_>,
+    interpreter: &str,
+    script: Option<&str>,
+    args: &[String],
+    workdir: Option<&str>,
+    line: usize,
+) -> Result<(), Unsure> {
+    for arg in args {
+        let value = match arg.split_once('=') {
+            Some((option, value)) if option.starts_with('-') => value,
+            _ if arg.starts_with('-') => continue,
+            _ => arg.as_str(),
+        };
+        if !names_a_path_out(value) {
+            continue;
+        }
+        let abs = classify::resolve(&facts.expand_path(value), workdir);
+        if !value.contains('$') && abs.is_some_and(|a| in_app_or_scratch(facts, &a)) {
+            continue;
+        }
+        let what = script.unwrap_or("code given inline");
+        return Err(Unsure::at(
+            Code::BuildCodeEscapes,
+            line,
+            format!(
+                "RUN runs `{interpreter} {what}` with the path {value}, outside the app; dockopt cannot tell what it writes there"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a word may name a path outside the folder it is used in: an
+/// absolute one, one in the home folder or a variable, or one that climbs
+/// out with `..`.
+pub fn names_a_path_out(word: &str) -> bool {
+    word.starts_with('/')
+        || word.starts_with('~')
+        || word.starts_with('$')
+        || word.split('/').any(|part| part == "..")
 }
 
 /// The language an interpreter runs, for the ones dockopt reads.

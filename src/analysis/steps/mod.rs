@@ -123,6 +123,9 @@ pub enum Step {
         script: Option<String>,
         /// The code given inline, if any.
         inline: Option<String>,
+        /// The words after the script or the inline code, which it reads
+        /// as it likes (an output folder, often).
+        args: Vec<String>,
     },
     /// A framework command known to write only inside the project
     /// (`php artisan view:cache`, `python manage.py compilemessages`).
@@ -195,6 +198,7 @@ impl Step {
                 interpreter,
                 script,
                 inline,
+                ..
             } => Some(match (script, inline) {
                 (Some(s), _) => format!("{interpreter} {s}"),
                 (None, Some(_)) => format!("{interpreter} code given inline"),
@@ -406,6 +410,7 @@ mod tests {
                 interpreter: "bun".into(),
                 script: Some("build.ts".into()),
                 inline: None,
+                args: vec![],
             }]
         );
     }

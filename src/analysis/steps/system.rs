@@ -265,10 +265,12 @@ pub(crate) fn interpreter_step(interpreter: &str, args: &[String], inline_flags:
     let mut it = args.iter();
     while let Some(a) = it.next() {
         if inline_flags.contains(&a.as_str()) {
+            let inline = it.next().cloned().unwrap_or_default();
             return Step::Code {
                 interpreter: interpreter.into(),
                 script: None,
-                inline: Some(it.next().cloned().unwrap_or_default()),
+                inline: Some(inline),
+                args: it.cloned().collect(),
             };
         }
         if matches!(a.as_str(), "--version" | "-v" | "-V" | "--help" | "-h") {
@@ -292,6 +294,7 @@ pub(crate) fn interpreter_step(interpreter: &str, args: &[String], inline_flags:
                 interpreter: interpreter.into(),
                 script: Some(a.clone()),
                 inline: None,
+                args: rest.iter().map(|s| s.to_string()).collect(),
             };
         }
     }

@@ -12,6 +12,11 @@ use crate::reasons::Code;
 use super::missing::{Found, Missing};
 use super::{CodeFile, at, base_program, installed_by, is_shell, standard_path, unwrap};
 
+/// Folders every base image fills itself, whose files a runtime stage of
+/// the same family has too (what the build writes there is checked as a
+/// write outside the app).
+const BASE_IMAGE_FOLDERS: &[&str] = &["/usr", "/bin", "/sbin", "/lib", "/etc", "/proc", "/dev"];
+
 /// Checks needs one by one, collecting the packages to install.
 pub(super) struct Checker<'a> {
     pub(super) facts: &'a Facts<'a>,
@@ -127,6 +132,7 @@ impl Checker<'_> {
         let cmd = &unwrap(cmd);
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         let program = cmd.program();
+        self.script_in_runtime(cmd, origin, line)?;
         if program.is_empty() || base_program(program) && !is_shell(program) {
             return Ok(());
         }
@@ -170,6 +176,48 @@ impl Checker<'_> {
         }
         let found = self.missing.program(program);
         self.settle(found, program, origin, line)
+    }
+
+    /// `node /opt/out/index.js`, `python /srv/main.py`: the file an
+    /// interpreter is given must be in the runtime stage: below a path it
+    /// copies or makes, or a system folder of the base image. A build that
+    /// wrote it elsewhere (`tsc --outDir /opt/out`) would leave it behind.
+    fn script_in_runtime(
+        &self,
+        cmd: &Command,
+        origin: &str,
+        line: Option<usize>,
+    ) -> Result<(), Unsure> {
+        let crate::analysis::steps::Step::Code {
+            script: Some(script),
+            ..
+        } = crate::analysis::steps::step(cmd)
+        else {
+            return Ok(());
+        };
+        if script.starts_with("-m ") || script.contains('$') {
+            return Ok(());
+        }
+        let Some(abs) = classify::resolve(&script, self.facts.workdir.as_deref()) else {
+            return Ok(());
+        };
+        let copied = self.plan.artifacts.iter().map(|a| a.path.as_str());
+        let made = self.facts.made_in_runtime.iter().map(String::as_str);
+        let present = copied
+            .chain(made)
+            .chain(BASE_IMAGE_FOLDERS.iter().copied())
+            .any(|p| classify::under(&abs, p));
+        if present {
+            return Ok(());
+        }
+        Err(at(
+            Code::UnknownRuntimeProgram,
+            line,
+            format!(
+                "{origin} runs `{} {script}`, and the runtime stage would not have {abs}: the build leaves it outside what dockopt copies",
+                cmd.program()
+            ),
+        ))
     }
 
     /// `npm start`, `yarn build`: the commands of the package.json script

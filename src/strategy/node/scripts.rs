@@ -83,9 +83,16 @@ impl Project<'_> {
     ) -> Result<(), Unsure> {
         match action {
             steps::NodeAction::Install => self.check_install(args),
-            steps::NodeAction::Build => self.check_run("build"),
+            steps::NodeAction::Build => {
+                self.check_tool_paths(tool, args, "build")?;
+                self.check_run("build")
+            }
             steps::NodeAction::Script(name) if tool == "npx" => self.check_npx(name, args),
-            steps::NodeAction::Script(name) => self.check_run(name),
+            steps::NodeAction::Script(name) => {
+                // `npm run build -- --outDir /opt/out` hands the words to the script.
+                self.check_tool_paths(tool, args, name)?;
+                self.check_run(name)
+            }
             steps::NodeAction::Prune | steps::NodeAction::Housekeeping => Ok(()),
         }
     }
@@ -203,11 +210,13 @@ impl Project<'_> {
                 interpreter,
                 script: file,
                 inline,
+                args,
             } => buildtime::check_code(
                 self.facts,
                 &interpreter,
                 file.as_deref(),
                 inline.as_deref(),
+                &args,
                 self.workdir,
                 self.line,
             ),
@@ -228,7 +237,7 @@ impl Project<'_> {
         let name = program.rsplit('/').next().unwrap_or(program);
         let kind = catalog::catalog().node().build_tools.get(name)?;
         Some(match kind.as_str() {
-            "app" => Ok(()),
+            "app" => self.check_tool_paths(program, args, script),
             "code" => match args.iter().find(|a| !a.starts_with('-')) {
                 Some(file) => buildtime::check_file(
                     self.facts,
@@ -242,6 +251,43 @@ impl Project<'_> {
             // npm-run-all, run-s, concurrently: the names are scripts.
             _ => self.check_named_scripts(args, script, depth),
         })
+    }
+
+    /// A build tool that writes into the project may be pointed elsewhere
+    /// (`tsc --outDir /opt/out`, `sass in.scss ../out.css`): every path it
+    /// is given must lie in the app, or the runtime stage would miss what
+    /// it writes there.
+    fn check_tool_paths(&self, program: &str, args: &[String], script: &str) -> Result<(), Unsure> {
+        let url_options = &catalog::catalog().node().build_tool_url_options;
+        let mut words = args.iter();
+        while let Some(arg) = words.next() {
+            let value = match arg.split_once('=') {
+                Some((option, value)) if option.starts_with('-') => {
+                    if url_options.iter().any(|o| o == option) {
+                        continue;
+                    }
+                    value
+                }
+                _ if url_options.iter().any(|o| o == arg) => {
+                    words.next();
+                    continue;
+                }
+                _ if arg.starts_with('-') => continue,
+                _ => arg.as_str(),
+            };
+            if !buildtime::names_a_path_out(value) {
+                continue;
+            }
+            let abs = classify::resolve(&self.facts.expand_path(value), self.workdir);
+            let inside =
+                !value.contains('$') && abs.is_some_and(|a| self.facts.in_app_or(self.workdir, &a));
+            if !inside {
+                return Err(self.doubt(format!(
+                    "`{program}` is given the path {value}, outside the app, in the npm script {script}: what it writes there the runtime stage would not get"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The scripts a runner such as npm-run-all names in its arguments.

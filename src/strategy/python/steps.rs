@@ -62,6 +62,7 @@ fn python(args: &[String]) -> Step {
                 interpreter: "python".into(),
                 script: Some(format!("-m {other}")),
                 inline: None,
+                args: rest.to_vec(),
             },
         },
         [v] if v == "--version" || v == "-V" => Step::Harmless,
