@@ -211,6 +211,10 @@ pub struct Node {
     pub build_tools: BTreeMap<String, String>,
     /// Options of build tools whose value is a URL path, not a file.
     pub build_tool_url_options: Vec<String>,
+    /// Configuration files that say where build tools write.
+    pub output_configs: Vec<String>,
+    /// Keys of JSON configurations whose value is a path written to.
+    pub output_config_keys: Vec<String>,
     /// Packages whose install script keeps to node_modules.
     pub install_in_place: Vec<String>,
     /// Packages whose install script fetches what needs these packages.

@@ -184,6 +184,22 @@ pub fn scan(lang: Lang, text: &str) -> Vec<Finding> {
     out
 }
 
+/// The string literals of a file outside its comments, with their lines,
+/// in order: for configuration files read by key (`"outDir": "/opt/out"`).
+pub fn string_literals(lang: Lang, text: &str) -> Vec<(usize, String)> {
+    let code = blank_comments(lang, text);
+    literals(lang, &code)
+        .into_iter()
+        .map(|(at, _, s)| (line_at(&code, at), s))
+        .collect()
+}
+
+/// Whether a string literal names a path of the system rather than a URL
+/// path (`/srv/www`, not `/api/users`).
+pub fn system_path(lit: &str) -> bool {
+    matches!(literal_use(lit), Some(Use::Path(_)))
+}
+
 /// The line number (from 1) of a byte offset.
 fn line_at(text: &str, at: usize) -> usize {
     text[..at.min(text.len())]

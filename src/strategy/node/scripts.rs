@@ -14,7 +14,7 @@ use crate::analysis::steps::{self, Step};
 use crate::catalog;
 use crate::classify::{self, Facts};
 use crate::facts::buildtime;
-use crate::facts::code::Lang;
+use crate::facts::code::{self, Lang};
 use crate::plan::Unsure;
 
 /// How deep scripts that run scripts are followed.
@@ -237,7 +237,9 @@ impl Project<'_> {
         let name = program.rsplit('/').next().unwrap_or(program);
         let kind = catalog::catalog().node().build_tools.get(name)?;
         Some(match kind.as_str() {
-            "app" => self.check_tool_paths(program, args, script),
+            "app" => self
+                .check_tool_paths(program, args, script)
+                .and_then(|()| self.check_tool_configs(program, script)),
             "code" => match args.iter().find(|a| !a.starts_with('-')) {
                 Some(file) => buildtime::check_file(
                     self.facts,
@@ -283,11 +285,78 @@ impl Project<'_> {
                 !value.contains('$') && abs.is_some_and(|a| self.facts.in_app_or(self.workdir, &a));
             if !inside {
                 return Err(self.doubt(format!(
-                    "`{program}` is given the path {value}, outside the app, in the npm script {script}: what it writes there the runtime stage would not get"
+                    "`{program}` is given the path {value}, outside the app, {}: what it writes there the runtime stage would not get",
+                    where_run(script)
                 )));
             }
         }
         Ok(())
+    }
+
+    /// A build tool's configuration may send its output elsewhere
+    /// (webpack's `path: '/srv/www'`, tsconfig's `"outDir": "../out"`): the
+    /// project's configuration files (node.toml `output_configs`) are read
+    /// for paths outside the app.
+    fn check_tool_configs(&self, program: &str, script: &str) -> Result<(), Unsure> {
+        let Some(folder) = self.workdir else {
+            return Ok(());
+        };
+        let Some(dir) = self.facts.context_path_of(folder).filter(|d| d.is_dir()) else {
+            return Ok(());
+        };
+        let node = catalog::catalog().node();
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| {
+                node.output_configs.iter().any(|c| {
+                    n.strip_prefix(c.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+                })
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            let Ok(text) = std::fs::read_to_string(dir.join(&name)) else {
+                continue;
+            };
+            if let Some((line, path)) = self.config_path_out(&text, folder) {
+                return Err(self.doubt(format!(
+                    "`{program}` reads {name}, which names {path} (line {line}), outside the app, {}: what it writes there the runtime stage would not get",
+                    where_run(script)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The first path of a configuration file that lies outside the app:
+    /// a system path, one that climbs out of `folder`, or any absolute
+    /// value of an output key.
+    fn config_path_out(&self, text: &str, folder: &str) -> Option<(usize, String)> {
+        let keys = &catalog::catalog().node().output_config_keys;
+        let literals = code::string_literals(Lang::JavaScript, text);
+        let mut previous: Option<&str> = None;
+        for (line, lit) in &literals {
+            let output_value = previous.is_some_and(|k| keys.iter().any(|o| o == k));
+            previous = Some(lit);
+            let candidate = code::system_path(lit)
+                || lit.starts_with("../")
+                || (output_value && buildtime::names_a_path_out(lit));
+            if !candidate {
+                continue;
+            }
+            let abs = classify::resolve(&self.facts.expand_path(lit), Some(folder));
+            let inside = !lit.contains('$')
+                && abs.is_some_and(|a| {
+                    self.facts.in_app_or(Some(folder), &a) || classify::under(&a, "/tmp")
+                });
+            if !inside {
+                return Some((*line, lit.clone()));
+            }
+        }
+        None
     }
 
     /// The scripts a runner such as npm-run-all names in its arguments.
@@ -351,6 +420,16 @@ impl Project<'_> {
                 "the npm script {script} runs `{program}`, whose effects dockopt does not know"
             ))),
         }
+    }
+}
+
+/// Where a command runs, for a reason: an npm script by name, or the
+/// command a RUN gives (`npx tsc`).
+fn where_run(script: &str) -> String {
+    if script.contains(' ') {
+        format!("in `{script}`")
+    } else {
+        format!("in the npm script {script}")
     }
 }
 

@@ -1,0 +1,4 @@
+module.exports = {
+  entry: './src/index.js',
+  output: { path: '/srv/www', filename: 'bundle.js' },
+};
