@@ -175,6 +175,11 @@ pub struct Installs {
     /// Libraries that local projects' C extensions link (setup.py's
     /// `Extension(..., libraries=[...])`), as -l names.
     pub links: Vec<String>,
+    /// Absolute folders local projects install data files into, outside
+    /// any environment (setup.py's `data_files`, setup.cfg's
+    /// `[options.data_files]`, pyproject's `[tool.setuptools.data-files]`),
+    /// with the file that says so.
+    pub data_outside: Vec<(String, String)>,
 }
 
 impl Installs {
@@ -313,18 +318,30 @@ fn local_project(facts: &Facts<'_>, workdir: Option<&str>, path: &str, out: &mut
         facts.context_file_at(&format!("{}/{name}", dir.trim_end_matches('/')))
     };
     let mut found = false;
+    let outside = |file: &str, folders: Vec<String>| {
+        let file = format!("{}/{file}", path.trim_end_matches('/'));
+        out_data(folders, &file)
+    };
+    let mut data: Vec<(String, String)> = Vec::new();
     if let Some(t) = read("pyproject.toml") {
         found = true;
         out.names.extend(pyproject_names(&t, &extras));
+        data.extend(outside(
+            "pyproject.toml",
+            ini_keys_of(&t, "tool.setuptools.data-files"),
+        ));
     }
     if let Some(t) = read("setup.cfg") {
         found = true;
         out.names.extend(setup_cfg_names(&t));
+        data.extend(outside("setup.cfg", ini_keys_of(&t, "options.data_files")));
     }
     if let Some(t) = read("setup.py") {
         found = true;
         setup_py(&t, &format!("{path}/setup.py"), out);
+        data.extend(outside("setup.py", setup_py_data_folders(&t)));
     }
+    out.data_outside.extend(data);
     if !found {
         out.unread
             .push(format!("{}/pyproject.toml", path.trim_end_matches('/')));
@@ -404,6 +421,77 @@ fn setup_cfg_names(text: &str) -> Vec<String> {
             out.push(catalog::normalize(line));
         } else {
             in_requires = false;
+        }
+    }
+    out
+}
+
+/// The absolute folders among `folders`, each with `file`: setuptools
+/// installs relative data-file folders below the environment's prefix,
+/// and absolute ones where they say.
+fn out_data(folders: Vec<String>, file: &str) -> Vec<(String, String)> {
+    folders
+        .into_iter()
+        .filter(|f| f.starts_with('/') || f.starts_with('~') || f.starts_with('$'))
+        .map(|f| (f, file.to_string()))
+        .collect()
+}
+
+/// The keys of section `[name]` of an INI or TOML file (setup.cfg's
+/// `[options.data_files]`, pyproject's `[tool.setuptools.data-files]`),
+/// unquoted.
+fn ini_keys_of(text: &str, name: &str) -> Vec<String> {
+    let mut inside = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            inside = t.trim_matches(['[', ']']).trim() == name;
+            continue;
+        }
+        if !inside || t.is_empty() || t.starts_with(['#', ';']) || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some((key, _)) = t.split_once('=') {
+            out.push(key.trim().trim_matches(['"', '\'']).to_string());
+        }
+    }
+    out
+}
+
+/// The folders of setup.py's `data_files=[("/etc/app", [...]), ...]`: the
+/// first string of each pair in the list.
+fn setup_py_data_folders(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("data_files") {
+        rest = &rest[at + "data_files".len()..];
+        let Some(list) = rest.trim_start().strip_prefix('=').map(str::trim_start) else {
+            continue;
+        };
+        let Some(body) = list.strip_prefix('[') else {
+            continue;
+        };
+        let mut depth = 1;
+        let end = body
+            .char_indices()
+            .find(|(_, c)| {
+                match c {
+                    '[' | '(' => depth += 1,
+                    ']' | ')' => depth -= 1,
+                    _ => {}
+                }
+                depth == 0
+            })
+            .map_or(body.len(), |(i, _)| i);
+        // Each pair opens with `(`: its first string is the folder.
+        for pair in body[..end].split('(').skip(1) {
+            let folder = pair
+                .split(['"', '\''])
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            out.push(folder);
         }
     }
     out
@@ -776,6 +864,21 @@ pub fn native_libraries(family: Family, names: &[String]) -> Vec<(String, String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_file_folders_of_setup_py_setup_cfg_and_pyproject() {
+        let py = "setup(\n    name='a',\n    data_files=[\n        ('/etc/a', ['a.ini']),\n        (\"share/a\", [\"x\"]),\n    ],\n)\n";
+        assert_eq!(setup_py_data_folders(py), ["/etc/a", "share/a"]);
+        assert_eq!(
+            out_data(setup_py_data_folders(py), "setup.py"),
+            [("/etc/a".to_string(), "setup.py".to_string())]
+        );
+        let cfg = "[metadata]\nname = a\n\n[options.data_files]\n/etc/a = a.ini\nshare/a =\n    x\n";
+        assert_eq!(ini_keys_of(cfg, "options.data_files"), ["/etc/a", "share/a"]);
+        let toml = "[tool.setuptools.data-files]\n\"/opt/a\" = [\"x\"]\n[project]\nname = \"a\"\n";
+        assert_eq!(ini_keys_of(toml, "tool.setuptools.data-files"), ["/opt/a"]);
+        assert!(setup_py_data_folders("setup(name='a', data_files=files())").is_empty());
+    }
 
     #[test]
     fn pyproject_dependencies_in_every_spelling() {

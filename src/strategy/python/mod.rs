@@ -149,6 +149,14 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     let mut provided = |cmd: &crate::analysis::shell::Command| provided(facts, cmd, &envs);
     let packages = manifests::python_packages(facts);
+    if let Some((folder, file)) = packages.data_outside.first() {
+        return Err(Unsure::file(
+            Code::BuildCodeEscapes,
+            format!(
+                "{file} installs data files into {folder}, outside the environment and the app that a runtime stage receives"
+            ),
+        ));
+    }
     // Named in requirements files and lock files too, not only on pip lines.
     refuse_runtime_compilers(facts, &packages.names, None)?;
     let old_releases = if runtime.family == crate::catalog::Family::Debian
