@@ -873,8 +873,12 @@ mod tests {
             out_data(setup_py_data_folders(py), "setup.py"),
             [("/etc/a".to_string(), "setup.py".to_string())]
         );
-        let cfg = "[metadata]\nname = a\n\n[options.data_files]\n/etc/a = a.ini\nshare/a =\n    x\n";
-        assert_eq!(ini_keys_of(cfg, "options.data_files"), ["/etc/a", "share/a"]);
+        let cfg =
+            "[metadata]\nname = a\n\n[options.data_files]\n/etc/a = a.ini\nshare/a =\n    x\n";
+        assert_eq!(
+            ini_keys_of(cfg, "options.data_files"),
+            ["/etc/a", "share/a"]
+        );
         let toml = "[tool.setuptools.data-files]\n\"/opt/a\" = [\"x\"]\n[project]\nname = \"a\"\n";
         assert_eq!(ini_keys_of(toml, "tool.setuptools.data-files"), ["/opt/a"]);
         assert!(setup_py_data_folders("setup(name='a', data_files=files())").is_empty());
