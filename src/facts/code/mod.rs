@@ -321,6 +321,13 @@ mod tests {
         assert_eq!(
             uses(
                 Lang::JavaScript,
+                "require(\"node:child_process\").execSync('npx prisma migrate deploy')\n"
+            ),
+            [Use::Program("npx".into())]
+        );
+        assert_eq!(
+            uses(
+                Lang::JavaScript,
                 "require('child_process');\nspawnSync(process.env.TOOL || 'x', [])\n"
             ),
             [Use::ComputedProgram("process.env.TOOL || 'x'".into())]

@@ -142,6 +142,15 @@ pub(super) fn call_sites(lang: Lang, code: &str) -> Vec<(usize, Api)> {
 /// `child_process.spawn`, an alias from `require('child_process')`).
 pub(super) fn receiver_is_child_process(code: &str, at: usize) -> bool {
     let before = &code[..at - 1];
+    // `require('child_process').execSync(...)`, the module used in place.
+    static IN_PLACE: OnceLock<Regex> = OnceLock::new();
+    let in_place = IN_PLACE.get_or_init(|| {
+        Regex::new(r#"require\(\s*['"](node:)?child_process['"]\s*\)\s*$"#)
+            .expect("the in-place require pattern compiles")
+    });
+    if in_place.is_match(before) {
+        return true;
+    }
     let receiver: String = before
         .chars()
         .rev()

@@ -50,7 +50,7 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Result<Prune, Opti
             "the start command, or a script or preload it runs, uses a devDependency".into(),
         ));
     }
-    imports_only(facts, &production, &build_files).map_err(Some)?;
+    imports_only(facts, &production, &dev, &build_files).map_err(Some)?;
     Ok(Prune {
         before: after_the_last_run(facts, &folder).ok_or(None)?,
         command,
@@ -392,6 +392,17 @@ fn from_production(path: &str, production: &[String]) -> bool {
     }
 }
 
+/// Whether a program the code starts may be a devDependency's: a package
+/// runner (npx and its kin run any package of node_modules), a path into
+/// node_modules that is not a production package's, or a command of a
+/// devDependency that no production dependency also brings.
+fn runs_a_package(program: &str, production: &[String], dev: &[String]) -> bool {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    matches!(name, "npx" | "pnpx" | "bunx" | "npm" | "yarn" | "pnpm")
+        || (program.contains("node_modules/") && !from_production(program, production))
+        || (is_command_of(name, dev) && !is_command_of(name, production))
+}
+
 /// Whether a program is a command of one of the packages (the catalog's
 /// list of its commands, else its own name, as a global install has).
 fn is_command_of(program: &str, packages: &[String]) -> bool {
@@ -402,10 +413,12 @@ fn is_command_of(program: &str, packages: &[String]) -> bool {
 
 /// Whether the app's code, outside its tests and the build tools'
 /// configuration files, imports only Node's own modules, its own files and
-/// production dependencies.
+/// production dependencies, and starts no program a devDependency brings
+/// (`execSync("npx prisma migrate deploy")`, a node_modules/.bin path).
 fn imports_only(
     facts: &Facts<'_>,
     production: &[String],
+    dev: &[String],
     build_files: &[String],
 ) -> Result<(), String> {
     if let Some(why) = needs::code_unread(facts) {
@@ -435,6 +448,10 @@ fn imports_only(
                 // Any package may be the one it loads, a devDependency too.
                 Use::ComputedModule(how) => Some(format!(
                     "{}:{} loads a package whose name it computes ({how})",
+                    f.path, finding.line
+                )),
+                Use::Program(p) if runs_a_package(p, production, dev) => Some(format!(
+                    "{}:{} starts {p}, which may run a devDependency",
                     f.path, finding.line
                 )),
                 _ => None,
