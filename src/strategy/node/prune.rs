@@ -51,6 +51,7 @@ pub fn plan(facts: &Facts<'_>, projects: &super::Projects) -> Result<Prune, Opti
         ));
     }
     imports_only(facts, &production, &dev, &build_files).map_err(Some)?;
+    names_dev_files(facts, &production, &dev, &build_files).map_err(Some)?;
     Ok(Prune {
         before: after_the_last_run(facts, &folder).ok_or(None)?,
         command,
@@ -458,6 +459,90 @@ fn imports_only(
             })
         });
     found.map_or(Ok(()), Err)
+}
+
+/// Files of an app that can name what it serves or reads: its code, its
+/// pages and templates, its styles.
+const SERVED_TEXT: &[&str] = &[
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "mts",
+    "cts",
+    "jsx",
+    "tsx",
+    "html",
+    "htm",
+    "ejs",
+    "pug",
+    "hbs",
+    "handlebars",
+    "njk",
+    "mustache",
+    "vue",
+    "svelte",
+    "css",
+    "scss",
+];
+
+/// Whether a file of the app names a devDependency's own files
+/// (`path.join(__dirname, 'node_modules/bootstrap/dist')`, a page linking
+/// /node_modules/bootstrap/...): the prune would take them away.
+fn names_dev_files(
+    facts: &Facts<'_>,
+    production: &[String],
+    dev: &[String],
+    build_files: &[String],
+) -> Result<(), String> {
+    let only_dev: Vec<&String> = dev.iter().filter(|d| !production.contains(d)).collect();
+    let Some(root) = facts.context.as_ref() else {
+        return Ok(());
+    };
+    let files = crate::facts::context::files(root, &facts.copied_sources).unwrap_or_default();
+    let build_configs = &catalog::catalog().node().build_configs;
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let served = path
+            .extension()
+            .is_some_and(|e| SERVED_TEXT.contains(&e.to_string_lossy().as_ref()));
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        let skipped = name == "package.json"
+            || name == "package-lock.json"
+            || crate::facts::context::is_test_file(&name)
+            || build_configs
+                .iter()
+                .any(|c| name.starts_with(&format!("{c}.")))
+            || build_files.contains(&shown);
+        if !served || skipped {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if !text.contains("node_modules") {
+            continue;
+        }
+        let named = only_dev.iter().find(|d| {
+            text.contains(&format!("node_modules/{d}"))
+                || ['\'', '"', '`']
+                    .iter()
+                    .any(|q| text.contains(&format!("{q}{d}{q}")))
+        });
+        if let Some(d) = named {
+            return Err(format!(
+                "{shown} names node_modules and {d}, a devDependency whose files the prune would remove"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The files that the build's npm scripts run with `node FILE` (`"build":
