@@ -52,8 +52,11 @@ enum Tok {
     Close,
     /// `;;`: the end of a `case` branch.
     BranchEnd,
-    /// A redirection operator; the next word is its target.
-    Redirect,
+    /// A redirection operator; the next word is its target, a file
+    /// written to when the operator has `>` (`<` and `<<EOF` only read).
+    Redirect {
+        output: bool,
+    },
     /// The script inside a command substitution, whose commands run too.
     Inner(String),
 }
@@ -73,7 +76,7 @@ fn commands_in(script: &str, ids: &mut usize, outer: &[usize]) -> Vec<Command> {
         ..Command::default()
     };
     let mut cur = fresh(&scope);
-    let mut redirect_next = false;
+    let mut redirect_next: Option<bool> = None;
     let mut case = CaseState::default();
     let mut inner: Vec<String> = Vec::new();
     // Whether the innermost `(` was opened since the last command ended: a
@@ -112,13 +115,14 @@ fn commands_in(script: &str, ids: &mut usize, outer: &[usize]) -> Vec<Command> {
                     _ => {}
                 }
                 cur.subshells = scope.clone();
-                redirect_next = false;
+                redirect_next = None;
             }
-            Tok::Redirect => redirect_next = true,
+            Tok::Redirect { output } => redirect_next = Some(output),
             Tok::Word(w) => {
-                if redirect_next {
-                    cur.redirects.push(w);
-                    redirect_next = false;
+                if let Some(output) = redirect_next.take() {
+                    if output {
+                        cur.redirects.push(w);
+                    }
                 } else if only_keywords(&cur.argv) && is_assignment(&w) {
                     let (k, v) = w.split_once('=').unwrap_or((&w, ""));
                     cur.assignments.push((k.to_string(), v.to_string()));
@@ -319,7 +323,7 @@ impl Lexer<'_> {
                 self.toks.push(Tok::Sep);
             }
             ';' | '&' | '|' | '\n' | '(' | ')' => self.operator(c),
-            '>' | '<' => self.redirection(),
+            '>' | '<' => self.redirection(c),
             c if c.is_whitespace() => self.flush(),
             _ => {
                 self.in_word = true;
@@ -385,7 +389,7 @@ impl Lexer<'_> {
         let tok = match (c, next) {
             ('&', Some('>')) => {
                 self.chars.next();
-                Tok::Redirect
+                Tok::Redirect { output: true }
             }
             ('(', _) => Tok::Open,
             (')', _) => Tok::Close,
@@ -400,20 +404,22 @@ impl Lexer<'_> {
 
     /// `>`, `<` and what is glued to them (`2>&1`, `<<EOF`, `>|`); a file
     /// descriptor number just before belongs to the operator.
-    fn redirection(&mut self) {
+    fn redirection(&mut self, first: char) {
         if self.in_word && self.word.chars().all(|d| d.is_ascii_digit()) {
             self.word.clear();
             self.in_word = false;
         }
         self.flush();
+        let mut output = first == '>';
         while let Some(&n) = self.chars.peek() {
             if n == '>' || n == '<' || n == '&' || n == '|' || n == '-' {
+                output |= n == '>';
                 self.chars.next();
             } else {
                 break;
             }
         }
-        self.toks.push(Tok::Redirect);
+        self.toks.push(Tok::Redirect { output });
     }
 }
 

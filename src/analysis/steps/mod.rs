@@ -338,6 +338,16 @@ pub(crate) fn steps_of(script: &str) -> Vec<Step> {
 
 /// Recognises one command. A command whose packages or paths come from a
 /// command substitution is [`Step::Computed`].
+/// The files a command's output is redirected into: not a descriptor
+/// (`2>&1`), standard input (`-`) or a device (`/dev/null`, `/dev/stderr`).
+pub fn redirected_files(cmd: &Command) -> Vec<String> {
+    cmd.redirects
+        .iter()
+        .filter(|r| !r.starts_with("/dev/") && !r.chars().all(|c| c.is_ascii_digit()) && *r != "-")
+        .cloned()
+        .collect()
+}
+
 pub fn step(cmd: &Command) -> Step {
     let recognised = recognise(cmd);
     let names_its_effects = matches!(
@@ -367,17 +377,25 @@ pub fn step(cmd: &Command) -> Step {
         };
     }
     // Whatever prints, prints into the files it is redirected to.
-    let written: Vec<String> = cmd
-        .redirects
-        .iter()
-        .filter(|r| *r != "/dev/null" && !r.chars().all(|c| c.is_ascii_digit()) && *r != "-")
-        .cloned()
-        .collect();
+    let written = redirected_files(cmd);
     match recognised {
         Step::Harmless if !written.is_empty() && !cmd.program().is_empty() => Step::Files {
             program: cmd.program().to_string(),
             paths: written,
         },
+        // `python gen.py > /etc/app.json`: the step, then the file it fills.
+        s if !written.is_empty()
+            && !cmd.program().is_empty()
+            && !matches!(s, Step::Files { .. }) =>
+        {
+            Step::Script(vec![
+                s,
+                Step::Files {
+                    program: cmd.program().to_string(),
+                    paths: written,
+                },
+            ])
+        }
         Step::Pip(mut pip) => {
             pip.program = cmd.argv.first().cloned().unwrap_or_default();
             Step::Pip(pip)

@@ -147,6 +147,8 @@ impl Project<'_> {
             if program.is_empty() {
                 continue;
             }
+            // `tsc > /srv/tsc.log`: output redirected to a file is written.
+            self.check_written(&program, &steps::redirected_files(&cmd), name)?;
             self.check_program(&program, cmd.args(), name, depth)?;
         }
         Ok(())
@@ -379,6 +381,24 @@ impl Project<'_> {
         Ok(())
     }
 
+    /// Paths a command of script `script` writes must lie in the app (or
+    /// /tmp): the runtime stage receives nothing else.
+    fn check_written(&self, program: &str, paths: &[String], script: &str) -> Result<(), Unsure> {
+        let facts = self.facts;
+        for p in paths {
+            let abs = classify::resolve(&facts.expand_path(p), self.workdir);
+            let inside = abs
+                .as_deref()
+                .is_some_and(|a| facts.in_app_or(self.workdir, a) || classify::under(a, "/tmp"));
+            if !inside || p.contains('$') {
+                return Err(self.doubt(format!(
+                    "the npm script {script} runs `{program}` on {p}, outside the app"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A shell command in a script: what it writes must stay in the app.
     fn check_shell_command(
         &self,
@@ -403,18 +423,7 @@ impl Project<'_> {
                 }
             }
             Step::Files { paths, .. } | Step::Chown { paths, .. } => {
-                for p in paths {
-                    let abs = classify::resolve(&facts.expand_path(p), self.workdir);
-                    let inside = abs.as_deref().is_some_and(|a| {
-                        facts.in_app_or(self.workdir, a) || classify::under(a, "/tmp")
-                    });
-                    if !inside || p.contains('$') {
-                        return Err(self.doubt(format!(
-                            "the npm script {script} runs `{program}` on {p}, outside the app"
-                        )));
-                    }
-                }
-                Ok(())
+                self.check_written(program, paths, script)
             }
             _ => Err(self.doubt(format!(
                 "the npm script {script} runs `{program}`, whose effects dockopt does not know"

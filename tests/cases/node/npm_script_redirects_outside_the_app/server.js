@@ -1,0 +1,2 @@
+const info = require('/srv/build-info.json');
+console.log(info.built);

@@ -1,0 +1,3 @@
+import json
+
+print(json.dumps({"greeting": "hello from the build"}))
