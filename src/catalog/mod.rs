@@ -273,6 +273,13 @@ struct Code {
     supervisors: Vec<String>,
     wrappers: BTreeMap<String, usize>,
     in_app_commands: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    composer: Composer,
+}
+
+/// What composer.json's scripts may call (code.toml's `[composer]`).
+#[derive(Debug, Deserialize)]
+struct Composer {
+    in_app_callbacks: Vec<String>,
 }
 
 /// The whole catalog, read once.
@@ -359,6 +366,11 @@ impl Catalog {
             .get(lang)
             .and_then(|m| m.get(script))
             .is_some_and(|subs| subs.iter().any(|s| s == sub))
+    }
+
+    /// PHP methods composer scripts call that write only in the project.
+    pub fn composer_in_app_callbacks(&self) -> &[String] {
+        &self.code.composer.in_app_callbacks
     }
 
     /// Whether `module` is one of Node's built-in modules.

@@ -52,6 +52,7 @@
 //! COPY --from=builder /var/www/html /var/www/html
 //! ```
 
+pub mod scripts;
 pub mod steps;
 
 use crate::analysis::shell::Command;
@@ -79,6 +80,13 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     extensions_are_self_contained(facts, &plan)?;
+    for (node, workdir, steps) in &facts.run_steps {
+        for step in steps {
+            if let Step::Composer { args } = step {
+                scripts::check(facts, args, workdir.as_deref(), facts.line(*node))?;
+            }
+        }
+    }
     super::leave_tool_images_behind(facts, &mut plan);
     let left = left_behind(facts, family);
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
