@@ -27,17 +27,15 @@ pub struct Project<'a> {
     line: usize,
 }
 
-/// Checks the scripts a composer command of a RUN fires, unless
-/// `--no-scripts` turns them off or composer.json is not in the context.
+/// Checks where a composer command of a RUN installs and the scripts it
+/// fires (unless `--no-scripts` turns them off), when composer.json is in
+/// the context.
 pub fn check(
     facts: &Facts<'_>,
     args: &[String],
     workdir: Option<&str>,
     line: usize,
 ) -> Result<(), Unsure> {
-    if args.iter().any(|a| a == "--no-scripts") {
-        return Ok(());
-    }
     let Some(text) = super::super::manifests::context_text_from(facts, workdir, "composer.json")
     else {
         return Ok(());
@@ -55,6 +53,10 @@ pub fn check(
         workdir,
         line,
     };
+    project.check_install_paths()?;
+    if args.iter().any(|a| a == "--no-scripts") {
+        return Ok(());
+    }
     for event in events(args) {
         project.check_script(event, 0)?;
     }
@@ -88,6 +90,35 @@ impl Project<'_> {
     /// A reason about the RUN that fires the script.
     fn doubt(&self, why: String) -> Unsure {
         Unsure::at(Code::ComposerScript, self.line, why)
+    }
+
+    /// Where composer.json tells composer to install: `config.vendor-dir`
+    /// and `bin-dir`, and composer/installers' `extra.installer-paths`
+    /// (`"../wp-content/plugins/{$name}/"`), must lie in the app.
+    fn check_install_paths(&self) -> Result<(), Unsure> {
+        let doc = &self.composer_json;
+        let config = ["vendor-dir", "bin-dir"]
+            .into_iter()
+            .filter_map(|k| Some((k, doc.get("config")?.get(k)?.as_str()?)));
+        let installers = doc
+            .get("extra")
+            .and_then(|e| e.get("installer-paths"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(path, _)| ("installer-paths", path.as_str()));
+        for (key, path) in config.chain(installers) {
+            let path = path.split("{$").next().unwrap_or(path);
+            let abs = classify::resolve(&self.facts.expand_path(path), self.workdir);
+            let inside =
+                !path.contains('$') && abs.is_some_and(|a| self.facts.in_app_or(self.workdir, &a));
+            if !inside {
+                return Err(self.doubt(format!(
+                    "composer.json's {key} puts packages in {path}, outside the app"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The entries of script `name`: one command, a list, or Symfony

@@ -1,0 +1,3 @@
+<?php
+require "/opt/vendor/autoload.php";
+echo "hi";
