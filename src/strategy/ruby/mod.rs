@@ -170,7 +170,10 @@ fn gem_folders(
         ("bundle", "install") => {
             let why = format!("bundle install puts gems and their commands here (line {line})");
             push_artifact(plan, place.at(gem_home)?, why);
-            let path = flag_value(args, &["--path"]).or(facts.env_value("BUNDLE_PATH"));
+            let local = local_bundle_path(facts, place.workdir);
+            let path = flag_value(args, &["--path"])
+                .or(facts.env_value("BUNDLE_PATH"))
+                .or(local.as_deref());
             if let Some(p) = path {
                 let why = format!("bundle install puts gems here (line {line})");
                 push_artifact(plan, place.at(p)?, why);
@@ -193,6 +196,17 @@ fn gem_folders(
         }
         _ => Ok(false),
     }
+}
+
+/// BUNDLE_PATH of the project's own `.bundle/config` (bundler's local
+/// settings, which `bundle install` reads in the folder it runs in), as
+/// the build context has it.
+fn local_bundle_path(facts: &Facts<'_>, workdir: Option<&str>) -> Option<String> {
+    let text = super::manifests::context_text_from(facts, workdir, ".bundle/config")?;
+    text.lines().find_map(|l| {
+        let (key, value) = l.split_once(':')?;
+        (key.trim() == "BUNDLE_PATH").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+    })
 }
 
 /// The value of the first of `names` in `args` (`-i DIR`, `--path=DIR`).
