@@ -663,6 +663,7 @@ fn catalog_knows_commands(spec: &str) -> bool {
 fn refuse_yarn_global_cache(facts: &Facts<'_>, projects: &Projects) -> Result<(), Unsure> {
     for (folder, package_json) in projects.installed() {
         refuse_yarn_global_cache_in(facts, folder, package_json)?;
+        refuse_pnpm_folders_outside(facts, folder)?;
     }
     Ok(())
 }
@@ -708,7 +709,56 @@ fn refuse_yarn_global_cache_in(
             "Yarn keeps the packages in its global cache (~/.yarn/berry/cache) and the app loads them from there with Plug'n'Play, outside the app folder the runtime receives; set enableGlobalCache: false or nodeLinker: node-modules in .yarnrc.yml",
         ));
     }
+    // With Plug'n'Play the app loads packages from the cache and unplugged
+    // folders, wherever .yarnrc.yml puts them.
+    if !node_modules {
+        for key in ["cacheFolder", "pnpUnpluggedFolder", "virtualFolder"] {
+            if let Some(dir) = setting(key).filter(|d| !in_project(facts, folder, d)) {
+                return Err(Unsure::file(
+                    Code::DownloadOutsideApp,
+                    format!(
+                        "Yarn's {key} in .yarnrc.yml is {dir}, outside the app folder the runtime receives, and with Plug'n'Play the app loads its packages from there"
+                    ),
+                ));
+            }
+        }
+    }
     Ok(())
+}
+
+/// pnpm's `modules-dir` and `virtual-store-dir` in the project's .npmrc
+/// put node_modules, or the packages its links point to, elsewhere: outside
+/// the app, the runtime would lack them.
+fn refuse_pnpm_folders_outside(facts: &Facts<'_>, folder: Option<&str>) -> Result<(), Unsure> {
+    if !facts.runs_step(|s| matches!(s, Step::Node { tool, .. } if tool == "pnpm")) {
+        return Ok(());
+    }
+    let Some(npmrc) = manifests::context_text_from(facts, folder, ".npmrc") else {
+        return Ok(());
+    };
+    for line in npmrc.lines() {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let (key, dir) = (key.trim(), value.trim());
+        if matches!(key, "modules-dir" | "virtual-store-dir") && !in_project(facts, folder, dir) {
+            return Err(Unsure::file(
+                Code::DownloadOutsideApp,
+                format!(
+                    "pnpm's {key} in .npmrc is {dir}, outside the app folder the runtime receives"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a folder a package manager's settings name, relative to the
+/// project in `folder`, lies in the app.
+fn in_project(facts: &Facts<'_>, folder: Option<&str>, dir: &str) -> bool {
+    !dir.contains('$')
+        && !dir.starts_with('~')
+        && crate::classify::resolve(dir, folder).is_some_and(|a| facts.in_app_or(folder, &a))
 }
 
 /// What the dependencies' install scripts need in the runtime, from
