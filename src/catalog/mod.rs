@@ -38,6 +38,11 @@ pub struct Ecosystem {
     /// is built on today, for pinning a builder that names none.
     #[serde(default)]
     pub latest_release: Option<String>,
+    /// Programs of the image's SDK that its runtime image lacks (the go
+    /// tool and gofmt, cargo and rustc, the compilers): an image that runs
+    /// one, or code that starts one, needs the build image.
+    #[serde(default)]
+    pub sdk_programs: Vec<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.

@@ -281,6 +281,25 @@ pub fn keep_on_path(plan: &mut Plan, dirs: &[String]) {
     }
 }
 
+/// An image (or its code) that runs a program of the build image's SDK
+/// (images.toml `sdk_programs`: `go`, `gofmt`, `cargo`, `gcc`...) needs
+/// the build image, which the runtime stage leaves behind.
+pub fn refuse_sdk_program(facts: &Facts<'_>, program: &str) -> Result<(), Unsure> {
+    let sdk = catalog::catalog()
+        .ecosystem(&facts.image.repository)
+        .is_some_and(|e| e.sdk_programs.iter().any(|p| p == program));
+    if sdk {
+        return Err(Unsure::file(
+            Code::RunsBuildTool,
+            format!(
+                "the image runs {program}, which the {} build image has and the runtime image lacks",
+                facts.image.repository
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// True when `cmd` runs one of the `binaries` the build made: by name when
 /// it gives none of a path, or by its path resolved against WORKDIR.
 pub fn runs_binary(facts: &Facts<'_>, binaries: &[String], cmd: &Command) -> bool {

@@ -61,11 +61,6 @@ use super::{
     Runtime, base_plan, install_runtime_needs, manifests, push_artifact, refuse_digest, runs_binary,
 };
 
-/// Programs only the build image has.
-const TOOLCHAIN: &[&str] = &[
-    "gcc", "g++", "cc", "c++", "make", "cmake", "ninja", "meson", "ld", "as",
-];
-
 /// Decides the plan for a C or C++ project on the gcc image.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let runtime = gcc_runtime(facts)?;
@@ -79,13 +74,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     outputs_alone(facts, &mut plan, &built);
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
-        let program = cmd.program();
-        if TOOLCHAIN.contains(&program) {
-            return Err(Unsure::file(
-                Code::RunsBuildTool,
-                format!("the image runs {program}, which only the build image has"),
-            ));
-        }
+        super::refuse_sdk_program(facts, cmd.program())?;
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
     };
     // What CMD runs is the first doubt to report; what the build links, the

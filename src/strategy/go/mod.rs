@@ -207,12 +207,7 @@ impl Outputs {
         cmd: &crate::analysis::shell::Command,
     ) -> Result<bool, Unsure> {
         let program = cmd.program();
-        if program == "go" {
-            return Err(Unsure::file(
-                Code::RunsBuildTool,
-                "the image runs the go tool, which needs the SDK",
-            ));
-        }
+        super::refuse_sdk_program(facts, program)?;
         // A path into a folder copied whole is there if the build made it.
         let full = cmd.argv.first().map(String::as_str).unwrap_or("");
         let in_copied_dir = full.starts_with('/')

@@ -140,13 +140,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     lean_app_copy(facts, &mut plan, &binaries);
     keep_on_path(&mut plan, &on_path);
     let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
-        let program = cmd.program();
-        if matches!(program, "cargo" | "rustc") {
-            return Err(Unsure::file(
-                Code::RunsBuildTool,
-                format!("the image runs {program}, which needs the toolchain"),
-            ));
-        }
+        super::refuse_sdk_program(facts, cmd.program())?;
         Ok(runs_binary(facts, &binaries, cmd))
     };
     let extra = runtime_needs(facts, runtime.family, &projects)?;
