@@ -181,6 +181,7 @@ struct Packages {
     runtime_library: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     tools: BTreeMap<String, BTreeMap<String, String>>,
     native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    rust_sys_without_runtime_package: Vec<String>,
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_names: BTreeMap<String, String>,
     install_downloads: BTreeMap<String, InstallDownload>,
@@ -534,6 +535,16 @@ impl Catalog {
 
     /// The system libraries a PyPI project or gem built from source loads
     /// at runtime, for a distribution family.
+    /// Whether a Rust `-sys` crate needs no runtime package: it links no
+    /// library, builds its own in, or links one every slim image has.
+    pub fn rust_sys_without_runtime_package(&self, name: &str) -> bool {
+        let name = normalize(name);
+        self.packages
+            .rust_sys_without_runtime_package
+            .iter()
+            .any(|c| *c == name)
+    }
+
     pub fn native_libraries(&self, family: Family, name: &str) -> &[String] {
         self.packages
             .native_libraries

@@ -336,10 +336,33 @@ fn runtime_needs(
             )
         })?);
     }
+    refuse_unknown_sys_crates(family, &crates)?;
     extra.extend(manifests::native_libraries(family, &crates));
     // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
     extra.extend(super::needs::code_links(facts, family, Lang::Rust)?);
     Ok(extra)
+}
+
+/// A `-sys` crate binds a C library: on the full rust image (built on
+/// buildpack-deps) its build can find that library's headers and link it,
+/// and the slim runtime lacks it. One the catalog knows neither as linking
+/// nothing the runtime lacks nor by its runtime package stops the rewrite.
+fn refuse_unknown_sys_crates(family: Family, crates: &[String]) -> Result<(), Unsure> {
+    let cat = catalog::catalog();
+    let unknown = crates.iter().find(|c| {
+        c.ends_with("-sys")
+            && !cat.rust_sys_without_runtime_package(c)
+            && cat.native_libraries(family, c).is_empty()
+    });
+    match unknown {
+        Some(c) => Err(Unsure::file(
+            Code::UnknownLibrary,
+            format!(
+                "the crate {c} links a system library, whose runtime package dockopt does not know"
+            ),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Copying the app folders would bring `target/` (every intermediate build
