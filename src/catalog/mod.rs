@@ -541,8 +541,7 @@ impl Catalog {
         let name = normalize(name);
         self.packages
             .rust_sys_without_runtime_package
-            .iter()
-            .any(|c| *c == name)
+            .contains(&name)
     }
 
     pub fn native_libraries(&self, family: Family, name: &str) -> &[String] {
