@@ -247,7 +247,9 @@ fn lean_copy(facts: &Facts<'_>, plan: &mut Plan, outputs: &[String]) {
             .app_paths
             .iter()
             .any(|a| classify::under(cwd, &a.path) || classify::under(&a.path, cwd));
-    if cwd_holds_sources {
+    // Code that opens a file of the source tree by its path
+    // (`File.ReadAllText("/src/data/seed.json")`) needs the sources too.
+    if cwd_holds_sources || super::sources::code_names_the_tree(facts, "dotnet") {
         return;
     }
     let runs_published = !facts.runtime_commands.is_empty()
