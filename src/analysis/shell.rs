@@ -533,6 +533,19 @@ mod tests {
     }
 
     #[test]
+    fn only_output_redirections_name_files_written() {
+        let c = commands("python gen.py < in.json > /etc/out.json");
+        assert_eq!(c[0].argv, ["python", "gen.py"]);
+        assert_eq!(c[0].redirects, ["/etc/out.json"]);
+        assert!(commands("sort <<< \"$x\"")[0].redirects.is_empty());
+        assert_eq!(commands("make &> build.log")[0].redirects, ["build.log"]);
+        assert_eq!(
+            commands("tsc >> /var/log/tsc.log")[0].redirects,
+            ["/var/log/tsc.log"]
+        );
+    }
+
+    #[test]
     fn case_patterns_are_not_commands() {
         let script = "arch=\"$(uname -m)\" && case \"$arch\" in \\\n  amd64|x86_64) url=a; ;; \\\n  \"arm64\") url=b; make ;; \\\n  *) echo no; exit 1 ;; \\\nesac && curl \"$url\"";
         let programs: Vec<_> = commands(script)

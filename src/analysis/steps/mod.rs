@@ -420,6 +420,33 @@ mod tests {
     use super::steps_of as steps;
 
     #[test]
+    fn output_redirected_into_a_file_is_a_write_of_the_step() {
+        let files = |paths: &[&str]| Step::Files {
+            program: "node".into(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        };
+        // The script runs, then its output lands in the file.
+        assert_eq!(
+            steps("node stamp.js > /srv/info.json 2>/dev/stderr"),
+            [Step::Script(vec![
+                Step::Code {
+                    interpreter: "node".into(),
+                    script: Some("stamp.js".into()),
+                    inline: None,
+                    args: vec![],
+                },
+                files(&["/srv/info.json"]),
+            ])]
+        );
+        // Devices and descriptors are not files.
+        assert!(
+            !steps("node stamp.js > /dev/null 2>&1")
+                .iter()
+                .any(|s| matches!(s, Step::Files { .. }))
+        );
+    }
+
+    #[test]
     fn bun_commands_are_not_scripts() {
         assert_eq!(steps("bun install"), [Step::Unknown("bun install".into())]);
         assert_eq!(
