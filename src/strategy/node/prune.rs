@@ -426,17 +426,13 @@ fn imports_only(
         return Err(why);
     }
     let app = needs::app_code(facts);
-    let build_configs = &catalog::catalog().node().build_configs;
     let found = app
         .files
         .iter()
         .filter(|f| f.lang == Lang::JavaScript)
         .filter(|f| {
             let name = f.path.rsplit('/').next().unwrap_or(&f.path);
-            !build_configs
-                .iter()
-                .any(|c| name.starts_with(&format!("{c}.")))
-                && !build_files.contains(&f.path)
+            !is_build_config(name) && !build_files.contains(&f.path)
         })
         .find_map(|f| {
             f.findings.iter().find_map(|finding| match &finding.what {
@@ -459,6 +455,16 @@ fn imports_only(
             })
         });
     found.map_or(Ok(()), Err)
+}
+
+/// Whether a file is a configuration file only build and test tools read
+/// (node.toml `build_configs`: vite.config.ts, jest.config.js...).
+fn is_build_config(name: &str) -> bool {
+    catalog::catalog()
+        .node()
+        .build_configs
+        .iter()
+        .any(|c| name.starts_with(&format!("{c}.")))
 }
 
 /// Files of an app that can name what it serves or reads: its code, its
@@ -500,7 +506,6 @@ fn names_dev_files(
         return Ok(());
     };
     let files = crate::facts::context::files(root, &facts.copied_sources).unwrap_or_default();
-    let build_configs = &catalog::catalog().node().build_configs;
     for path in files {
         let name = path
             .file_name()
@@ -517,9 +522,7 @@ fn names_dev_files(
         let skipped = name == "package.json"
             || name == "package-lock.json"
             || crate::facts::context::is_test_file(&name)
-            || build_configs
-                .iter()
-                .any(|c| name.starts_with(&format!("{c}.")))
+            || is_build_config(&name)
             || build_files.contains(&shown);
         if !served || skipped {
             continue;
