@@ -126,6 +126,17 @@ impl Facts<'_> {
         self.decisions.iter_mut().find(|d| d.node == i)
     }
 
+    /// Whether a path a build step names as written (`~`, ENV variables,
+    /// relative to `workdir`) lies in the app, or in /tmp when `scratch`
+    /// allows (what a build leaves there only the build reads). A variable
+    /// left unresolved, or a relative path with no WORKDIR, is not known to.
+    pub fn names_app_path(&self, path: &str, workdir: Option<&str>, scratch: bool) -> bool {
+        let expanded = self.expand_path(path);
+        !expanded.contains('$')
+            && resolve(&expanded, workdir)
+                .is_some_and(|a| self.in_app_or(workdir, &a) || (scratch && under(&a, "/tmp")))
+    }
+
     /// Whether `path` is the app's, counting the RUN's WORKDIR (other than
     /// /) as the app's too: what a RUN writes there is build output.
     pub fn in_app_or(&self, workdir: Option<&str>, path: &str) -> bool {

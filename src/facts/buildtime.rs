@@ -100,8 +100,7 @@ fn check_arguments(
         if !names_a_path_out(value) {
             continue;
         }
-        let abs = classify::resolve(&facts.expand_path(value), workdir);
-        if !value.contains('$') && abs.is_some_and(|a| in_app_or_scratch(facts, &a)) {
+        if facts.names_app_path(value, workdir, true) {
             continue;
         }
         let what = script.unwrap_or("code given inline");

@@ -713,7 +713,7 @@ fn refuse_yarn_global_cache_in(
     // folders, wherever .yarnrc.yml puts them.
     if !node_modules {
         for key in ["cacheFolder", "pnpUnpluggedFolder", "virtualFolder"] {
-            if let Some(dir) = setting(key).filter(|d| !in_project(facts, folder, d)) {
+            if let Some(dir) = setting(key).filter(|d| !facts.names_app_path(d, folder, false)) {
                 return Err(Unsure::file(
                     Code::DownloadOutsideApp,
                     format!(
@@ -741,7 +741,9 @@ fn refuse_pnpm_folders_outside(facts: &Facts<'_>, folder: Option<&str>) -> Resul
             continue;
         };
         let (key, dir) = (key.trim(), value.trim());
-        if matches!(key, "modules-dir" | "virtual-store-dir") && !in_project(facts, folder, dir) {
+        if matches!(key, "modules-dir" | "virtual-store-dir")
+            && !facts.names_app_path(dir, folder, false)
+        {
             return Err(Unsure::file(
                 Code::DownloadOutsideApp,
                 format!(
@@ -751,14 +753,6 @@ fn refuse_pnpm_folders_outside(facts: &Facts<'_>, folder: Option<&str>) -> Resul
         }
     }
     Ok(())
-}
-
-/// Whether a folder a package manager's settings name, relative to the
-/// project in `folder`, lies in the app.
-fn in_project(facts: &Facts<'_>, folder: Option<&str>, dir: &str) -> bool {
-    !dir.contains('$')
-        && !dir.starts_with('~')
-        && crate::classify::resolve(dir, folder).is_some_and(|a| facts.in_app_or(folder, &a))
 }
 
 /// What the dependencies' install scripts need in the runtime, from

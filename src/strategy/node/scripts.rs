@@ -282,10 +282,7 @@ impl Project<'_> {
             if !buildtime::names_a_path_out(value) {
                 continue;
             }
-            let abs = classify::resolve(&self.facts.expand_path(value), self.workdir);
-            let inside =
-                !value.contains('$') && abs.is_some_and(|a| self.facts.in_app_or(self.workdir, &a));
-            if !inside {
+            if !self.facts.names_app_path(value, self.workdir, false) {
                 return Err(self.doubt(format!(
                     "`{program}` is given the path {value}, outside the app, {}: what it writes there the runtime stage would not get",
                     where_run(script)
@@ -349,12 +346,7 @@ impl Project<'_> {
             if !candidate {
                 continue;
             }
-            let abs = classify::resolve(&self.facts.expand_path(lit), Some(folder));
-            let inside = !lit.contains('$')
-                && abs.is_some_and(|a| {
-                    self.facts.in_app_or(Some(folder), &a) || classify::under(&a, "/tmp")
-                });
-            if !inside {
+            if !self.facts.names_app_path(lit, Some(folder), true) {
                 return Some((*line, lit.clone()));
             }
         }
@@ -384,13 +376,8 @@ impl Project<'_> {
     /// Paths a command of script `script` writes must lie in the app (or
     /// /tmp): the runtime stage receives nothing else.
     fn check_written(&self, program: &str, paths: &[String], script: &str) -> Result<(), Unsure> {
-        let facts = self.facts;
         for p in paths {
-            let abs = classify::resolve(&facts.expand_path(p), self.workdir);
-            let inside = abs
-                .as_deref()
-                .is_some_and(|a| facts.in_app_or(self.workdir, a) || classify::under(a, "/tmp"));
-            if !inside || p.contains('$') {
+            if !self.facts.names_app_path(p, self.workdir, true) {
                 return Err(self.doubt(format!(
                     "the npm script {script} runs `{program}` on {p}, outside the app"
                 )));

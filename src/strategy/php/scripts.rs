@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::analysis::shell::{self, Command};
 use crate::analysis::steps::{self, Step};
-use crate::classify::{self, Facts};
+use crate::classify::Facts;
 use crate::facts::buildtime;
 use crate::plan::Unsure;
 use crate::reasons::Code;
@@ -109,10 +109,7 @@ impl Project<'_> {
             .map(|(path, _)| ("installer-paths", path.as_str()));
         for (key, path) in config.chain(installers) {
             let path = path.split("{$").next().unwrap_or(path);
-            let abs = classify::resolve(&self.facts.expand_path(path), self.workdir);
-            let inside =
-                !path.contains('$') && abs.is_some_and(|a| self.facts.in_app_or(self.workdir, &a));
-            if !inside {
+            if !self.facts.names_app_path(path, self.workdir, false) {
                 return Err(self.doubt(format!(
                     "composer.json's {key} puts packages in {path}, outside the app"
                 )));
@@ -214,12 +211,7 @@ impl Project<'_> {
     fn check_command(&self, name: &str, cmd: &Command) -> Result<(), Unsure> {
         let facts = self.facts;
         let program = cmd.program().to_string();
-        let inside = |p: &str| {
-            !p.contains('$')
-                && classify::resolve(&facts.expand_path(p), self.workdir).is_some_and(|a| {
-                    facts.in_app_or(self.workdir, &a) || classify::under(&a, "/tmp")
-                })
-        };
+        let inside = |p: &str| facts.names_app_path(p, self.workdir, true);
         let step = steps::step(cmd);
         let parts = match step {
             Step::Script(parts) => parts,
