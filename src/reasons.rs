@@ -232,7 +232,7 @@ impl Code {
                 name: "npm-script",
                 summary: "An npm script, or a dependency's install script, runs something whose effects dockopt does not know.",
                 why: "`npm run build` and `npm install` run the scripts of package.json and the install scripts of dependencies.",
-                fix: "Use a known build tool (tsc, vite, next, webpack...), or vouch for the RUN with `# dockopt: build`.",
+                fix: "Keep the script's outputs in the project (no output folder outside it, in its arguments or its tool's configuration), use a known build tool (tsc, vite, next, webpack...), or vouch for the RUN with `# dockopt: build`.",
                 example: "\"scripts\": { \"build\": \"./scripts/build.sh\" }",
             },
             ComposerScript => &Doc {
