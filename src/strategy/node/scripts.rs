@@ -259,8 +259,9 @@ impl Project<'_> {
 
     /// A build tool that writes into the project may be pointed elsewhere
     /// (`tsc --outDir /opt/out`, `sass in.scss ../out.css`): every path it
-    /// is given must lie in the app, or the runtime stage would miss what
-    /// it writes there.
+    /// is given must lie in the app (or /tmp, which only the build reads:
+    /// `rimraf /tmp/cache`), or the runtime stage would miss what it writes
+    /// there.
     fn check_tool_paths(&self, program: &str, args: &[String], script: &str) -> Result<(), Unsure> {
         let url_options = &catalog::catalog().node().build_tool_url_options;
         let mut words = args.iter();
@@ -282,7 +283,7 @@ impl Project<'_> {
             if !buildtime::names_a_path_out(value) {
                 continue;
             }
-            if !self.facts.names_app_path(value, self.workdir, false) {
+            if !self.facts.names_app_path(value, self.workdir, true) {
                 return Err(self.doubt(format!(
                     "`{program}` is given the path {value}, outside the app, {}: what it writes there the runtime stage would not get",
                     where_run(script)
