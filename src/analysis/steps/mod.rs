@@ -325,6 +325,9 @@ pub enum CargoStep {
         path: Option<String>,
         root: Option<String>,
         bins: Vec<String>,
+        /// What is installed from elsewhere than the context: crates named
+        /// for crates.io or a registry, or `--git URL`.
+        remote: Vec<String>,
     },
     /// test, check, clippy, fmt, doc.
     Check,

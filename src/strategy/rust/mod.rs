@@ -113,7 +113,19 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     projects.push(place.project(manifest.as_deref())?);
                     (build_outputs(&place, build)?, "cargo build")
                 }
-                Step::Cargo(CargoStep::Install { path, root, bins }) => {
+                Step::Cargo(CargoStep::Install { remote, .. }) if !remote.is_empty() => {
+                    return Err(Unsure::at(
+                        Code::ManifestMissing,
+                        line,
+                        format!(
+                            "cargo install {} builds a crate that is not in the build context: dockopt cannot read which binaries it installs or which system libraries they link",
+                            remote.join(" ")
+                        ),
+                    ));
+                }
+                Step::Cargo(CargoStep::Install {
+                    path, root, bins, ..
+                }) => {
                     let manifest = path
                         .as_ref()
                         .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));

@@ -21,6 +21,7 @@ fn cargo(args: &[String]) -> Step {
     let mut manifest = None;
     let mut path = None;
     let mut root = None;
+    let mut remote = Vec::new();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         let (name, inline) = match a.split_once('=') {
@@ -46,8 +47,16 @@ fn cargo(args: &[String]) -> Step {
             "--manifest-path" => manifest = value(),
             "--path" => path = value(),
             "--root" => root = value(),
+            "--git" => remote.extend(value()),
+            "--version" | "--vers" | "--branch" | "--tag" | "--rev" | "--index" | "--registry" => {
+                value();
+            }
             "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
                 value();
+            }
+            // `cargo install diesel_cli`: a crate by name, from a registry.
+            positional if !positional.starts_with('-') && sub == "install" => {
+                remote.push(positional.to_string());
             }
             _ => {}
         }
@@ -61,10 +70,50 @@ fn cargo(args: &[String]) -> Step {
             target_dir,
             manifest,
         }),
-        "install" => Step::Cargo(CargoStep::Install { path, root, bins }),
+        "install" => Step::Cargo(CargoStep::Install {
+            path,
+            root,
+            bins,
+            remote,
+        }),
         "fetch" | "vendor" | "generate-lockfile" | "update" => Step::Cargo(CargoStep::Fetch),
         "test" | "t" | "check" | "c" | "clippy" | "fmt" | "doc" => Step::Cargo(CargoStep::Check),
         "--version" | "-V" => Step::Harmless,
         other => Step::Unknown(format!("cargo {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(line: &str) -> Step {
+        cargo(
+            &line
+                .split_whitespace()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn install_tells_the_context_from_a_registry_or_git() {
+        let remote = |line: &str| match step(line) {
+            Step::Cargo(CargoStep::Install { remote, .. }) => remote,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            remote("install diesel_cli --version 2.2.0 --no-default-features --features postgres"),
+            ["diesel_cli"]
+        );
+        assert_eq!(
+            remote("install --git https://example.com/x.git --branch main"),
+            ["https://example.com/x.git"]
+        );
+        assert!(remote("install --path . --locked --root /usr/local").is_empty());
+        assert!(matches!(
+            step("build --release --bin api"),
+            Step::Cargo(CargoStep::Build { .. })
+        ));
     }
 }
