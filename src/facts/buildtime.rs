@@ -91,15 +91,7 @@ fn check_arguments(
     workdir: Option<&str>,
     line: usize,
 ) -> Result<(), Unsure> {
-    for arg in args {
-        let value = match arg.split_once('=') {
-            Some((option, value)) if option.starts_with('-') => value,
-            _ if arg.starts_with('-') => continue,
-            _ => arg.as_str(),
-        };
-        if !names_a_path_out(value) {
-            continue;
-        }
+    for value in paths_out(args, &[]) {
         if facts.names_app_path(value, workdir, true) {
             continue;
         }
@@ -113,6 +105,38 @@ fn check_arguments(
         ));
     }
     Ok(())
+}
+
+/// The words of a command's arguments that may name a path outside the
+/// folder it runs in: positional words and `--option=value` values, but
+/// not the values of `url_options` (`--public-url /static` is a URL path).
+pub fn paths_out<'a>(
+    args: &'a [String],
+    url_options: &'a [String],
+) -> impl Iterator<Item = &'a str> + 'a {
+    let mut words = args.iter();
+    std::iter::from_fn(move || {
+        while let Some(arg) = words.next() {
+            let value = match arg.split_once('=') {
+                Some((option, value)) if option.starts_with('-') => {
+                    if url_options.iter().any(|o| o == option) {
+                        continue;
+                    }
+                    value
+                }
+                _ if url_options.iter().any(|o| o == arg) => {
+                    words.next();
+                    continue;
+                }
+                _ if arg.starts_with('-') => continue,
+                _ => arg.as_str(),
+            };
+            if names_a_path_out(value) {
+                return Some(value);
+            }
+        }
+        None
+    })
 }
 
 /// Whether a word may name a path outside the folder it is used in: an

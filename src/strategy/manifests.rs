@@ -26,6 +26,18 @@ pub fn context_text_from(facts: &Facts<'_>, workdir: Option<&str>, path: &str) -
     context_file_from(facts, workdir, path)
 }
 
+/// The value of a top-level `key: value` line of a flat YAML settings file
+/// (.yarnrc.yml, bundler's .bundle/config), unquoted.
+pub fn yaml_setting(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix(key)?
+            .trim()
+            .strip_prefix(':')
+            .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
 /// A file a RUN in `workdir` names: where the COPY that put it at that path
 /// took it from (`COPY ./app /app` then `-r requirements.txt` in /app is
 /// app/requirements.txt). Only a relative name with no WORKDIR is looked

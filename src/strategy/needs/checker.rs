@@ -201,13 +201,8 @@ impl Checker<'_> {
         let Some(abs) = classify::resolve(&script, self.facts.workdir.as_deref()) else {
             return Ok(());
         };
-        let copied = self.plan.artifacts.iter().map(|a| a.path.as_str());
-        let made = self.facts.made_in_runtime.iter().map(String::as_str);
-        let present = copied
-            .chain(made)
-            .chain(BASE_IMAGE_FOLDERS.iter().copied())
-            .any(|p| classify::under(&abs, p));
-        if present {
+        let in_base = BASE_IMAGE_FOLDERS.iter().any(|p| classify::under(&abs, p));
+        if in_base || self.copied_or_made(&abs) {
             return Ok(());
         }
         Err(at(
@@ -218,6 +213,20 @@ impl Checker<'_> {
                 cmd.program()
             ),
         ))
+    }
+
+    /// Whether the runtime stage has `path`: below a path it copies from the
+    /// builder or one a repeated instruction makes there.
+    fn copied_or_made(&self, path: &str) -> bool {
+        self.plan
+            .artifacts
+            .iter()
+            .any(|a| classify::under(path, &a.path))
+            || self
+                .facts
+                .made_in_runtime
+                .iter()
+                .any(|m| classify::under(path, m))
     }
 
     /// `npm start`, `yarn build`: the commands of the package.json script
@@ -518,18 +527,7 @@ impl Checker<'_> {
     /// An absolute path the app's code names: a library, a program, or a
     /// data file of a package the runtime may lack.
     fn code_path(&mut self, path: &str, origin: &str) -> Result<(), Unsure> {
-        let facts = self.facts;
-        if facts.in_app(path)
-            || self
-                .plan
-                .artifacts
-                .iter()
-                .any(|a| classify::under(path, &a.path))
-            || facts
-                .made_in_runtime
-                .iter()
-                .any(|m| classify::under(path, m))
-        {
+        if self.facts.in_app(path) || self.copied_or_made(path) {
             return Ok(());
         }
         let name = path.rsplit('/').next().unwrap_or(path);

@@ -688,15 +688,7 @@ fn refuse_yarn_global_cache_in(
         return Ok(());
     }
     let rc = yarnrc.unwrap_or_default();
-    let setting = |key: &str| {
-        rc.lines().find_map(|l| {
-            l.trim()
-                .strip_prefix(key)?
-                .trim()
-                .strip_prefix(':')
-                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-        })
-    };
+    let setting = |key: &str| manifests::yaml_setting(&rc, key);
     let node_modules = setting("nodeLinker").as_deref() == Some("node-modules");
     let global_cache = match setting("enableGlobalCache").as_deref() {
         Some("false") => false,

@@ -264,25 +264,7 @@ impl Project<'_> {
     /// there.
     fn check_tool_paths(&self, program: &str, args: &[String], script: &str) -> Result<(), Unsure> {
         let url_options = &catalog::catalog().node().build_tool_url_options;
-        let mut words = args.iter();
-        while let Some(arg) = words.next() {
-            let value = match arg.split_once('=') {
-                Some((option, value)) if option.starts_with('-') => {
-                    if url_options.iter().any(|o| o == option) {
-                        continue;
-                    }
-                    value
-                }
-                _ if url_options.iter().any(|o| o == arg) => {
-                    words.next();
-                    continue;
-                }
-                _ if arg.starts_with('-') => continue,
-                _ => arg.as_str(),
-            };
-            if !buildtime::names_a_path_out(value) {
-                continue;
-            }
+        for value in buildtime::paths_out(args, url_options) {
             if !self.facts.names_app_path(value, self.workdir, true) {
                 return Err(self.doubt(format!(
                     "`{program}` is given the path {value}, outside the app, {}: what it writes there the runtime stage would not get",

@@ -203,10 +203,7 @@ fn gem_folders(
 /// the build context has it.
 fn local_bundle_path(facts: &Facts<'_>, workdir: Option<&str>) -> Option<String> {
     let text = super::manifests::context_text_from(facts, workdir, ".bundle/config")?;
-    text.lines().find_map(|l| {
-        let (key, value) = l.split_once(':')?;
-        (key.trim() == "BUNDLE_PATH").then(|| value.trim().trim_matches(['"', '\'']).to_string())
-    })
+    super::manifests::yaml_setting(&text, "BUNDLE_PATH")
 }
 
 /// The value of the first of `names` in `args` (`-i DIR`, `--path=DIR`).
