@@ -9,6 +9,7 @@
 
 use crate::analysis::steps::Step;
 use crate::classify::{self, Facts};
+use crate::facts::code::{Lang, string_literals};
 use crate::plan::{Artifact, Plan, Unsure};
 use crate::reasons::Code;
 
@@ -79,13 +80,57 @@ fn static_root(facts: &Facts<'_>, project: &str) -> Result<StaticRoot, String> {
         ));
     }
     let base = format!("{project}/{}", module.replace('.', "/"));
-    let mut seen = Vec::new();
-    let value = assignment_in(facts, &base, &mut seen).ok_or_else(|| {
-        format!("runs collectstatic, and STATIC_ROOT is not set in {module} as dockopt reads it")
-    })?;
-    classify_value(&value).ok_or_else(|| {
-        format!("runs collectstatic into STATIC_ROOT = {value}, which dockopt cannot resolve")
-    })
+    let (value, _) =
+        assignment_in(facts, &base, "STATIC_ROOT", &mut Vec::new()).ok_or_else(|| {
+            format!(
+                "runs collectstatic, and STATIC_ROOT is not set in {module} as dockopt reads it"
+            )
+        })?;
+    let cannot =
+        || format!("runs collectstatic into STATIC_ROOT = {value}, which dockopt cannot resolve");
+    match classify_value(&value).ok_or_else(cannot)? {
+        StaticRoot::InProject if !base_dir_in_project(facts, project, &base) => Err(format!(
+            "runs collectstatic into STATIC_ROOT = {value}, and dockopt cannot tell that BASE_DIR lies in the project"
+        )),
+        root => Ok(root),
+    }
+}
+
+/// True when the settings define BASE_DIR from their own file's path,
+/// climbing no higher than the project folder (`Path(__file__).resolve()
+/// .parent.parent` in `mysite/settings.py`, or `os.path.dirname` twice): a
+/// BASE_DIR above the project would put STATIC_ROOT outside the app.
+fn base_dir_in_project(facts: &Facts<'_>, project: &str, base: &str) -> bool {
+    let Some((value, file)) = assignment_in(facts, base, "BASE_DIR", &mut Vec::new()) else {
+        return false;
+    };
+    // How far the assigning file lies below the project: `mysite/settings.py` is 2.
+    let depth = file
+        .strip_prefix(project)
+        .map_or(0, |rel| rel.trim_start_matches('/').split('/').count());
+    climbs_from_file(&value).is_some_and(|steps| (1..=depth).contains(&steps))
+}
+
+/// How many folders up from its own file a `__file__`-based path climbs:
+/// one per `.parent` or `dirname(`, N+1 for `.parents[N]`; None for any
+/// other shape (`..`, the environment, no `__file__`).
+fn climbs_from_file(value: &str) -> Option<usize> {
+    if !value.contains("__file__") || value.contains("..") || value.contains("environ") {
+        return None;
+    }
+    let mut steps = value.matches("dirname(").count();
+    let mut rest = value;
+    while let Some(at) = rest.find(".parent") {
+        rest = &rest[at + ".parent".len()..];
+        match rest.strip_prefix("s[") {
+            Some(index) => {
+                let n: usize = index.split(']').next()?.trim().parse().ok()?;
+                steps += n + 1;
+            }
+            None => steps += 1,
+        }
+    }
+    Some(steps)
 }
 
 /// The module manage.py names: `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x.settings")`.
@@ -99,52 +144,59 @@ fn settings_module(manage: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-/// The value STATIC_ROOT ends with in the module at `base` (`x/settings.py`
-/// or `x/settings/__init__.py`), reading its top-level lines in order: an
-/// assignment, or a star import from the same package (`from .base
-/// import *`, the way split settings are written) that assigns it. One
-/// assigned inside a block (`if DEBUG:`) is reported as such, since which
-/// branch runs is not known.
-fn assignment_in(facts: &Facts<'_>, base: &str, seen: &mut Vec<String>) -> Option<String> {
+/// The value `name` ends with in the module at `base` (`x/settings.py`
+/// or `x/settings/__init__.py`), and the file that assigned it, reading
+/// its top-level lines in order: an assignment, or a star import from the
+/// same package (`from .base import *`, the way split settings are
+/// written) that assigns it. One assigned inside a block (`if DEBUG:`) is
+/// reported as such, since which branch runs is not known.
+fn assignment_in(
+    facts: &Facts<'_>,
+    base: &str,
+    name: &str,
+    seen: &mut Vec<String>,
+) -> Option<(String, String)> {
     if seen.iter().any(|s| s == base) || seen.len() > 8 {
         return None;
     }
     seen.push(base.to_string());
-    let (text, package) = match facts.context_file_at(&format!("{base}.py")) {
-        Some(t) => (t, base.rsplit_once('/').map_or("", |(p, _)| p).to_string()),
-        None => (
-            facts.context_file_at(&format!("{base}/__init__.py"))?,
-            base.to_string(),
-        ),
+    let module_file = format!("{base}.py");
+    let (file, package) = match facts.context_file_at(&module_file) {
+        Some(_) => (module_file, base.rsplit_once('/').map_or("", |(p, _)| p)),
+        None => (format!("{base}/__init__.py"), base),
     };
+    let text = facts.context_file_at(&file)?;
     let mut value = None;
     for line in text.lines() {
         let code = line.split('#').next().unwrap_or("");
         let trimmed = code.trim_start();
         if let Some(v) = trimmed
-            .strip_prefix("STATIC_ROOT")
+            .strip_prefix(name)
             .and_then(|rest| rest.trim_start().strip_prefix('='))
+            .filter(|v| !v.starts_with('='))
         {
-            value = Some(if trimmed.len() == code.len() {
+            let v = if trimmed.len() == code.len() {
                 v.trim().to_string()
             } else {
                 "(set inside a block)".to_string()
-            });
-        } else if let Some(v) = code
+            };
+            value = Some((v, file.clone()));
+        } else if let Some(found) = code
             .strip_prefix("from .")
             .and_then(|l| l.trim_end().strip_suffix(" import *"))
             .filter(|m| !m.is_empty() && m.chars().all(|c| c.is_alphanumeric() || c == '_'))
-            .and_then(|module| assignment_in(facts, &format!("{package}/{module}"), seen))
+            .and_then(|module| assignment_in(facts, &format!("{package}/{module}"), name, seen))
         {
-            value = Some(v);
+            value = Some(found);
         }
     }
     value
 }
 
-/// Reads a STATIC_ROOT value: built from BASE_DIR (inside the project), or
-/// an absolute string literal; None for anything else (an environment
-/// variable, another name).
+/// Reads a STATIC_ROOT value: BASE_DIR joined with relative names (inside
+/// the project), or an absolute string literal; None for anything else (an
+/// environment variable, another name, a step up from BASE_DIR, an
+/// absolute name joined to it, which replaces it).
 fn classify_value(value: &str) -> Option<StaticRoot> {
     let literal = |v: &str| {
         let v = v.trim();
@@ -152,8 +204,14 @@ fn classify_value(value: &str) -> Option<StaticRoot> {
         let inner = v[1..].strip_suffix(q)?;
         (!inner.contains(q)).then(|| inner.to_string())
     };
-    if value.contains("BASE_DIR") && !value.contains("environ") && !value.contains("getenv") {
-        return Some(StaticRoot::InProject);
+    if value.contains("BASE_DIR") {
+        let climbs = ["..", "parent", "dirname", "environ", "getenv", "expanduser"]
+            .iter()
+            .any(|w| value.contains(w));
+        let absolute = string_literals(Lang::Python, value)
+            .iter()
+            .any(|(_, s)| s.starts_with(['/', '~']));
+        return (!climbs && !absolute).then_some(StaticRoot::InProject);
     }
     let path = literal(value)?;
     (path.starts_with('/') && !path.contains(".."))
@@ -163,6 +221,27 @@ fn classify_value(value: &str) -> Option<StaticRoot> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_dir_climbs() {
+        assert_eq!(
+            climbs_from_file("Path(__file__).resolve().parent.parent"),
+            Some(2)
+        );
+        assert_eq!(
+            climbs_from_file("Path(__file__).resolve().parents[2]"),
+            Some(3)
+        );
+        assert_eq!(
+            climbs_from_file("os.path.dirname(os.path.dirname(os.path.abspath(__file__)))"),
+            Some(2)
+        );
+        assert_eq!(
+            climbs_from_file("os.path.join(os.path.dirname(__file__), '..')"),
+            None
+        );
+        assert_eq!(climbs_from_file("Path('/srv')"), None);
+    }
 
     #[test]
     fn reads_the_settings_module_from_manage_py() {
@@ -191,6 +270,16 @@ mod tests {
             None
         );
         assert_eq!(classify_value("'static'"), None);
+        assert_eq!(classify_value("BASE_DIR.parent / 'static'"), None);
+        assert_eq!(
+            classify_value("os.path.join(os.path.dirname(BASE_DIR), 'static')"),
+            None
+        );
+        assert_eq!(
+            classify_value("os.path.join(BASE_DIR, '..', 'static')"),
+            None
+        );
+        assert_eq!(classify_value("BASE_DIR / '/srv/static'"), None);
         assert_eq!(classify_value("env('STATIC_ROOT')"), None);
     }
 }
