@@ -60,7 +60,30 @@ pub fn emit(
     let added = out.insert(end, &artifact_lines(plan))?;
     let end = out.insert_nodes(added.end, later).end;
     out.insert_nodes(end, trailing);
+    if let Some(change) = &plan.command {
+        rewrite_command(df, &mut out, change)?;
+    }
     Ok(out.to_string())
+}
+
+/// Writes the runtime stage's copy of the changed CMD or ENTRYPOINT as the
+/// plan says (the last instruction of the written file with the original's
+/// text: it moved to the runtime stage, which comes last).
+fn rewrite_command(
+    df: &Dockerfile,
+    out: &mut Dockerfile,
+    change: &crate::plan::CommandChange,
+) -> Result<(), ParseError> {
+    let original = plain(df.node_text(change.node));
+    let at = out
+        .instructions()
+        .map(|(i, _)| i)
+        .filter(|i| plain(out.node_text(*i)) == original)
+        .last();
+    if let Some(i) = at {
+        out.replace(i, &change.text)?;
+    }
+    Ok(())
 }
 
 /// Checks that the written file holds what the plan says: the builder
@@ -116,7 +139,10 @@ fn planned_stages(df: &Dockerfile, from: usize, plan: &Plan) -> (Vec<String>, Ve
             .map_or(Role::Build, |d| d.role);
         let text = plain(df.node_text(i));
         if role != Role::Build {
-            moved.push(text.clone());
+            match &plan.command {
+                Some(change) if change.node == i => moved.push(plain(&change.text)),
+                _ => moved.push(text.clone()),
+            }
         }
         if role != Role::Runtime {
             kept.push(text);

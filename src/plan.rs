@@ -168,6 +168,26 @@ pub struct Plan {
     /// repeats them after the artifacts are copied (node indices).
     #[serde(skip)]
     pub replay_after: Vec<usize>,
+    /// The image's command, written anew in the runtime stage because it
+    /// runs a build tool the runtime image lacks (`cargo run` becomes the
+    /// binary it runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<CommandChange>,
+}
+
+/// A CMD or ENTRYPOINT the runtime stage writes differently from the
+/// original, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommandChange {
+    /// Node index of the original instruction.
+    #[serde(skip)]
+    pub node: usize,
+    /// Its line in the original file.
+    pub line: usize,
+    /// The instruction as the runtime stage writes it, without a final
+    /// newline.
+    pub text: String,
+    pub reason: String,
 }
 
 /// Why a file is left as it is: a code (see [`crate::reasons`]), the line

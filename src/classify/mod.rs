@@ -355,6 +355,12 @@ fn refuse_unsplittable(
     Ok(())
 }
 
+/// The commands a CMD, ENTRYPOINT or HEALTHCHECK runs, as the image's
+/// runtime commands are read (`exec` dropped).
+pub fn image_commands(ins: &Instruction) -> Vec<Command> {
+    run::runtime_commands(ins)
+}
+
 impl<'a> Facts<'a> {
     /// The facts before the walk: the FROM line's and nothing else.
     fn new(df: &'a Dockerfile, from: usize, image_text: String, inline: &Inline) -> Facts<'a> {

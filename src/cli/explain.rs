@@ -167,6 +167,15 @@ fn explain_text(name: &str, plan: &dockopt::plan::Plan) -> String {
             let _ = writeln!(s, "  {}={:?}  ({})", e.name, e.value, e.reason);
         }
     }
+    if let Some(change) = &plan.command {
+        let _ = writeln!(
+            s,
+            "\nand writes line {} as:\n  {}  ({})",
+            change.line,
+            one_line(&change.text),
+            change.reason
+        );
+    }
     if let Some(why) = &plan.dev_kept {
         let _ = writeln!(s, "\ndevDependencies stay in the runtime: {why}");
     }

@@ -160,6 +160,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
         link: false,
         runtime_user: None,
         replay_after: facts.replay_after.clone(),
+        command: None,
     }
 }
 

@@ -327,6 +327,35 @@ struct About {
     pruned: Vec<String>,
 }
 
+/// True when `by` ("line N") names a CMD or ENTRYPOINT of the original
+/// that the rewrite wrote anew (`cargo run` became the binary it starts),
+/// so that what it ran is no longer run.
+fn command_rewritten(
+    original: &syntax::Dockerfile,
+    rewritten: &syntax::Dockerfile,
+    by: &str,
+) -> bool {
+    let Some(line) = by
+        .strip_prefix("line ")
+        .and_then(|l| l.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    let text = |df: &syntax::Dockerfile, i: usize| df.node_text(i).trim_end().to_string();
+    original
+        .instructions()
+        .find(|(i, ins)| {
+            original.nodes()[*i].lines.0 == line
+                && matches!(ins.kind(), syntax::Kind::Cmd | syntax::Kind::Entrypoint)
+        })
+        .is_some_and(|(i, _)| {
+            let was = text(original, i);
+            !rewritten
+                .instructions()
+                .any(|(j, _)| text(rewritten, j) == was)
+        })
+}
+
 impl About {
     /// Reads the original (with its build context) and the rewrite.
     fn read(
@@ -341,6 +370,9 @@ impl About {
                 .app_folders
                 .extend(facts.workdir.clone().filter(|w| w != "/"));
             about.programs = crate::strategy::needs::programs_used(&facts);
+            about
+                .programs
+                .retain(|(_, by)| !command_rewritten(original, rewritten, by));
             about.data = crate::strategy::needs::files_used(&facts)
                 .into_iter()
                 .map(|(need, by)| {

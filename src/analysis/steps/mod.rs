@@ -319,6 +319,9 @@ pub enum CargoStep {
         target: Option<String>,
         target_dir: Option<String>,
         manifest: Option<String>,
+        /// Built with `--features`, `--all-features` or
+        /// `--no-default-features`.
+        features: bool,
     },
     /// `cargo install`: `--path`, `--root`, `--bin` names.
     Install {

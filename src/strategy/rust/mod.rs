@@ -19,12 +19,15 @@
 //! binaries alone when the build context holds only Rust sources and
 //! manifests; otherwise it repeats the COPY lines of the context, so that
 //! target/ stays behind. It installs `ca-certificates` and `tzdata`, which
-//! the rust image has.
+//! the rust image has. A CMD or ENTRYPOINT of `cargo run` after a `cargo
+//! build` of the same project and profile becomes the binary cargo would
+//! start, with the words cargo hands on (run.rs says when it does not).
 //!
 //! ## When it leaves the file alone
 //! A binary name it cannot know (no `--bin` and no Cargo.toml in the
 //! context, or a workspace whose members are globs or missing), a CMD that
-//! runs cargo, or a rust tag whose Debian release is not known.
+//! runs cargo in any other way, or a rust tag whose Debian release is not
+//! known.
 //!
 //! ## Example
 //! With a build context holding:
@@ -72,6 +75,7 @@
 //! CMD ["./target/release/hello"]
 //! ```
 
+mod run;
 pub mod steps;
 
 use crate::analysis::steps::{CargoStep, Step};
@@ -100,6 +104,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     // The folders of the projects cargo builds, whose Cargo.lock says
     // what they link.
     let mut projects: Vec<String> = Vec::new();
+    let mut builds: Vec<run::Built> = Vec::new();
     for (node, workdir, steps) in &facts.run_steps {
         let place = Place {
             facts,
@@ -110,8 +115,11 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         for step in steps {
             let (outputs, verb) = match step {
                 Step::Cargo(build @ CargoStep::Build { manifest, .. }) => {
-                    projects.push(place.project(manifest.as_deref())?);
-                    (build_outputs(&place, build)?, "cargo build")
+                    let project = place.project(manifest.as_deref())?;
+                    let outputs = build_outputs(&place, build)?;
+                    builds.extend(run::Built::of(*node, project.clone(), build, &outputs));
+                    projects.push(project);
+                    (outputs, "cargo build")
                 }
                 Step::Cargo(CargoStep::Install { remote, .. }) if !remote.is_empty() => {
                     return Err(Unsure::at(
@@ -151,12 +159,45 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     lean_app_copy(facts, &mut plan, &binaries);
     keep_on_path(&mut plan, &on_path);
+    // The binaries of the project the image's command runs cargo in.
+    let project_bins = bin_names(
+        &Place {
+            facts,
+            workdir: facts.workdir.as_deref(),
+            line: 0,
+        },
+        &[],
+        &[],
+        None,
+    )
+    .ok();
+    let change = run::command_change(facts, &builds, project_bins)?;
+    // The `cargo run` the runtime stage replaces by the binary it starts.
+    let replaced: Vec<Vec<String>> = change
+        .as_ref()
+        .and_then(|c| facts.instruction(c.node))
+        .map(|ins| {
+            classify::image_commands(ins)
+                .into_iter()
+                .map(|c| c.argv)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
+        if replaced.contains(&cmd.argv) {
+            return Ok(true);
+        }
         super::refuse_sdk_program(facts, cmd.program())?;
         Ok(runs_binary(facts, &binaries, cmd))
     };
     let extra = runtime_needs(facts, runtime.family, &projects)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
+    if let Some(change) = change {
+        if let Some(d) = plan.decisions.iter_mut().find(|d| d.node == change.node) {
+            d.reason = format!("tells the runtime image what to run: {}", change.reason);
+        }
+        plan.command = Some(change);
+    }
     Ok(plan)
 }
 
@@ -199,6 +240,7 @@ fn build_outputs(place: &Place<'_, '_, '_>, build: &CargoStep) -> Result<Vec<Str
         target,
         target_dir,
         manifest,
+        ..
     } = build
     else {
         return Ok(Vec::new());

@@ -22,6 +22,7 @@ fn cargo(args: &[String]) -> Step {
     let mut path = None;
     let mut root = None;
     let mut remote = Vec::new();
+    let mut features = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         let (name, inline) = match a.split_once('=') {
@@ -51,7 +52,12 @@ fn cargo(args: &[String]) -> Step {
             "--version" | "--vers" | "--branch" | "--tag" | "--rev" | "--index" | "--registry" => {
                 value();
             }
-            "-j" | "--jobs" | "--features" | "-F" | "--config" | "--color" => {
+            "--features" | "-F" => {
+                features = true;
+                value();
+            }
+            "--all-features" | "--no-default-features" => features = true,
+            "-j" | "--jobs" | "--config" | "--color" => {
                 value();
             }
             // `cargo install diesel_cli`: a crate by name, from a registry.
@@ -69,6 +75,7 @@ fn cargo(args: &[String]) -> Step {
             target,
             target_dir,
             manifest,
+            features,
         }),
         "install" => Step::Cargo(CargoStep::Install {
             path,
