@@ -274,6 +274,7 @@ pub struct Node {
 struct Code {
     python_stdlib: Vec<String>,
     python_stdlib_libraries: BTreeMap<String, Vec<String>>,
+    python_mime_table_modules: Vec<String>,
     node_builtins: Vec<String>,
     js_process_markers: Vec<String>,
     supervisors: Vec<String>,
@@ -362,6 +363,15 @@ impl Catalog {
             .python_stdlib_libraries
             .get(module)
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether importing the Python module `module` means files are served
+    /// or sent with types read from the system's MIME table.
+    pub fn python_reads_mime_table(&self, module: &str) -> bool {
+        self.code
+            .python_mime_table_modules
+            .iter()
+            .any(|m| m == module)
     }
 
     /// Whether `script sub` run by `lang` (php, python) is a framework

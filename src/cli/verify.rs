@@ -279,9 +279,16 @@ fn measures_text(s: &mut String, r: &Report, new: &dockopt::verify::Image) {
 /// exit status and output.
 fn answer(b: &Behaviour) -> String {
     match b {
-        Behaviour::Http { status, body } => format!(
-            "{} {:?}",
+        Behaviour::Http {
+            status,
+            content_type,
+            body,
+        } => format!(
+            "{}{} {:?}",
             status.map_or("-".into(), |c| c.to_string()),
+            content_type
+                .as_ref()
+                .map_or(String::new(), |t| format!(" {t}")),
             first_line(body)
         ),
         Behaviour::Command { exit, stdout } => format!(

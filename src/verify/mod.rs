@@ -84,8 +84,13 @@ pub struct Image {
 pub enum Behaviour {
     /// The image's own command (or --smoke): exit status and output.
     Command { exit: Option<i32>, stdout: String },
-    /// An HTTP answer: status and body.
-    Http { status: Option<u16>, body: String },
+    /// An HTTP answer: status, Content-Type (a file served with another
+    /// type is served differently) and body.
+    Http {
+        status: Option<u16>,
+        content_type: Option<String>,
+        body: String,
+    },
 }
 
 /// The verification of one file.
@@ -553,8 +558,12 @@ fn behaviour(engine: Engine, tag: &str, options: &Options) -> Result<Behaviour, 
         let mut running = engine.start(tag, None, &env, Some(*port), false)?;
         let answer = http_get(*port, path, options.timeout);
         running.stop();
-        let (status, body) = answer.unwrap_or((None, String::new()));
-        return Ok(Behaviour::Http { status, body });
+        let (status, content_type, body) = answer.unwrap_or((None, None, String::new()));
+        return Ok(Behaviour::Http {
+            status,
+            content_type,
+            body,
+        });
     }
     let running = engine.start(tag, options.smoke.as_deref(), &[], None, options.offline)?;
     let Finished { exit, stdout } = running.finish(options.timeout);
@@ -576,7 +585,11 @@ fn mask_durations(output: &str) -> String {
 }
 
 /// Polls `GET http://127.0.0.1:PORT/PATH` until it answers or time runs out.
-fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, String)> {
+fn http_get(
+    port: u16,
+    path: &str,
+    limit: Duration,
+) -> Option<(Option<u16>, Option<String>, String)> {
     let start = Instant::now();
     while start.elapsed() < limit {
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
@@ -588,11 +601,8 @@ fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, Stri
                 if s.read_to_end(&mut raw).is_ok() && !raw.is_empty() {
                     let text = String::from_utf8_lossy(&raw);
                     let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok());
-                    let body = text
-                        .split_once("\r\n\r\n")
-                        .map_or("", |(_, b)| b)
-                        .to_string();
-                    return Some((status, body));
+                    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                    return Some((status, content_type(head), body.to_string()));
                 }
             }
         }
@@ -601,8 +611,25 @@ fn http_get(port: u16, path: &str, limit: Duration) -> Option<(Option<u16>, Stri
     None
 }
 
+/// The Content-Type header of an HTTP answer's head, as sent.
+fn content_type(head: &str) -> Option<String> {
+    head.lines().skip(1).find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-type")
+            .then(|| value.trim().to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn content_type_is_read_from_the_head() {
+        let head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\ncontent-type: font/woff2\r\nDate: x";
+        assert_eq!(super::content_type(head).as_deref(), Some("font/woff2"));
+        assert_eq!(super::content_type("HTTP/1.0 204 No Content"), None);
+    }
+
     #[test]
     fn durations_are_masked() {
         assert_eq!(

@@ -377,7 +377,7 @@ pub(super) fn mark_patterns(lang: Lang) -> &'static [(&'static str, Mark)] {
     match lang {
         Lang::Python => &[
             (
-                r"\b(import\s+mimetypes|from\s+mimetypes\s+import|mimetypes\.)",
+                r"\b(import\s+mimetypes|from\s+mimetypes\s+import|mimetypes\.|http\.server\b|SimpleHTTPRequestHandler)",
                 MimeTypes,
             ),
             (
@@ -471,6 +471,12 @@ pub(super) fn lang_specific(lang: Lang, code: &str) -> Vec<Finding> {
     for (at, module) in modules {
         let line = line_at(code, at);
         if lang == Lang::Python {
+            if cat.python_reads_mime_table(&module) {
+                out.push(Finding {
+                    line,
+                    what: Use::MimeTypes,
+                });
+            }
             out.extend(
                 cat.python_stdlib_libraries(&module)
                     .iter()
