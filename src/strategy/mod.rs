@@ -69,7 +69,58 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         }
     };
     foreign::check(facts, plan.strategy)?;
+    refuse_artifacts_in_mounts(facts, &plan)?;
     Ok(plan)
+}
+
+/// A RUN's cache or tmpfs mount keeps what is written below it out of the
+/// image, so an artifact there is not in the builder stage for the runtime
+/// to copy (`RUN --mount=type=cache,target=/app/target cargo build`).
+fn refuse_artifacts_in_mounts(facts: &Facts<'_>, plan: &Plan) -> Result<(), Unsure> {
+    for (node, workdir, _) in &facts.run_steps {
+        let Some(ins) = facts.instruction(*node) else {
+            continue;
+        };
+        for target in volatile_mounts(ins, workdir.as_deref()) {
+            if let Some(a) = plan
+                .artifacts
+                .iter()
+                .find(|a| classify::under(&a.path, &target))
+            {
+                return Err(Unsure::at(
+                    Code::UnplaceablePath,
+                    facts.line(*node),
+                    format!(
+                        "the runtime would copy {} from the builder, and this RUN's cache mount on {target} keeps what is written there out of the image",
+                        a.path
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The targets of a RUN's `--mount=type=cache` and `type=tmpfs` flags, made
+/// absolute against the WORKDIR.
+fn volatile_mounts(ins: &crate::syntax::Instruction, workdir: Option<&str>) -> Vec<String> {
+    ins.flags()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| {
+            let fields: Vec<(&str, &str)> = f
+                .value?
+                .split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .collect();
+            let field = |k: &[&str]| fields.iter().find(|(n, _)| k.contains(n)).map(|(_, v)| *v);
+            let kind = field(&["type"]).unwrap_or("bind");
+            if kind != "cache" && kind != "tmpfs" {
+                return None;
+            }
+            let target = field(&["target", "dst", "destination"])?;
+            classify::resolve(target.trim_matches('"'), workdir)
+        })
+        .collect()
 }
 
 /// The plan of the ecosystem strategy for the base image.
