@@ -5,6 +5,7 @@
 //! A strategy returns a [`Plan`] or an [`Unsure`] saying why the file is
 //! better left alone.
 
+pub(crate) mod command;
 pub mod cpp;
 pub mod distro;
 pub mod dotnet;

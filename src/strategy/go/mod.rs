@@ -14,11 +14,14 @@
 //! and module files (and the code does not open its source folder through
 //! `runtime.Caller`); otherwise the app folders too (templates and static files often
 //! live there), which `explain` says. It installs `ca-certificates` and
-//! `tzdata`, which the golang image has and Go programs read.
+//! `tzdata`, which the golang image has and Go programs read. A CMD or
+//! ENTRYPOINT of `go run` (a package folder or `.go` files, no build flags)
+//! is compiled once by a `go build` added as the builder's last step, and
+//! the runtime starts that binary (run.rs says when it does not).
 //!
 //! ## When it leaves the file alone
-//! A CMD that runs `go` (`go run`), a `go build` whose output name depends on
-//! go.mod, or a golang tag whose Debian release is not known.
+//! A CMD that runs `go` otherwise, a `go build` whose output name depends
+//! on go.mod, or a golang tag whose Debian release is not known.
 //!
 //! ## Example
 //! With a build context holding:
@@ -59,6 +62,7 @@
 //! CMD ["/bin/app"]
 //! ```
 
+mod run;
 pub mod steps;
 
 use crate::analysis::steps::{GoStep, Step};
@@ -98,6 +102,17 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
             }
         }
     }
+    let go_run = run::go_run(facts)?;
+    if let Some(r) = &go_run {
+        let why = format!(
+            "the binary of the package go run builds (line {}), compiled in the builder",
+            r.change.line
+        );
+        push_artifact(&mut plan, r.binary.clone(), why);
+        outputs.binaries.push(r.binary.clone());
+        plan.builder_inserts
+            .push((r.build.0, vec![r.build.1.clone()]));
+    }
     if outputs.binaries.is_empty()
         && plan
             .artifacts
@@ -110,15 +125,27 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     binaries_alone(facts, &mut plan, &outputs);
-    let mut provided =
-        |cmd: &crate::analysis::shell::Command| outputs.provides(facts, runtime.family, cmd);
+    let replaced = super::command::replaced(facts, go_run.as_ref().map(|r| &r.change));
+    let mut provided = |cmd: &crate::analysis::shell::Command| {
+        if replaced.contains(&cmd.argv) {
+            return Ok(true);
+        }
+        outputs.provides(facts, runtime.family, cmd)
+    };
     let mut extra = runtime_files(runtime.family);
-    if cgo_on(facts) {
+    let run_cgo = go_run.is_some() && facts.env_value("CGO_ENABLED") != Some("0");
+    if cgo_on(facts) || run_cgo {
         extra.extend(needs::code_links(facts, runtime.family, Lang::Go)?);
         extra.extend(module_links(facts, runtime.family)?);
     }
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     keep_on_path(&mut plan, &outputs.on_path);
+    if let Some(r) = go_run {
+        if let Some(d) = plan.decisions.iter_mut().find(|d| d.node == r.change.node) {
+            d.reason = format!("tells the runtime image what to run: {}", r.change.reason);
+        }
+        plan.command = Some(r.change);
+    }
     Ok(plan)
 }
 

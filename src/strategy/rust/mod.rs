@@ -173,16 +173,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     .ok();
     let change = run::command_change(facts, &builds, project_bins)?;
     // The `cargo run` the runtime stage replaces by the binary it starts.
-    let replaced: Vec<Vec<String>> = change
-        .as_ref()
-        .and_then(|c| facts.instruction(c.node))
-        .map(|ins| {
-            classify::image_commands(ins)
-                .into_iter()
-                .map(|c| c.argv)
-                .collect()
-        })
-        .unwrap_or_default();
+    let replaced = super::command::replaced(facts, change.as_ref());
     let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
         if replaced.contains(&cmd.argv) {
             return Ok(true);

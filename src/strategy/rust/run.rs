@@ -11,7 +11,6 @@ use crate::classify::{self, Facts};
 use crate::facts::context;
 use crate::plan::{CommandChange, Unsure};
 use crate::reasons::Code;
-use crate::syntax::Kind;
 
 /// A `cargo build` the file runs: where, how, and the binaries it writes.
 pub struct Built {
@@ -55,27 +54,13 @@ pub fn command_change(
     builds: &[Built],
     project_bins: Option<Vec<String>>,
 ) -> Result<Option<CommandChange>, Unsure> {
-    let commands: Vec<usize> = facts
-        .df
-        .instructions()
-        .filter(|(i, ins)| *i > facts.from && matches!(ins.kind(), Kind::Cmd | Kind::Entrypoint))
-        .map(|(i, _)| i)
-        .collect();
-    // One CMD or ENTRYPOINT: with both, cargo would read the CMD's words
-    // as its own options.
-    let [node] = commands.as_slice() else {
-        return Ok(None);
-    };
-    let Some(ins) = facts.instruction(*node) else {
-        return Ok(None);
-    };
-    let Some(words) = plain_words(ins) else {
+    let Some((node, ins, words)) = crate::strategy::command::image_command(facts) else {
         return Ok(None);
     };
     let Some(run) = CargoRun::read(&words) else {
         return Ok(None);
     };
-    let line = facts.line(*node);
+    let line = facts.line(node);
     let refuse = |why: String| Err(Unsure::at(Code::RunsBuildTool, line, why));
     let Some(project) = classify::resolve(".", facts.workdir.as_deref()) else {
         return Ok(None);
@@ -98,28 +83,13 @@ pub fn command_change(
         return refuse(format!("the image runs cargo run, and {why}"));
     }
     Ok(Some(CommandChange {
-        node: *node,
+        node,
         line,
-        text: written(ins, &binary, &run.args),
+        text: crate::strategy::command::written(ins, &binary, &run.args),
         reason: format!(
             "cargo run starts {binary}, which the build made (cargo stays in the builder)"
         ),
     }))
-}
-
-/// The words of a CMD or ENTRYPOINT: the exec form's, or a shell form's
-/// when it is plain words (no quoting, variables or operators).
-fn plain_words(ins: &crate::syntax::Instruction) -> Option<Vec<String>> {
-    if ins.is_exec_form() {
-        return Some(ins.args().to_vec());
-    }
-    let text = ins.args().join(" ");
-    let plain = |w: &str| {
-        w.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c))
-    };
-    let words: Vec<String> = text.split_whitespace().map(String::from).collect();
-    words.iter().all(|w| plain(w)).then_some(words)
 }
 
 /// `cargo run` read: the profile it builds, `--bin`, and the words it
@@ -134,10 +104,6 @@ impl CargoRun {
     /// None for another command, or a `cargo run` with options read
     /// nowhere here (features, `--example`, `--manifest-path`, `-p`...).
     fn read(words: &[String]) -> Option<CargoRun> {
-        let words = match words.first().map(String::as_str) {
-            Some("exec") => &words[1..],
-            _ => words,
-        };
         let [cargo, sub, rest @ ..] = words else {
             return None;
         };
@@ -231,17 +197,8 @@ fn pick_binary(
 /// COPY, ADD, USER or a RUN that could touch the sources after the build,
 /// or build settings in the environment.
 fn rebuild_risk(facts: &Facts<'_>, build: usize) -> Option<String> {
-    let later = facts
-        .df
-        .instructions()
-        .filter(|(i, _)| *i > build)
-        .find(|(_, ins)| matches!(ins.kind(), Kind::Copy | Kind::Add | Kind::User));
-    if let Some((i, ins)) = later {
-        return Some(format!(
-            "{} on line {} comes after the build it would run: cargo could build again when the container starts",
-            ins.keyword(),
-            facts.line(i)
-        ));
+    if let Some(why) = crate::strategy::command::changed_after(facts, build) {
+        return Some(why);
     }
     let harmless = |s: &Step| {
         matches!(
@@ -320,23 +277,6 @@ fn cargo_visible(facts: &Facts<'_>) -> Option<String> {
     None
 }
 
-/// The instruction as the runtime stage writes it: the same keyword and
-/// form, the binary and the arguments cargo hands on.
-fn written(ins: &crate::syntax::Instruction, binary: &str, args: &[String]) -> String {
-    let words: Vec<&str> = std::iter::once(binary)
-        .chain(args.iter().map(String::as_str))
-        .collect();
-    if ins.is_exec_form() {
-        let quoted: Vec<String> = words
-            .iter()
-            .map(|w| serde_json::to_string(w).unwrap_or_default())
-            .collect();
-        format!("{} [{}]", ins.keyword(), quoted.join(", "))
-    } else {
-        format!("{} {}", ins.keyword(), words.join(" "))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,7 +293,7 @@ mod tests {
             Some(("release".into(), None, vec![]))
         );
         assert_eq!(
-            read("exec cargo run --locked --bin api -- --port 80"),
+            read("cargo run --locked --bin api -- --port 80"),
             Some((
                 "debug".into(),
                 Some("api".into()),
