@@ -137,7 +137,18 @@ impl CargoRun {
                 "--bin" => run.bin = Some(value()?),
                 "--locked" | "--frozen" | "--offline" | "-q" | "--quiet" => {}
                 flag if flag.starts_with('-') => return None,
-                arg => run.args.push(arg.to_string()),
+                // The first word that is not an option starts the program's
+                // own; an option after it is left unread, since whether
+                // cargo or the program takes it is cargo's own parsing.
+                arg => {
+                    run.args.push(arg.to_string());
+                    for rest in it.by_ref() {
+                        if rest.starts_with('-') {
+                            return None;
+                        }
+                        run.args.push(rest.clone());
+                    }
+                }
             }
         }
         Some(run)
@@ -303,6 +314,11 @@ mod tests {
         assert_eq!(
             read("cargo run --profile=bench serve"),
             Some(("release".into(), None, vec!["serve".into()]))
+        );
+        assert_eq!(read("cargo run serve --release"), None);
+        assert_eq!(
+            read("cargo run --release serve now"),
+            Some(("release".into(), None, vec!["serve".into(), "now".into()]))
         );
         assert_eq!(read("cargo run --features x"), None);
         assert_eq!(read("cargo run --example demo"), None);
