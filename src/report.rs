@@ -21,6 +21,10 @@ pub enum Entry {
         moved: Vec<String>,
         /// Paths the runtime copies from the builder.
         copied: Vec<String>,
+        /// The CMD or ENTRYPOINT the runtime stage writes anew (`cargo
+        /// run` or `go run` becomes the binary they start).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        command: Option<String>,
         /// Estimated saving, from the catalog's size figures.
         estimated_saving_mb: Option<u32>,
     },
@@ -61,6 +65,10 @@ impl Entry {
             runtime: plan.runtime_image.clone(),
             moved,
             copied: plan.artifacts.iter().map(|a| a.path.clone()).collect(),
+            command: plan
+                .command
+                .as_ref()
+                .map(|c| format!("line {}: {}", c.line, c.text)),
             estimated_saving_mb: estimate(plan),
         }
     }
@@ -125,13 +133,20 @@ pub fn markdown(entries: &[Entry]) -> String {
                 runtime,
                 moved,
                 copied,
+                command,
                 estimated_saving_mb,
             } = e
             {
                 let saving = estimated_saving_mb.map_or("-".to_string(), |m| format!("~{m} MB"));
+                // A command written anew is said beside what moved.
+                let moved: Vec<String> = moved
+                    .iter()
+                    .cloned()
+                    .chain(command.iter().map(|c| format!("{c} (written anew)")))
+                    .collect();
                 s.push_str(&format!(
                     "| `{file}` | {ecosystem} | `{builder}` | `{runtime}` | {} | {} | {saving} |\n",
-                    cell(moved),
+                    cell(&moved),
                     cell(&copied.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>())
                 ));
             }
