@@ -183,3 +183,33 @@ fn top_names(facts: &Facts<'_>) -> Option<Vec<String>> {
             .collect(),
     )
 }
+
+/// The first finding `check` makes in the context files the image gets
+/// whose names `wanted` accepts (given the file's name and text), or that
+/// they cannot be read to tell `what` (no context, or a file that does not
+/// read as text): a doubt either way, for checks that must see every
+/// source.
+pub fn first_in_sources(
+    facts: &Facts<'_>,
+    what: &str,
+    wanted: impl Fn(&str) -> bool,
+    check: impl Fn(&str, &str) -> Option<String>,
+) -> Option<String> {
+    let unread = || Some(format!("dockopt cannot read the sources to tell {what}"));
+    let Some(root) = facts.context.as_ref() else {
+        return unread();
+    };
+    let Some(files) = context::files(root, &facts.copied_sources) else {
+        return unread();
+    };
+    files.iter().find_map(|p| {
+        let name = p.file_name()?.to_string_lossy().into_owned();
+        if !wanted(&name) {
+            return None;
+        }
+        match std::fs::read_to_string(p) {
+            Ok(text) => check(&name, &text),
+            Err(_) => unread(),
+        }
+    })
+}

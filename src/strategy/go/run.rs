@@ -162,27 +162,16 @@ fn build_settings(facts: &Facts<'_>) -> Option<String> {
 /// file of the context asks where its own binary lies (os.Executable),
 /// which go run puts in a temporary folder, or the sources cannot be read.
 fn finds_its_binary(facts: &Facts<'_>) -> Option<String> {
-    let unread = || {
-        Some("dockopt cannot read the sources to see where the program looks for files".to_string())
-    };
-    let Some(root) = facts.context.as_ref() else {
-        return unread();
-    };
-    let Some(files) = crate::facts::context::files(root, &facts.copied_sources) else {
-        return unread();
-    };
-    files.iter().find_map(|p| {
-        let name = p.file_name()?.to_string_lossy().into_owned();
-        if !name.ends_with(".go") {
-            return None;
-        }
-        let Ok(text) = std::fs::read_to_string(p) else {
-            return unread();
-        };
-        text.contains("os.Executable(").then(|| {
-            format!("{name} asks where its own binary lies (os.Executable), which go run puts in a temporary folder")
-        })
-    })
+    crate::strategy::sources::first_in_sources(
+        facts,
+        "where the program looks for files",
+        |name| name.ends_with(".go"),
+        |name, text| {
+            text.contains("os.Executable(").then(|| {
+                format!("{name} asks where its own binary lies (os.Executable), which go run puts in a temporary folder")
+            })
+        },
+    )
 }
 
 #[cfg(test)]

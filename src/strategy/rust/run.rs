@@ -8,7 +8,6 @@
 
 use crate::analysis::steps::{CargoStep, Step};
 use crate::classify::{self, Facts};
-use crate::facts::context;
 use crate::plan::{CommandChange, Unsure};
 use crate::reasons::Code;
 
@@ -249,43 +248,27 @@ fn rebuild_risk(facts: &Facts<'_>, build: usize) -> Option<String> {
 /// environment at run time, or a crate is a dylib that cargo's library
 /// path finds. Unreadable sources count as such a reason.
 fn cargo_visible(facts: &Facts<'_>) -> Option<String> {
-    let unknown = || {
-        Some(
-            "dockopt cannot read the sources to see whether the program reads cargo's environment"
-                .to_string(),
-        )
-    };
-    let Some(root) = facts.context.as_ref() else {
-        return unknown();
-    };
-    let Some(files) = context::files(root, &facts.copied_sources) else {
-        return unknown();
-    };
-    for path in files {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let Some(name) = name.filter(|n| n.ends_with(".rs") || n == "Cargo.toml") else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return unknown();
-        };
-        if name == "Cargo.toml" {
-            if text.contains("dylib") {
-                return Some(format!(
-                    "{name} builds a dylib, which cargo run finds through its own library path"
-                ));
+    crate::strategy::sources::first_in_sources(
+        facts,
+        "whether the program reads cargo's environment",
+        |name| name.ends_with(".rs") || name == "Cargo.toml",
+        |name, text| {
+            if name == "Cargo.toml" {
+                return text.contains("dylib").then(|| {
+                    format!(
+                        "{name} builds a dylib, which cargo run finds through its own library path"
+                    )
+                });
             }
-            continue;
-        }
-        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let reads = ["var(\"CARGO", "var_os(\"CARGO", "vars()", "vars_os()"];
-        if let Some(r) = reads.iter().find(|r| squeezed.contains(*r)) {
-            return Some(format!(
-                "{name} reads the environment (`{r}`), where cargo run sets variables of its own"
-            ));
-        }
-    }
-    None
+            let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            ["var(\"CARGO", "var_os(\"CARGO", "vars()", "vars_os()"]
+                .iter()
+                .find(|r| squeezed.contains(*r))
+                .map(|r| {
+                    format!("{name} reads the environment (`{r}`), where cargo run sets variables of its own")
+                })
+        },
+    )
 }
 
 #[cfg(test)]
