@@ -74,20 +74,18 @@ pub fn replaced(facts: &Facts<'_>, change: Option<&CommandChange>) -> Vec<Vec<St
         .unwrap_or_default()
 }
 
-/// Why a tool run in place of the program might behave otherwise than
-/// the program started directly, when a COPY, ADD or USER after
-/// `build` (a node index) could change what it builds or whether it may.
-pub fn changed_after(facts: &Facts<'_>, build: usize) -> Option<String> {
+/// The first instruction after node `after` of one of `kinds`, or a USER
+/// anywhere after the FROM: what could make a tool run in place of the
+/// program (`cargo run`, `go run`) build otherwise than the builder did, or
+/// fail where it did not (a user without a writable build cache). Said as
+/// "KEYWORD on line N".
+pub fn changed_after(facts: &Facts<'_>, after: usize, kinds: &[Kind]) -> Option<String> {
     facts
         .df
         .instructions()
-        .filter(|(i, _)| *i > build)
-        .find(|(_, ins)| matches!(ins.kind(), Kind::Copy | Kind::Add | Kind::User))
-        .map(|(i, ins)| {
-            format!(
-                "{} on line {} comes after the build it would run: it could build again when the container starts",
-                ins.keyword(),
-                facts.line(i)
-            )
+        .find(|(i, ins)| {
+            (*i > after && kinds.contains(&ins.kind()))
+                || (*i > facts.from && ins.kind() == Kind::User)
         })
+        .map(|(i, ins)| format!("{} on line {}", ins.keyword(), facts.line(i)))
 }

@@ -122,24 +122,20 @@ fn binary_name(targets: &[String], workdir: Option<&str>) -> String {
 }
 
 /// An instruction after the command that would change what `go run`
-/// builds or how (COPY, ADD, RUN, ENV, ARG, WORKDIR, USER): the builder
-/// compiles before the command's place, so it would not see it. A USER
-/// anywhere counts: go run needs a build cache its user can write.
+/// builds or how (COPY, ADD, RUN, ENV, ARG, WORKDIR), since the builder
+/// compiles before the command's place, or a USER (go run needs a build
+/// cache its user can write).
 fn later_change(facts: &Facts<'_>, node: usize) -> Option<String> {
-    let later = facts.df.instructions().find(|(i, ins)| {
-        let changes = matches!(
-            ins.kind(),
-            Kind::Copy | Kind::Add | Kind::Run | Kind::Env | Kind::Arg | Kind::Workdir
-        );
-        (*i > node && changes) || (*i > facts.from && ins.kind() == Kind::User)
-    });
-    later.map(|(i, ins)| {
-        format!(
-            "{} on line {} changes what go run would build or whether it could",
-            ins.keyword(),
-            facts.line(i)
-        )
-    })
+    let kinds = [
+        Kind::Copy,
+        Kind::Add,
+        Kind::Run,
+        Kind::Env,
+        Kind::Arg,
+        Kind::Workdir,
+    ];
+    command::changed_after(facts, node, &kinds)
+        .map(|at| format!("{at} changes what go run would build or whether it could"))
 }
 
 /// Settings in the environment that make `go build` in the builder differ

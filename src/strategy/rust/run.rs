@@ -10,6 +10,7 @@ use crate::analysis::steps::{CargoStep, Step};
 use crate::classify::{self, Facts};
 use crate::plan::{CommandChange, Unsure};
 use crate::reasons::Code;
+use crate::syntax::Kind;
 
 /// A `cargo build` the file runs: where, how, and the binaries it writes.
 pub struct Built {
@@ -207,8 +208,11 @@ fn pick_binary(
 /// COPY, ADD, USER or a RUN that could touch the sources after the build,
 /// or build settings in the environment.
 fn rebuild_risk(facts: &Facts<'_>, build: usize) -> Option<String> {
-    if let Some(why) = crate::strategy::command::changed_after(facts, build) {
-        return Some(why);
+    let kinds = [Kind::Copy, Kind::Add];
+    if let Some(at) = crate::strategy::command::changed_after(facts, build, &kinds) {
+        return Some(format!(
+            "{at} comes after the build it would run: cargo could build again when the container starts, or fail"
+        ));
     }
     let harmless = |s: &Step| {
         matches!(
