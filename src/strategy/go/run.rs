@@ -1,7 +1,8 @@
 //! `go run` as the image's command. `go run` compiles the package into a
 //! temporary folder when the container starts and runs it there; the
 //! runtime stage has no go, so the builder compiles the same package once
-//! (`go build -o /usr/local/bin/NAME`, the last step before the command)
+//! (`go build -o /usr/local/libexec/go-run/NAME`, the last step before the
+//! command)
 //! and the runtime starts that binary with the same arguments, in the same
 //! folder. Anything that would make the two builds differ (build flags,
 //! later files or settings, another user) or that the program could notice
@@ -13,9 +14,10 @@ use crate::reasons::Code;
 use crate::strategy::command;
 use crate::syntax::Kind;
 
-/// Where the builder puts the binary of a `go run`: a folder the golang
-/// image leaves empty and every runtime image has.
-const BIN_DIR: &str = "/usr/local/bin";
+/// Where the builder puts the binary of a `go run`: a folder of its own,
+/// off PATH as go run's temporary folder is, so that a binary named like a
+/// system program (`./cmd/env`) shadows nothing; go build makes it.
+const BIN_DIR: &str = "/usr/local/libexec/go-run";
 
 /// The binary `go run` would build, made in the builder, and the command
 /// that starts it.
