@@ -117,23 +117,14 @@ impl CargoRun {
         };
         let mut it = rest.iter();
         while let Some(w) = it.next() {
-            let (name, inline) = match w.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-                _ => (w.as_str(), None),
-            };
+            let (name, inline) = super::steps::option(w);
             let mut value = || inline.clone().or_else(|| it.next().cloned());
             match name {
                 "--" => {
                     run.args.extend(it.by_ref().cloned());
                 }
                 "--release" | "-r" => run.profile = "release".into(),
-                "--profile" => {
-                    run.profile = match value()?.as_str() {
-                        "dev" | "test" => "debug".into(),
-                        "release" | "bench" => "release".into(),
-                        custom => custom.into(),
-                    }
-                }
+                "--profile" => run.profile = super::steps::profile_folder(&value()?),
                 "--bin" => run.bin = Some(value()?),
                 "--locked" | "--frozen" | "--offline" | "-q" | "--quiet" => {}
                 flag if flag.starts_with('-') => return None,

@@ -25,22 +25,11 @@ fn cargo(args: &[String]) -> Step {
     let mut features = false;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
+        let (name, inline) = option(a);
         let mut value = || inline.clone().or_else(|| it.next().cloned());
         match name {
             "--release" | "-r" => profile = "release".into(),
-            // Cargo's built-in profiles write to debug/ (dev, test) and
-            // release/ (release, bench); a custom one to its own name.
-            "--profile" => {
-                profile = match value().as_deref() {
-                    Some("dev" | "test") | None => "debug".into(),
-                    Some("release" | "bench") => "release".into(),
-                    Some(custom) => custom.into(),
-                }
-            }
+            "--profile" => profile = value().map_or("debug".into(), |p| profile_folder(&p)),
             "-p" | "--package" => packages.extend(value()),
             "--bin" => bins.extend(value()),
             "--target" => target = value(),
@@ -87,6 +76,26 @@ fn cargo(args: &[String]) -> Step {
         "test" | "t" | "check" | "c" | "clippy" | "fmt" | "doc" => Step::Cargo(CargoStep::Check),
         "--version" | "-V" => Step::Harmless,
         other => Step::Unknown(format!("cargo {other}")),
+    }
+}
+
+/// A cargo option as its name and, for `--name=value`, the value written
+/// with it.
+pub(super) fn option(word: &str) -> (&str, Option<String>) {
+    match word.split_once('=') {
+        Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+        _ => (word, None),
+    }
+}
+
+/// The folder below target/ a profile writes to: cargo's built-in profiles
+/// write to debug/ (dev, test) and release/ (release, bench), a custom one
+/// to its own name.
+pub(super) fn profile_folder(profile: &str) -> String {
+    match profile {
+        "dev" | "test" => "debug".into(),
+        "release" | "bench" => "release".into(),
+        custom => custom.into(),
     }
 }
 
