@@ -3,7 +3,7 @@
 //! run`, `go run`): the strategies decide what replaces it.
 
 use crate::classify::{self, Facts};
-use crate::plan::CommandChange;
+use crate::plan::{CommandChange, Plan};
 use crate::syntax::{Instruction, Kind};
 
 /// The file's only CMD or ENTRYPOINT, with its words: the exec form's, or
@@ -88,4 +88,13 @@ pub fn changed_after(facts: &Facts<'_>, after: usize, kinds: &[Kind]) -> Option<
                 || (*i > facts.from && ins.kind() == Kind::User)
         })
         .map(|(i, ins)| format!("{} on line {}", ins.keyword(), facts.line(i)))
+}
+
+/// Puts a command change into the plan, and says it in the instruction's
+/// reason.
+pub fn apply(plan: &mut Plan, change: CommandChange) {
+    if let Some(d) = plan.decisions.iter_mut().find(|d| d.node == change.node) {
+        d.reason = format!("tells the runtime image what to run: {}", change.reason);
+    }
+    plan.command = Some(change);
 }

@@ -141,10 +141,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     keep_on_path(&mut plan, &outputs.on_path);
     if let Some(r) = go_run {
-        if let Some(d) = plan.decisions.iter_mut().find(|d| d.node == r.change.node) {
-            d.reason = format!("tells the runtime image what to run: {}", r.change.reason);
-        }
-        plan.command = Some(r.change);
+        super::command::apply(&mut plan, r.change);
     }
     Ok(plan)
 }

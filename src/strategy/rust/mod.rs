@@ -184,10 +184,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let extra = runtime_needs(facts, runtime.family, &projects)?;
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     if let Some(change) = change {
-        if let Some(d) = plan.decisions.iter_mut().find(|d| d.node == change.node) {
-            d.reason = format!("tells the runtime image what to run: {}", change.reason);
-        }
-        plan.command = Some(change);
+        super::command::apply(&mut plan, change);
     }
     Ok(plan)
 }
