@@ -43,6 +43,10 @@ pub struct Ecosystem {
     /// one, or code that starts one, needs the build image.
     #[serde(default)]
     pub sdk_programs: Vec<String>,
+    /// Packages its Alpine images install themselves (node's libstdc++,
+    /// with libgcc), which a runtime from them need not add.
+    #[serde(default)]
+    pub alpine_has: Vec<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.
@@ -111,6 +115,7 @@ struct Images {
     go_default_release: BTreeMap<String, String>,
     rust_default_release: BTreeMap<String, String>,
     gcc_release: BTreeMap<String, String>,
+    gcc_own_runtime: GccOwnRuntime,
     static_alpine: String,
     debian_releases: Vec<String>,
     every_image: EveryImage,
@@ -182,6 +187,8 @@ struct Packages {
     tools: BTreeMap<String, BTreeMap<String, String>>,
     native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     rust_sys_without_runtime_package: Vec<String>,
+    #[serde(default)]
+    compiler_runtime: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_names: BTreeMap<String, String>,
     install_downloads: BTreeMap<String, InstallDownload>,
@@ -289,6 +296,29 @@ struct Composer {
     in_app_callbacks: Vec<String>,
 }
 
+/// GCCs newer than their Debian release's own, whose programs take the
+/// gcc image's libstdc++ along (images.toml `[gcc_own_runtime]`).
+#[derive(Debug, Deserialize)]
+pub struct GccOwnRuntime {
+    versions: Vec<String>,
+    /// The GCC that gcc:latest is today.
+    pub latest: String,
+    /// Where the gcc image keeps its runtime libraries.
+    pub folder: String,
+    /// The files a C or C++ program links from there.
+    pub libraries: Vec<String>,
+    /// Libraries (as the linker names them) only GCC's own runtime has in
+    /// the version the program was built against.
+    pub own_links: Vec<String>,
+}
+
+impl GccOwnRuntime {
+    /// Whether programs of gcc:`major` need its own libstdc++.
+    pub fn needed_by(&self, major: &str) -> bool {
+        self.versions.iter().any(|v| v == major)
+    }
+}
+
 /// The whole catalog, read once.
 #[derive(Debug)]
 pub struct Catalog {
@@ -298,6 +328,24 @@ pub struct Catalog {
     bases: Bases,
     node: Node,
     wheels: BTreeMap<String, SourceBuild>,
+    crates: BTreeMap<String, BTreeMap<String, CrateLine>>,
+}
+
+/// What cargo resolves for one semver-compatible line of a crate
+/// (crates.toml, written by scripts/catalog/rust-crates.py).
+#[derive(Debug, Deserialize)]
+pub struct CrateLine {
+    /// The newest release of the line when the table was written.
+    pub version: String,
+    /// The -sys crates it brings without its default features.
+    base: Vec<String>,
+    /// The -sys crates it brings with them.
+    default: Vec<String>,
+    /// Every feature the release has.
+    known: Vec<String>,
+    /// The features that bring -sys crates beyond `base`.
+    #[serde(default)]
+    features: BTreeMap<String, Vec<String>>,
 }
 
 /// The catalog embedded in the binary.
@@ -312,6 +360,7 @@ pub fn catalog() -> &'static Catalog {
         bases: toml::from_str(include_str!("bases.toml")).expect("catalog/bases.toml"),
         node: toml::from_str(include_str!("node.toml")).expect("catalog/node.toml"),
         wheels: toml::from_str(include_str!("wheels.toml")).expect("catalog/wheels.toml"),
+        crates: toml::from_str(include_str!("crates.toml")).expect("catalog/crates.toml"),
     })
 }
 
@@ -465,8 +514,14 @@ impl Catalog {
         release_by_minor(&self.images.go_default_release, version)
     }
 
+    /// The GCCs whose programs take the gcc image's libstdc++ along.
+    pub fn gcc_own_runtime(&self) -> &GccOwnRuntime {
+        &self.images.gcc_own_runtime
+    }
+
     /// The Debian release a gcc tag is built on, for the GCC versions whose
-    /// binaries that release's libstdc++ runs.
+    /// binaries that release's libstdc++ runs, or that dockopt gives their
+    /// own.
     pub fn gcc_release(&self, version: &str) -> Option<&str> {
         let major = version.split('.').next().unwrap_or(version);
         self.images.gcc_release.get(major).map(String::as_str)
@@ -543,8 +598,6 @@ impl Catalog {
         PackageRole::Runtime
     }
 
-    /// The system libraries a PyPI project or gem built from source loads
-    /// at runtime, for a distribution family.
     /// Whether a Rust `-sys` crate needs no runtime package: it links no
     /// library, builds its own in, or links one every slim image has.
     pub fn rust_sys_without_runtime_package(&self, name: &str) -> bool {
@@ -554,6 +607,55 @@ impl Catalog {
             .contains(&name)
     }
 
+    /// What programs the build-only compiler package `name` makes link
+    /// that a bare image of `family` lacks (packages.toml
+    /// `[compiler_runtime]`).
+    pub fn compiler_runtime(&self, family: Family, name: &str) -> &[String] {
+        self.packages
+            .compiler_runtime
+            .get(family.key())
+            .and_then(|m| m.get(name))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The -sys crates a dependency on the crate `name` in the semver line
+    /// `line` (`1`, `0.8`) brings, with or without its default features
+    /// and with `features`; Err says what the table does not know.
+    pub fn crate_sys(
+        &self,
+        name: &str,
+        line: &str,
+        default: bool,
+        features: &[String],
+    ) -> Result<Vec<String>, String> {
+        let lines = self
+            .crates
+            .iter()
+            .find(|(k, _)| normalize(k) == normalize(name))
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("the crate {name} is not one dockopt knows"))?;
+        let entry = lines
+            .get(line)
+            .ok_or_else(|| format!("dockopt does not know release {line} of the crate {name}"))?;
+        let mut out = entry.base.clone();
+        if default {
+            out.extend(entry.default.iter().cloned());
+        }
+        for f in features {
+            if !entry.known.contains(f) {
+                return Err(format!(
+                    "dockopt does not know the feature {f} of the crate {name} {line}"
+                ));
+            }
+            out.extend(entry.features.get(f).into_iter().flatten().cloned());
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// The system libraries a PyPI project or gem built from source loads
+    /// at runtime, for a distribution family.
     pub fn native_libraries(&self, family: Family, name: &str) -> &[String] {
         self.packages
             .native_libraries

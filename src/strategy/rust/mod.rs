@@ -23,11 +23,16 @@
 //! build` of the same project and profile becomes the binary cargo would
 //! start, with the words cargo hands on (run.rs says when it does not).
 //!
+//! The system libraries the crates link come from Cargo.lock's `-sys`
+//! crates; without Cargo.lock, from the dependencies of the Cargo.toml
+//! files the build reads, looked up per crate, semver line and feature in
+//! the catalog's crates.toml (crates.rs).
+//!
 //! ## When it leaves the file alone
 //! A binary name it cannot know (no `--bin` and no Cargo.toml in the
 //! context, or a workspace whose members are globs or missing), a CMD that
-//! runs cargo in any other way, or a rust tag whose Debian release is not
-//! known.
+//! runs cargo in any other way, a rust tag whose Debian release is not
+//! known, or, without Cargo.lock, a dependency crates.toml does not know.
 //!
 //! ## Example
 //! With a build context holding:
@@ -75,6 +80,7 @@
 //! CMD ["./target/release/hello"]
 //! ```
 
+mod crates;
 mod run;
 pub mod steps;
 
@@ -82,7 +88,7 @@ use crate::analysis::steps::{CargoStep, Step};
 use crate::catalog::{self, Family};
 use crate::classify::{self, Facts};
 use crate::facts::code::Lang;
-use crate::plan::{Plan, Unsure};
+use crate::plan::{CommandChange, Plan, Unsure};
 use crate::reasons::Code;
 
 use super::{
@@ -101,10 +107,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     let mut binaries: Vec<String> = Vec::new();
     // cargo install folders the rust image has on PATH.
     let mut on_path: Vec<String> = Vec::new();
-    // The folders of the projects cargo builds, whose Cargo.lock says
-    // what they link.
-    let mut projects: Vec<String> = Vec::new();
-    let mut builds: Vec<run::Built> = Vec::new();
+    let mut cargo = CargoBuilds::default();
     for (node, workdir, steps) in &facts.run_steps {
         let place = Place {
             facts,
@@ -114,13 +117,10 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         let line = place.line;
         for step in steps {
             let (outputs, verb) = match step {
-                Step::Cargo(build @ CargoStep::Build { manifest, .. }) => {
-                    let project = place.project(manifest.as_deref())?;
-                    let outputs = build_outputs(&place, build)?;
-                    builds.extend(run::Built::of(*node, project.clone(), build, &outputs));
-                    projects.push(project);
-                    (outputs, "cargo build")
-                }
+                Step::Cargo(build @ CargoStep::Build { .. }) => (
+                    cargo.read(facts, *node, workdir.as_deref(), build)?,
+                    "cargo build",
+                ),
                 Step::Cargo(CargoStep::Install { remote, .. }) if !remote.is_empty() => {
                     return Err(Unsure::at(
                         Code::ManifestMissing,
@@ -137,7 +137,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
                     let manifest = path
                         .as_ref()
                         .map(|p| format!("{}/Cargo.toml", p.trim_end_matches('/')));
-                    projects.push(place.project(manifest.as_deref())?);
+                    cargo.projects.push(place.project(manifest.as_deref())?);
                     let (outputs, bin_dir) = install_outputs(&place, path, root, bins)?;
                     on_path.extend(bin_dir);
                     (outputs, "cargo install")
@@ -159,19 +159,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     lean_app_copy(facts, &mut plan, &binaries);
     keep_on_path(&mut plan, &on_path);
-    // The binaries of the project the image's command runs cargo in.
-    let project_bins = bin_names(
-        &Place {
-            facts,
-            workdir: facts.workdir.as_deref(),
-            line: 0,
-        },
-        &[],
-        &[],
-        None,
-    )
-    .ok();
-    let change = run::command_change(facts, &builds, project_bins)?;
+    let change = cargo.command_change(facts)?;
     // The `cargo run` the runtime stage replaces by the binary it starts.
     let replaced = super::command::replaced(facts, change.as_ref());
     let mut provided = |cmd: &crate::analysis::shell::Command| -> Result<bool, Unsure> {
@@ -181,7 +169,8 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         super::refuse_sdk_program(facts, cmd.program())?;
         Ok(runs_binary(facts, &binaries, cmd))
     };
-    let extra = runtime_needs(facts, runtime.family, &projects)?;
+    let mut extra = image_gives(runtime.family);
+    extra.extend(cargo.linked_libraries(facts, runtime.family)?);
     install_runtime_needs(&mut plan, facts, runtime.family, &mut provided, extra)?;
     if let Some(change) = change {
         super::command::apply(&mut plan, change);
@@ -351,13 +340,8 @@ fn install_outputs(
 }
 
 /// What the rust image gives a program that the runtime image must get:
-/// CA certificates, time zones on Debian, and the system libraries the
-/// crates (read from Cargo.lock) and build.rs link.
-fn runtime_needs(
-    facts: &Facts<'_>,
-    family: Family,
-    projects: &[String],
-) -> Result<Vec<(String, String)>, Unsure> {
+/// CA certificates, and time zones on Debian.
+fn image_gives(family: Family) -> Vec<(String, String)> {
     let mut extra = vec![(
         "ca-certificates".into(),
         "the rust image has it; TLS clients read it".into(),
@@ -368,21 +352,90 @@ fn runtime_needs(
             "the rust image has it; time zone lookups read it".into(),
         ));
     }
-    // The rust image is built on buildpack-deps, whose -dev packages let
-    // -sys crates link system libraries the runtime image lacks.
-    let mut crates = Vec::new();
-    for project in projects {
-        crates.extend(manifests::crates(facts, project).ok_or_else(|| {
-            Unsure::file(Code::ManifestMissing,
-                "without Cargo.lock in the build context dockopt cannot see which system libraries the crates link (openssl-sys links libssl, which the runtime image lacks)",
-            )
-        })?);
+    extra
+}
+
+/// The `cargo build` steps of a file: the projects they build, the
+/// binaries, and what a `cargo run` command needs to know of them. Read by
+/// this strategy and by the distribution images' (cargo from the
+/// distribution's packages).
+#[derive(Default)]
+pub struct CargoBuilds {
+    /// The folders of the projects cargo builds, whose Cargo.lock (or
+    /// Cargo.toml) says what they link.
+    projects: Vec<String>,
+    builds: Vec<run::Built>,
+}
+
+impl CargoBuilds {
+    /// Reads one `cargo build` of the RUN at `node`: its binaries.
+    pub fn read(
+        &mut self,
+        facts: &Facts<'_>,
+        node: usize,
+        workdir: Option<&str>,
+        build: &CargoStep,
+    ) -> Result<Vec<String>, Unsure> {
+        let place = Place {
+            facts,
+            workdir,
+            line: facts.line(node),
+        };
+        let CargoStep::Build { manifest, .. } = build else {
+            return Ok(Vec::new());
+        };
+        let project = place.project(manifest.as_deref())?;
+        let outputs = build_outputs(&place, build)?;
+        self.builds
+            .extend(run::Built::of(node, project.clone(), build, &outputs));
+        self.projects.push(project);
+        Ok(outputs)
     }
-    refuse_unknown_sys_crates(family, &crates)?;
-    extra.extend(manifests::native_libraries(family, &crates));
-    // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
-    extra.extend(super::needs::code_links(facts, family, Lang::Rust)?);
-    Ok(extra)
+
+    /// The image's `cargo run` rewritten to start the binary it would.
+    pub fn command_change(&self, facts: &Facts<'_>) -> Result<Option<CommandChange>, Unsure> {
+        // The binaries of the project the image's command runs cargo in.
+        let project_bins = bin_names(
+            &Place {
+                facts,
+                workdir: facts.workdir.as_deref(),
+                line: 0,
+            },
+            &[],
+            &[],
+            None,
+        )
+        .ok();
+        run::command_change(facts, &self.builds, project_bins)
+    }
+
+    /// The system libraries the crates (read from Cargo.lock, else from
+    /// Cargo.toml and the catalog's crates.toml) and build.rs link, as
+    /// runtime packages of `family`.
+    pub fn linked_libraries(
+        &self,
+        facts: &Facts<'_>,
+        family: Family,
+    ) -> Result<Vec<(String, String)>, Unsure> {
+        let mut linked = Vec::new();
+        for project in &self.projects {
+            match manifests::crates(facts, project) {
+                Some(locked) => linked.extend(locked),
+                // Cargo resolves the newest releases Cargo.toml allows.
+                None => linked.extend(crates::without_lock(facts, project).map_err(|why| {
+                    Unsure::file(
+                        Code::ManifestMissing,
+                        format!("without Cargo.lock in the build context dockopt reads the crates from Cargo.toml to see which system libraries they link, and {why}"),
+                    )
+                })?),
+            }
+        }
+        refuse_unknown_sys_crates(family, &linked)?;
+        let mut extra = manifests::native_libraries(family, &linked);
+        // build.rs asks for libraries of its own (`cargo:rustc-link-lib=curl`).
+        extra.extend(super::needs::code_links(facts, family, Lang::Rust)?);
+        Ok(extra)
+    }
 }
 
 /// A `-sys` crate binds a C library: on the full rust image (built on
@@ -411,7 +464,7 @@ fn refuse_unknown_sys_crates(family: Family, crates: &[String]) -> Result<(), Un
 /// artifact) along. When no RUN writes into the app folders, the runtime
 /// repeats the COPY lines from the context instead, and copies only the
 /// binaries from the builder.
-fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
+pub fn lean_app_copy(facts: &Facts<'_>, plan: &mut Plan, binaries: &[String]) {
     let app: Vec<String> = facts.app_paths.iter().map(|a| a.path.clone()).collect();
     let writes_app = super::run_writes_under(facts, &app);
     let chowned = facts.app_paths.iter().any(|a| a.chown.is_some());
