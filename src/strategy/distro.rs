@@ -7,7 +7,9 @@
 //! Package installs of the distribution, `pip install` (system-wide into
 //! /usr/local on Debian and Ubuntu, `--user`, `--prefix`, `--target`, or a
 //! virtual environment the file makes), npm and yarn projects whose
-//! `node_modules` live in the app, and `go build`.
+//! `node_modules` live in the app, `go build`, and `cargo build` with the
+//! distribution's own cargo (into the project's target/; a `cargo run`
+//! command becomes the binary it starts, as on the rust image).
 //!
 //! ## What it emits
 //! The runtime stage starts from the very same image (same release, same
@@ -20,9 +22,9 @@
 //! A build that installs no build-only package (the runtime would be the
 //! same image with the same files); pip installing into Alpine's system
 //! Python or a release whose Python version dockopt does not know; poetry,
-//! pipenv, uv, `go install`, cargo or global npm installs, whose folders on
-//! a distribution image are not fixed; a CMD that runs a program from a
-//! build-only package.
+//! pipenv, uv, `go install`, `cargo install` or global npm installs, whose
+//! folders on a distribution image are not fixed; a CMD that runs a
+//! program from a build-only package.
 //!
 //! ## Example
 //! With a build context holding:
@@ -66,7 +68,7 @@
 //! ```
 
 use crate::analysis::shell::Command;
-use crate::analysis::steps::{GoStep, NodeAction, Step};
+use crate::analysis::steps::{CargoStep, GoStep, NodeAction, Step};
 use crate::catalog::{Distro, Family};
 use crate::classify::{self, Facts};
 use crate::plan::{Plan, Unsure};
@@ -74,7 +76,7 @@ use crate::reasons::Code;
 
 use super::{
     Runtime, base_plan, cpp, go, install_runtime_needs, left_behind, manifests, push_artifact,
-    refuse_runtime_compilers, runs_binary, same_image_has,
+    refuse_runtime_compilers, runs_binary, rust, same_image_has,
 };
 
 /// Decides the plan for a plain distribution image.
@@ -101,25 +103,32 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         builder: None,
     };
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::Distro, &runtime);
-    let mut binaries: Vec<String> = Vec::new();
+    let mut outputs = Outputs::default();
     for (node, workdir, steps) in &facts.run_steps {
-        let line = facts.line(*node);
         for step in steps {
             artifacts_of(
                 facts,
                 distro,
                 step,
                 workdir.as_deref(),
-                line,
+                *node,
                 &mut plan,
-                &mut binaries,
+                &mut outputs,
             )?;
         }
     }
+    let binaries = outputs.binaries;
+    if outputs.cargo_built {
+        rust::lean_app_copy(facts, &mut plan, &binaries);
+    }
     let built = cpp::install_artifacts(facts, &mut plan, distro.busy_usr_local)?;
     let left_behind = build_only_packages(facts, distro)?;
+    let change = outputs.cargo.command_change(facts)?;
+    // The `cargo run` the runtime stage replaces by the binary it starts.
+    let replaced = super::command::replaced(facts, change.as_ref());
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
-        if runs_binary(facts, &binaries, cmd)
+        if replaced.contains(&cmd.argv)
+            || runs_binary(facts, &binaries, cmd)
             || built.runs(facts, cmd)
             || cpp::built_in_app(facts, cmd)
         {
@@ -129,9 +138,15 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     };
     // The file installs every -dev package a source build uses here, so
     // what it could not read does not hide a library.
-    let libraries =
+    let mut libraries =
         manifests::native_libraries(distro.family, &manifests::python_packages(facts).names);
+    if outputs.cargo_built {
+        libraries.extend(outputs.cargo.linked_libraries(facts, distro.family)?);
+    }
     install_runtime_needs(&mut plan, facts, distro.family, &mut provided, libraries)?;
+    if let Some(change) = change {
+        super::command::apply(&mut plan, change);
+    }
     plan.decisions[0].reason = format!(
         "the builder keeps {}; the runtime stage starts from the same image without the build-only packages ({})",
         facts.image_text,
@@ -152,6 +167,7 @@ fn build_only_packages(facts: &Facts<'_>, distro: &Distro) -> Result<Vec<String>
             Step::Pip(_)
                 | Step::Native { .. }
                 | Step::Go(GoStep::Build { .. })
+                | Step::Cargo(CargoStep::Build { .. })
                 | Step::Node {
                     action: NodeAction::Install | NodeAction::Build,
                     ..
@@ -177,16 +193,26 @@ fn build_only_packages(facts: &Facts<'_>, distro: &Distro) -> Result<Vec<String>
     Ok(left_behind)
 }
 
+/// The binaries the build steps write, and the cargo builds among them.
+#[derive(Default)]
+struct Outputs {
+    binaries: Vec<String>,
+    cargo: rust::CargoBuilds,
+    cargo_built: bool,
+}
+
 /// What one build step leaves that the runtime needs, added to the plan.
 fn artifacts_of(
     facts: &Facts<'_>,
     distro: &Distro,
     step: &Step,
     workdir: Option<&str>,
-    line: usize,
+    node: usize,
     plan: &mut Plan,
-    binaries: &mut Vec<String>,
+    outputs: &mut Outputs,
 ) -> Result<(), Unsure> {
+    let line = facts.line(node);
+    let binaries = &mut outputs.binaries;
     let at = |path: &str, what: &str| {
         classify::resolve(path, workdir)
             .filter(|p| !p.contains('$'))
@@ -233,6 +259,19 @@ fn artifacts_of(
             );
             binaries.push(out);
         }
+        // cargo build writes into the project's target/; only its caches
+        // go under the toolchain's home.
+        Step::Cargo(build @ CargoStep::Build { .. }) => {
+            for out in outputs.cargo.read(facts, node, workdir, build)? {
+                push_artifact(
+                    plan,
+                    out.clone(),
+                    format!("the binary cargo build writes (line {line})"),
+                );
+                outputs.binaries.push(out);
+            }
+            outputs.cargo_built = true;
+        }
         other => refuse_unfollowed(other, workdir, line)?,
     }
     Ok(())
@@ -254,7 +293,7 @@ fn refuse_unfollowed(step: &Step, workdir: Option<&str>, line: usize) -> Result<
         } if workdir.is_none_or(|w| w == "/") => {
             "node_modules would land in /, which the runtime cannot copy apart".into()
         }
-        Step::Go(GoStep::Install { .. }) | Step::Cargo(_) => {
+        Step::Go(GoStep::Install { .. }) | Step::Cargo(CargoStep::Install { .. }) => {
             "on a distribution image this installs under the toolchain's own home, which dockopt does not follow".into()
         }
         _ => return Ok(()),

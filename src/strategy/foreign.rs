@@ -81,6 +81,9 @@ fn unfollowed(strategy: Ecosystem, step: &Step, in_app: bool) -> Option<String> 
         (_, Step::Go(GoStep::Modules | GoStep::Check | GoStep::Generate)) => return None,
         (_, Step::Go(_)) => "go builds or installs where this image's strategy does not follow",
         (Ecosystem::Rust, Step::Cargo(_)) => return None,
+        // The distribution strategy follows `cargo build` into target/ and
+        // refuses `cargo install` itself.
+        (Ecosystem::Distro, Step::Cargo(_)) => return None,
         (_, Step::Cargo(CargoStep::Fetch | CargoStep::Check)) => return None,
         (_, Step::Cargo(_)) => {
             "cargo builds or installs where this image's strategy does not follow"
