@@ -23,9 +23,28 @@ pub fn runtime_packages(
             wanted.push((pkg.to_string(), why));
         }
     };
+    // What the runtime image installs itself (node's Alpine images).
+    let image_has = cat
+        .ecosystem(&facts.image.repository)
+        .filter(|_| family == Family::Alpine)
+        .map_or(&[][..], |e| e.alpine_has.as_slice());
     for inst in facts.packages.iter().filter(|i| !i.replayed) {
         match cat.package_role(family, &inst.package) {
-            PackageRole::BuildOnly => {}
+            PackageRole::BuildOnly => {
+                for l in cat
+                    .compiler_runtime(family, &inst.package)
+                    .iter()
+                    .filter(|l| !image_has.contains(l))
+                {
+                    add(
+                        l,
+                        format!(
+                            "what {} (line {}) builds links it, and the runtime image lacks it",
+                            inst.package, inst.line
+                        ),
+                    );
+                }
+            }
             PackageRole::Dev(libs) => {
                 for l in libs {
                     add(

@@ -1,0 +1,3 @@
+import ahocorasick
+
+print(ahocorasick.Automaton())
