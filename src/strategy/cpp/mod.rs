@@ -10,16 +10,21 @@
 //!
 //! ## What it emits
 //! The runtime stage is `debian:<release>-slim` of the gcc tag's Debian
-//! release, for the GCC versions whose C++ library that release has
-//! (gcc:12 on bookworm). It copies the `-o` outputs and the install prefix,
+//! release. For a GCC newer than that release's own (gcc:13 on bookworm,
+//! gcc:16 on trixie) it also copies the gcc image's libstdc++ and libgcc_s
+//! from /usr/local/lib64 and puts that folder on LD_LIBRARY_PATH, as the
+//! gcc image's loader configuration does; `gcc:latest` is pinned to the
+//! newest GCC (the same image today). It copies the `-o` outputs and the install prefix,
 //! with the app folders unless the image runs only those outputs and the
 //! build context holds only sources and build files, and installs the
 //! runtime libraries of the `-dev` packages.
 //!
 //! ## When it leaves the file alone
-//! A GCC newer than the release's own (binaries need its libstdc++), an
-//! install into /usr/local on the gcc image (GCC itself lives there), a
-//! `DESTDIR` install, or a CMD that runs the compiler or make.
+//! A gcc tag whose Debian release is not known today (gcc:14 and 15 moved
+//! between releases), a newer GCC's program that links OpenMP, Fortran or
+//! a sanitizer (their libraries in the release are older), an install into
+//! /usr/local on the gcc image (GCC itself lives there), a `DESTDIR`
+//! install, or a CMD that runs the compiler or make.
 //!
 //! ## Example
 //! With a build context holding:
@@ -73,6 +78,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     outputs_alone(facts, &mut plan, &built);
+    own_runtime(facts, &mut plan)?;
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         super::refuse_sdk_program(facts, cmd.program())?;
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
@@ -184,17 +190,26 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
 }
 
 /// debian:<release>-slim for a gcc tag whose GCC the release's libstdc++
-/// can run.
+/// can run, or whose own libstdc++ the runtime takes along
+/// ([`own_runtime`]). `gcc:latest` (or no tag) is pinned to the newest GCC
+/// the catalog knows, the same image today.
 fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
     let line = facts.line(facts.from);
     refuse_digest(facts, "its runtime image")?;
+    let cat = catalog::catalog();
     let tag = facts.image.tag.as_deref().unwrap_or("latest");
     let (version, variant) = tag.split_once('-').unwrap_or((tag, ""));
-    let release = catalog::catalog().gcc_release(version).ok_or_else(|| {
+    let moving = version == "latest";
+    let version = if moving {
+        cat.gcc_own_runtime().latest.as_str()
+    } else {
+        version
+    };
+    let release = cat.gcc_release(version).ok_or_else(|| {
         Unsure::at(Code::UnknownTag,
             line,
             format!(
-                "binaries from gcc:{version} need its own libstdc++, newer than the Debian release's; dockopt knows gcc:11 and gcc:12"
+                "binaries from gcc:{version} need its own libstdc++, and dockopt does not know which Debian release gcc:{version} is built on today; it knows gcc:11, 12, 13 and 16"
             ),
         )
     })?;
@@ -205,11 +220,76 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
             format!("unknown gcc tag variant {variant}"),
         ));
     }
+    let builder = if moving {
+        let written = facts.image.tag.as_deref().unwrap_or_default();
+        if written.contains('$') {
+            return Err(Unsure::at(
+                Code::UnknownTag,
+                line,
+                format!("the gcc tag {written} is set by a variable"),
+            ));
+        }
+        let name = match facts.image_text.rsplit_once(':') {
+            Some((name, t)) if t == written => name,
+            _ => facts.image_text.as_str(),
+        };
+        Some(format!("{name}:{version}"))
+    } else {
+        None
+    };
     Ok(Runtime {
         image: format!("debian:{release}-slim"),
         family: Family::Debian,
-        builder: None,
+        builder,
     })
+}
+
+/// For a GCC newer than its Debian release's own, the runtime copies the
+/// gcc image's libstdc++ and libgcc_s and puts their folder on
+/// LD_LIBRARY_PATH; a build that links another of GCC's own libraries
+/// (OpenMP, Fortran, a sanitizer) is left alone.
+fn own_runtime(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
+    let cat = catalog::catalog();
+    let own = cat.gcc_own_runtime();
+    let image = plan.builder_image.clone();
+    let tag = image.rsplit_once(':').map_or("latest", |(_, t)| t);
+    let version = tag.split(['-', '.']).next().unwrap_or(tag);
+    if !own.needed_by(version) {
+        return Ok(());
+    }
+    for (node, _, steps) in &facts.run_steps {
+        for step in steps {
+            let Step::Native { libs, .. } = step else {
+                continue;
+            };
+            if let Some(lib) = libs.iter().find(|l| own.own_links.contains(l)) {
+                return Err(Unsure::at(
+                    Code::UnknownLibrary,
+                    facts.line(*node),
+                    format!(
+                        "the build links lib{lib} of gcc:{version}, newer than the Debian release's, which dockopt does not copy"
+                    ),
+                ));
+            }
+        }
+    }
+    for lib in &own.libraries {
+        plan.artifacts.push(crate::plan::Artifact {
+            path: format!("{}/{lib}", own.folder),
+            chown: None,
+            reason: format!(
+                "gcc:{version}'s own C++ runtime, newer than the one debian's {} has",
+                plan.runtime_image
+            ),
+            file: true,
+        });
+    }
+    plan.artifact_env.push(crate::plan::EnvSetting::new(
+        "LD_LIBRARY_PATH",
+        own.folder.clone(),
+        "the gcc image's loader finds its own libstdc++ there first (/etc/ld.so.conf.d/000-local-lib.conf)",
+    ));
+    Ok(())
 }
 
 /// Adds the `-o` outputs and install prefixes of the C and C++ steps to
