@@ -10,7 +10,9 @@ newest release of each of the last LINES semver-compatible lines that
 cargo can resolve from the index it reaches (a line whose release the
 table already has is kept as it is), and asks
 cargo to resolve a scratch project depending on it (`cargo
-generate-lockfile`: the index only, no source is downloaded):
+generate-lockfile`: the index only, no source is downloaded) and keeps
+the -sys crates, and the crates packages.toml's rust_system_library_crates
+lists, of the lock file:
 
 - `base`: with `default-features = false`;
 - `default`: with the default features;
@@ -40,7 +42,10 @@ import urllib.request
 PACKAGES = os.path.join(os.path.dirname(__file__), "..", "..", "src", "catalog", "packages.toml")
 # -sys crates that link nothing a Debian slim runtime lacks (packages.toml):
 # left out, so that the table names only what needs a runtime package.
-HARMLESS = set(tomllib.load(open(PACKAGES, "rb"))["rust_sys_without_runtime_package"])
+PACKAGE_DATA = tomllib.load(open(PACKAGES, "rb"))
+HARMLESS = set(PACKAGE_DATA["rust_sys_without_runtime_package"])
+# Crates that link or load a system library without a "-sys" name.
+SYSTEM = set(PACKAGE_DATA["rust_system_library_crates"])
 
 LINES = 6
 
@@ -135,7 +140,8 @@ def sys_crates(name, vers, default, features, work):
     if r.returncode != 0:
         return None
     names = re.findall(r'^name = "([^"]+)"', open(lock).read(), re.M)
-    return sorted({n for n in names if n.endswith("-sys") and n != name and n not in HARMLESS})
+    binds = {n for n in names if n.endswith("-sys") or n in SYSTEM}
+    return sorted(n for n in binds if n != name and n not in HARMLESS)
 
 
 def crate_lines(name, work):

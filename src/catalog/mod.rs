@@ -187,6 +187,7 @@ struct Packages {
     tools: BTreeMap<String, BTreeMap<String, String>>,
     native_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     rust_sys_without_runtime_package: Vec<String>,
+    rust_system_library_crates: Vec<String>,
     #[serde(default)]
     compiler_runtime: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -616,6 +617,16 @@ impl Catalog {
             .get(family.key())
             .and_then(|m| m.get(name))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a Rust crate binds a system library: a `-sys` crate, or
+    /// one that links or loads its library without that name.
+    pub fn rust_binds_a_library(&self, name: &str) -> bool {
+        name.ends_with("-sys")
+            || self
+                .packages
+                .rust_system_library_crates
+                .contains(&normalize(name))
     }
 
     /// The -sys crates a dependency on the crate `name` in the semver line

@@ -438,14 +438,15 @@ impl CargoBuilds {
     }
 }
 
-/// A `-sys` crate binds a C library: on the full rust image (built on
-/// buildpack-deps) its build can find that library's headers and link it,
-/// and the slim runtime lacks it. One the catalog knows neither as linking
-/// nothing the runtime lacks nor by its runtime package stops the rewrite.
+/// A `-sys` crate (or one of packages.toml's rust_system_library_crates)
+/// binds a C library: on the full rust image (built on buildpack-deps) its
+/// build can find that library's headers and link it, and the slim runtime
+/// lacks it. One the catalog knows neither as linking nothing the runtime
+/// lacks nor by its runtime package stops the rewrite.
 fn refuse_unknown_sys_crates(family: Family, crates: &[String]) -> Result<(), Unsure> {
     let cat = catalog::catalog();
     let unknown = crates.iter().find(|c| {
-        c.ends_with("-sys")
+        cat.rust_binds_a_library(c)
             && !cat.rust_sys_without_runtime_package(c)
             && cat.native_libraries(family, c).is_empty()
     });
