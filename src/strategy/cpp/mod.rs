@@ -257,6 +257,16 @@ fn own_runtime(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
     if !own.needed_by(version) {
         return Ok(());
     }
+    // The gcc image finds its libstdc++ through ld.so.conf, whatever the
+    // environment says; the runtime's setting would be overridden.
+    if facts.env_value("LD_LIBRARY_PATH").is_some() {
+        return Err(Unsure::file(
+            Code::UnknownLibrary,
+            format!(
+                "the file sets LD_LIBRARY_PATH, which the runtime stage needs to point at gcc:{version}'s own libstdc++"
+            ),
+        ));
+    }
     for (node, _, steps) in &facts.run_steps {
         for step in steps {
             let Step::Native { libs, .. } = step else {
