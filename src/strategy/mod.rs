@@ -172,7 +172,7 @@ pub fn base_plan(facts: &Facts<'_>, strategy: Ecosystem, runtime: &Runtime) -> P
                 facts.image_text, runtime.image
             ),
             Some(pinned) => format!(
-                "the builder keeps {}, written {pinned}: the same image today, named by its Debian release so that the runtime stage's {} stays on the builder's release when {} moves",
+                "the builder keeps {}, written {pinned}: the same image today, named by a tag that does not move, so that the runtime stage's {} stays on the builder's Debian release when {} moves",
                 facts.image_text, runtime.image, facts.image_text
             ),
         },

@@ -288,7 +288,7 @@ fn own_runtime(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
             path: format!("{}/{lib}", own.folder),
             chown: None,
             reason: format!(
-                "gcc:{version}'s own C++ runtime, newer than the one debian's {} has",
+                "gcc:{version}'s own C++ runtime, newer than the one {} has",
                 plan.runtime_image
             ),
             file: true,
