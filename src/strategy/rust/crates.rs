@@ -25,6 +25,16 @@ pub fn without_lock(facts: &Facts<'_>, dir: &str) -> Result<Vec<String>, String>
     if root.contains_key("patch") || root.contains_key("replace") {
         return Err("its Cargo.toml patches crates, whose sources dockopt cannot read".into());
     }
+    // Cargo's configuration may take the crates from elsewhere (a vendor
+    // folder, a mirror) or patch them, and then not the newest releases.
+    for config in [".cargo/config.toml", ".cargo/config"] {
+        let text = facts.context_file_at(&format!("{root_dir}/{config}"));
+        if text.is_some_and(|t| t.contains("[source") || t.contains("[patch")) {
+            return Err(format!(
+                "{config} takes crates from another source, whose releases dockopt cannot look up"
+            ));
+        }
+    }
     let inherited = root
         .get("workspace")
         .and_then(|w| w.get("dependencies"))
