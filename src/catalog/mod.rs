@@ -118,6 +118,8 @@ struct Images {
     gcc_own_runtime: GccOwnRuntime,
     static_alpine: String,
     debian_releases: Vec<String>,
+    debian_numbers: BTreeMap<String, String>,
+    ubuntu_numbers: BTreeMap<String, String>,
     every_image: EveryImage,
     runtime_base: BTreeMap<String, String>,
     other_base: Vec<OtherBase>,
@@ -190,6 +192,8 @@ struct Packages {
     rust_system_library_crates: Vec<String>,
     #[serde(default)]
     compiler_runtime: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    release_names: BTreeMap<String, ReleaseNames>,
     link_libraries: BTreeMap<String, BTreeMap<String, Vec<String>>>,
     link_names: BTreeMap<String, String>,
     install_downloads: BTreeMap<String, InstallDownload>,
@@ -318,6 +322,26 @@ impl GccOwnRuntime {
     pub fn needed_by(&self, major: &str) -> bool {
         self.versions.iter().any(|v| v == major)
     }
+}
+
+/// The release a family's package names are written for, and what other
+/// releases call them (packages.toml `[release_names]`).
+#[derive(Debug, Deserialize)]
+pub struct ReleaseNames {
+    written_for: String,
+    #[serde(default)]
+    renames: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// What a runtime package is called on a release.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReleaseName<'a> {
+    /// The name there (the same, or the release's own).
+    Named(&'a str),
+    /// The release has no such package.
+    Missing,
+    /// The release was not checked, and other releases rename it.
+    Unknown,
 }
 
 /// The whole catalog, read once.
@@ -564,6 +588,27 @@ impl Catalog {
         self.images.debian_releases.iter().any(|r| r == name)
     }
 
+    /// The Debian release a version number names (`12` → bookworm).
+    pub fn debian_release_of(&self, number: &str) -> Option<&str> {
+        self.images.debian_numbers.get(number).map(String::as_str)
+    }
+
+    /// The Ubuntu release a version number names (`22.04` → jammy), or the
+    /// name itself when it is one.
+    pub fn ubuntu_release_of<'a>(&'a self, word: &'a str) -> Option<&'a str> {
+        self.images
+            .ubuntu_numbers
+            .get(word)
+            .map(String::as_str)
+            .or_else(|| {
+                self.images
+                    .ubuntu_numbers
+                    .values()
+                    .find(|r| *r == word)
+                    .map(String::as_str)
+            })
+    }
+
     /// The newest Debian release official images put in their tags, for
     /// messages that suggest one.
     pub fn newest_debian_release(&self) -> &str {
@@ -606,6 +651,31 @@ impl Catalog {
         self.packages
             .rust_sys_without_runtime_package
             .contains(&name)
+    }
+
+    /// What the runtime package `name` (as the tables write it) is called
+    /// on `release` of `family`.
+    pub fn release_name<'a>(
+        &'a self,
+        family: Family,
+        release: &str,
+        name: &'a str,
+    ) -> ReleaseName<'a> {
+        let Some(table) = self.packages.release_names.get(family.key()) else {
+            return ReleaseName::Named(name);
+        };
+        if release == table.written_for {
+            return ReleaseName::Named(name);
+        }
+        match table.renames.get(release) {
+            Some(renames) => match renames.get(name).map(String::as_str) {
+                Some("") => ReleaseName::Missing,
+                Some(other) => ReleaseName::Named(other),
+                None => ReleaseName::Named(name),
+            },
+            None if table.renames.values().any(|r| r.contains_key(name)) => ReleaseName::Unknown,
+            None => ReleaseName::Named(name),
+        }
     }
 
     /// What programs the build-only compiler package `name` makes link

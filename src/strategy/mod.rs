@@ -310,6 +310,7 @@ pub fn install_runtime_needs(
     let mut wanted = check_runtime_programs(facts, family, plan, provided)?;
     wanted.extend(extra);
     let packages = runtime_packages(facts, family, &wanted)?;
+    let packages = packages::for_release(&plan.runtime_image, family, packages)?;
     add_packages(plan, facts, family, &packages);
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! runs that the runtime image lacks, and the install line they go in.
 
 use crate::analysis::shell::Command;
-use crate::catalog::{self, Family, PackageRole};
+use crate::catalog::{self, Family, PackageRole, ReleaseName};
 use crate::classify::Facts;
 use crate::plan::{Added, Addition, Plan, Unsure};
 use crate::reasons::Code;
@@ -76,6 +76,103 @@ pub fn runtime_packages(
         add(p, why.clone());
     }
     Ok(wanted)
+}
+
+/// The runtime packages under the names the runtime image's release gives
+/// them: the catalog's names are one release's (bookworm's, jammy's), and
+/// a few libraries are called otherwise elsewhere (libssl1.1 on bullseye,
+/// libicu76 on trixie). A release that lacks one, a release dockopt has
+/// not checked, or a tag that names no release where the releases it may
+/// pull differ, leaves the file alone.
+pub fn for_release(
+    image: &str,
+    family: Family,
+    packages: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, Unsure> {
+    if !matches!(family, Family::Debian | Family::Ubuntu) {
+        return Ok(packages);
+    }
+    let cat = catalog::catalog();
+    let releases = runtime_releases(image, family);
+    let unsure = |why: String| Unsure::file(Code::UnknownLibrary, why);
+    packages
+        .into_iter()
+        .map(|(name, why)| {
+            let Some(releases) = &releases else {
+                return match cat.release_name(family, "", &name) {
+                    ReleaseName::Named(n) => Ok((n.to_string(), why)),
+                    _ => Err(unsure(format!(
+                        "the runtime needs {name}, which Debian's and Ubuntu's releases name differently, and the tag of {image} does not say which release it is"
+                    ))),
+                };
+            };
+            let mut found: Vec<(&str, &str)> = Vec::new();
+            for r in releases {
+                match cat.release_name(family, r, &name) {
+                    ReleaseName::Named(n) => found.push((r, n)),
+                    ReleaseName::Missing => {
+                        return Err(unsure(format!(
+                            "the runtime needs {name} ({why}), and {r}, the release of {image}, has no such package"
+                        )));
+                    }
+                    ReleaseName::Unknown => {
+                        return Err(unsure(format!(
+                            "the runtime needs {name}, which other releases name differently, and dockopt has not checked what {r}, the release of {image}, calls it"
+                        )));
+                    }
+                }
+            }
+            match found.as_slice() {
+                [(_, n), rest @ ..] if rest.iter().all(|(_, m)| m == n) => Ok((n.to_string(), why)),
+                _ => Err(unsure(format!(
+                    "the runtime needs {name}, which is {}, and the tag of {image} does not name its release; name it in the tag (-{})",
+                    found
+                        .iter()
+                        .map(|(r, n)| format!("{n} on {r}"))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    found.first().map_or("bookworm", |(r, _)| r)
+                ))),
+            }
+        })
+        .collect()
+}
+
+/// The releases a runtime image may be built on: the one its tag names
+/// (`python:3.12-slim-bookworm`, `debian:12`, `ubuntu:24.04`,
+/// `nvidia/cuda:12.4.1-runtime-ubuntu22.04`); for a Debian-based image
+/// whose tag names none, bookworm or trixie, what such tags pull today
+/// (debian:latest and debian:stable, trixie); None when it cannot tell.
+fn runtime_releases(image: &str, family: Family) -> Option<Vec<String>> {
+    let cat = catalog::catalog();
+    let image = catalog::ImageRef::parse(image);
+    let tag = image.tag.as_deref().unwrap_or("latest");
+    let words: Vec<&str> = tag.split('-').collect();
+    let repository = image.repository.rsplit('/').next().unwrap_or_default();
+    match family {
+        Family::Debian => {
+            if let Some(r) = words.iter().find(|w| cat.is_debian_release(w)) {
+                return Some(vec![r.to_string()]);
+            }
+            if repository == "debian" {
+                let number = words[0].split('.').next().unwrap_or_default();
+                return match cat.debian_release_of(number) {
+                    Some(r) => Some(vec![r.to_string()]),
+                    None if matches!(words[0], "latest" | "stable") => {
+                        Some(vec!["trixie".to_string()])
+                    }
+                    None => None,
+                };
+            }
+            Some(vec!["bookworm".to_string(), "trixie".to_string()])
+        }
+        Family::Ubuntu => words
+            .iter()
+            .map(|w| w.trim_start_matches("ubuntu"))
+            .find_map(|w| cat.ubuntu_release_of(w))
+            .map(|r| vec![r.to_string()]),
+        _ => None,
+    }
 }
 
 /// A family's name as messages write it.

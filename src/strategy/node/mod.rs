@@ -108,6 +108,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
     }
     refuse_home_downloads(facts, &manifests::node_runtime_packages(installed.as_ref()))?;
     let packages = runtime_packages(facts, runtime.family, &wanted)?;
+    let packages = super::packages::for_release(&plan.runtime_image, runtime.family, packages)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if corepack {
         add_corepack(&mut plan, facts, &build)?;

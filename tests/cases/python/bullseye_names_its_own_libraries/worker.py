@@ -1,0 +1,3 @@
+import cffi
+
+print(cffi.FFI())

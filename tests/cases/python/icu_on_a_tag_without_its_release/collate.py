@@ -1,0 +1,3 @@
+import icu
+
+print(icu.Collator.createInstance(icu.Locale("de_DE")))
