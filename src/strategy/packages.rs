@@ -432,3 +432,89 @@ fn code_compiles(facts: &Facts<'_>) -> Compiling {
         })
         .unwrap_or(Compiling::No)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn releases(image: &str, family: Family) -> Option<Vec<String>> {
+        runtime_releases(image, family)
+    }
+
+    #[test]
+    fn the_runtime_release_comes_from_the_tag() {
+        let one = |r: &str| Some(vec![r.to_string()]);
+        assert_eq!(
+            releases("python:3.10-slim-bullseye", Family::Debian),
+            one("bullseye")
+        );
+        assert_eq!(releases("debian:12-slim", Family::Debian), one("bookworm"));
+        assert_eq!(
+            releases("debian:trixie-slim", Family::Debian),
+            one("trixie")
+        );
+        assert_eq!(releases("debian:latest", Family::Debian), one("trixie"));
+        assert_eq!(releases("debian:testing", Family::Debian), None);
+        assert_eq!(
+            releases("python:3.12-slim", Family::Debian),
+            Some(vec!["bookworm".to_string(), "trixie".to_string()])
+        );
+        assert_eq!(releases("ubuntu:22.04", Family::Ubuntu), one("jammy"));
+        assert_eq!(releases("ubuntu:noble", Family::Ubuntu), one("noble"));
+        assert_eq!(
+            releases("nvidia/cuda:12.4.1-runtime-ubuntu22.04", Family::Ubuntu),
+            one("jammy")
+        );
+        assert_eq!(releases("ubuntu:latest", Family::Ubuntu), None);
+    }
+
+    #[test]
+    fn libraries_take_the_release_s_names() {
+        let want = |names: &[&str]| -> Vec<(String, String)> {
+            names
+                .iter()
+                .map(|n| (n.to_string(), String::new()))
+                .collect()
+        };
+        let names = |got: Result<Vec<(String, String)>, Unsure>| -> Vec<String> {
+            got.expect("named").into_iter().map(|(n, _)| n).collect()
+        };
+        let libs = want(&["libssl3", "libffi8", "libpq5"]);
+        assert_eq!(
+            names(for_release(
+                "python:3.10-slim-bullseye",
+                Family::Debian,
+                libs.clone()
+            )),
+            ["libssl1.1", "libffi7", "libpq5"]
+        );
+        // bookworm and trixie call these alike.
+        assert_eq!(
+            names(for_release(
+                "python:3.12-slim",
+                Family::Debian,
+                libs.clone()
+            )),
+            ["libssl3", "libffi8", "libpq5"]
+        );
+        assert_eq!(
+            names(for_release(
+                "python:3.12-slim-trixie",
+                Family::Debian,
+                want(&["libicu72"])
+            )),
+            ["libicu76"]
+        );
+        for (image, family, lib) in [
+            ("python:3.12-slim", Family::Debian, "libicu72"),
+            ("debian:trixie-slim", Family::Debian, "libpcre3"),
+            ("debian:buster-slim", Family::Debian, "libssl3"),
+            ("ubuntu:18.04", Family::Ubuntu, "libssl3"),
+        ] {
+            assert!(
+                for_release(image, family, want(&[lib])).is_err(),
+                "{image} {lib}"
+            );
+        }
+    }
+}
