@@ -331,6 +331,22 @@ pub struct ReleaseNames {
     written_for: String,
     #[serde(default)]
     renames: BTreeMap<String, BTreeMap<String, String>>,
+    /// Names that releases before `since` (not checked) call otherwise.
+    #[serde(default)]
+    older: Option<OlderReleases>,
+}
+
+/// Names that releases older than `since` call otherwise.
+#[derive(Debug, Deserialize)]
+pub struct OlderReleases {
+    since: String,
+    names: Vec<String>,
+}
+
+/// Whether version `a` (`3.16`) comes before `b` (`3.17`).
+fn version_before(a: &str, b: &str) -> bool {
+    let parts = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    parts(a) < parts(b)
 }
 
 /// What a runtime package is called on a release.
@@ -666,6 +682,15 @@ impl Catalog {
         };
         if release == table.written_for {
             return ReleaseName::Named(name);
+        }
+        if let Some(older) = &table.older {
+            let numbered = release.chars().next().is_some_and(|c| c.is_ascii_digit());
+            if numbered
+                && version_before(release, &older.since)
+                && older.names.iter().any(|n| n == name)
+            {
+                return ReleaseName::Unknown;
+            }
         }
         match table.renames.get(release) {
             Some(renames) => match renames.get(name).map(String::as_str) {

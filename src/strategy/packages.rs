@@ -89,7 +89,7 @@ pub fn for_release(
     family: Family,
     packages: Vec<(String, String)>,
 ) -> Result<Vec<(String, String)>, Unsure> {
-    if !matches!(family, Family::Debian | Family::Ubuntu) {
+    if !matches!(family, Family::Debian | Family::Ubuntu | Family::Alpine) {
         return Ok(packages);
     }
     let cat = catalog::catalog();
@@ -171,7 +171,19 @@ fn runtime_releases(image: &str, family: Family) -> Option<Vec<String>> {
             .map(|w| w.trim_start_matches("ubuntu"))
             .find_map(|w| cat.ubuntu_release_of(w))
             .map(|r| vec![r.to_string()]),
-        _ => None,
+        // `python:3.9-alpine3.16`, `alpine:3.16.2`; a tag without a version
+        // is a current Alpine, whose names the catalog writes.
+        Family::Alpine => {
+            let version = words
+                .iter()
+                .find_map(|w| w.strip_prefix("alpine"))
+                .filter(|v| !v.is_empty())
+                .or_else(|| (repository == "alpine").then_some(words[0]))
+                .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."))
+                .filter(|v| v.chars().next().is_some_and(|c| c.is_ascii_digit()));
+            Some(vec![version.unwrap_or_else(|| "current".to_string())])
+        }
+        Family::Fedora => None,
     }
 }
 
@@ -466,6 +478,12 @@ mod tests {
             one("jammy")
         );
         assert_eq!(releases("ubuntu:latest", Family::Ubuntu), None);
+        assert_eq!(releases("node:18-alpine3.16", Family::Alpine), one("3.16"));
+        assert_eq!(releases("alpine:3.15.4", Family::Alpine), one("3.15"));
+        assert_eq!(
+            releases("python:3.12-alpine", Family::Alpine),
+            one("current")
+        );
     }
 
     #[test]
@@ -487,6 +505,14 @@ mod tests {
                 libs.clone()
             )),
             ["libssl1.1", "libffi7", "libpq5"]
+        );
+        assert_eq!(
+            names(for_release(
+                "node:20-alpine3.19",
+                Family::Alpine,
+                want(&["libssl3"])
+            )),
+            ["libssl3"]
         );
         // bookworm and trixie call these alike.
         assert_eq!(
@@ -510,6 +536,7 @@ mod tests {
             ("debian:trixie-slim", Family::Debian, "libpcre3"),
             ("debian:buster-slim", Family::Debian, "libssl3"),
             ("ubuntu:18.04", Family::Ubuntu, "libssl3"),
+            ("python:3.9-alpine3.16", Family::Alpine, "libssl3"),
         ] {
             assert!(
                 for_release(image, family, want(&[lib])).is_err(),

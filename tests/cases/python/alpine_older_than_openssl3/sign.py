@@ -1,0 +1,3 @@
+from cryptography.hazmat.primitives import hashes
+
+print(hashes.SHA256().name)
