@@ -47,6 +47,10 @@ pub struct Ecosystem {
     /// with libgcc), which a runtime from them need not add.
     #[serde(default)]
     pub alpine_has: Vec<String>,
+    /// The first version whose tags naming no release were built on
+    /// bookworm or later; older ones are on bullseye or buster.
+    #[serde(default)]
+    pub bookworm_since: Option<String>,
     /// Compressed size of a full image, MB (an estimate's input).
     pub full_size_mb: u32,
     /// Compressed size of its runtime image, MB.
@@ -602,6 +606,15 @@ impl Catalog {
     /// their tags (`bookworm`).
     pub fn is_debian_release(&self, name: &str) -> bool {
         self.images.debian_releases.iter().any(|r| r == name)
+    }
+
+    /// Whether a tag of `repository` at `version` that names no Debian
+    /// release was last built before the images moved to bookworm.
+    pub fn before_bookworm(&self, repository: &str, version: &str) -> bool {
+        let numbered = version.chars().next().is_some_and(|c| c.is_ascii_digit());
+        self.ecosystem(repository)
+            .and_then(|e| e.bookworm_since.as_deref())
+            .is_some_and(|since| numbered && version_before(version, since))
     }
 
     /// The Debian release a version number names (`12` → bookworm).

@@ -141,8 +141,9 @@ pub fn for_release(
 /// The releases a runtime image may be built on: the one its tag names
 /// (`python:3.12-slim-bookworm`, `debian:12`, `ubuntu:24.04`,
 /// `nvidia/cuda:12.4.1-runtime-ubuntu22.04`); for a Debian-based image
-/// whose tag names none, bookworm or trixie, what such tags pull today
-/// (debian:latest and debian:stable, trixie); None when it cannot tell.
+/// whose tag names none, bookworm or trixie, what such tags pull today, or
+/// buster or bullseye for versions last built before bookworm (node:14);
+/// debian:latest and debian:stable are trixie; None when it cannot tell.
 fn runtime_releases(image: &str, family: Family) -> Option<Vec<String>> {
     let cat = catalog::catalog();
     let image = catalog::ImageRef::parse(image);
@@ -163,6 +164,9 @@ fn runtime_releases(image: &str, family: Family) -> Option<Vec<String>> {
                     }
                     None => None,
                 };
+            }
+            if cat.before_bookworm(&image.repository, words[0]) {
+                return Some(vec!["buster".to_string(), "bullseye".to_string()]);
             }
             Some(vec!["bookworm".to_string(), "trixie".to_string()])
         }
@@ -471,6 +475,10 @@ mod tests {
             releases("python:3.12-slim", Family::Debian),
             Some(vec!["bookworm".to_string(), "trixie".to_string()])
         );
+        assert_eq!(
+            releases("node:14-slim", Family::Debian),
+            Some(vec!["buster".to_string(), "bullseye".to_string()])
+        );
         assert_eq!(releases("ubuntu:22.04", Family::Ubuntu), one("jammy"));
         assert_eq!(releases("ubuntu:noble", Family::Ubuntu), one("noble"));
         assert_eq!(
@@ -537,6 +545,7 @@ mod tests {
             ("debian:buster-slim", Family::Debian, "libssl3"),
             ("ubuntu:18.04", Family::Ubuntu, "libssl3"),
             ("python:3.9-alpine3.16", Family::Alpine, "libssl3"),
+            ("node:14-slim", Family::Debian, "libssl3"),
         ] {
             assert!(
                 for_release(image, family, want(&[lib])).is_err(),

@@ -1,0 +1,3 @@
+import OpenSSL
+
+print(OpenSSL.__version__)
