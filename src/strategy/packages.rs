@@ -112,12 +112,12 @@ pub fn for_release(
                     ReleaseName::Named(n) => found.push((r, n)),
                     ReleaseName::Missing => {
                         return Err(unsure(format!(
-                            "the runtime needs {name} ({why}), and {r}, the release of {image}, has no such package"
+                            "the runtime needs {name} ({why}), and {r}, which {image} is built on, has no such package"
                         )));
                     }
                     ReleaseName::Unknown => {
                         return Err(unsure(format!(
-                            "the runtime needs {name}, which other releases name differently, and dockopt has not checked what {r}, the release of {image}, calls it"
+                            "the runtime needs {name}, which other releases name differently, and dockopt has not checked what {r}, which {image} may be built on, calls it"
                         )));
                     }
                 }
