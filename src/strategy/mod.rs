@@ -309,8 +309,7 @@ pub fn install_runtime_needs(
 ) -> Result<(), Unsure> {
     let mut wanted = check_runtime_programs(facts, family, plan, provided)?;
     wanted.extend(extra);
-    let packages = runtime_packages(facts, family, &wanted)?;
-    let packages = packages::for_release(&plan.runtime_image, family, packages)?;
+    let packages = runtime_packages(facts, &plan.runtime_image, family, &wanted)?;
     add_packages(plan, facts, family, &packages);
     Ok(())
 }

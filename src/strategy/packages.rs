@@ -10,9 +10,11 @@ use crate::reasons::Code;
 
 use super::manifests;
 
-/// Lines that install runtime system packages, and why each package.
+/// The system packages the runtime image `runtime` installs, under the
+/// names of its release, and why each.
 pub fn runtime_packages(
     facts: &Facts<'_>,
+    runtime: &str,
     family: Family,
     extra: &[(String, String)],
 ) -> Result<Vec<(String, String)>, Unsure> {
@@ -75,7 +77,7 @@ pub fn runtime_packages(
     for (p, why) in extra.iter().filter(|(p, _)| !facts.vouched.not_needed(p)) {
         add(p, why.clone());
     }
-    Ok(wanted)
+    for_release(runtime, family, wanted)
 }
 
 /// The runtime packages under the names the runtime image's release gives
@@ -84,7 +86,7 @@ pub fn runtime_packages(
 /// libicu76 on trixie). A release that lacks one, a release dockopt has
 /// not checked, or a tag that names no release where the releases it may
 /// pull differ, leaves the file alone.
-pub fn for_release(
+fn for_release(
     image: &str,
     family: Family,
     packages: Vec<(String, String)>,
@@ -99,6 +101,8 @@ pub fn for_release(
         .into_iter()
         .map(|(name, why)| {
             let Some(releases) = &releases else {
+                // No release of the family is "": only the names that some
+                // release calls otherwise come back unknown.
                 return match cat.release_name(family, "", &name) {
                     ReleaseName::Named(n) => Ok((n.to_string(), why)),
                     _ => Err(unsure(format!(

@@ -107,8 +107,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         wanted.extend(system_ca_store(facts, &projects));
     }
     refuse_home_downloads(facts, &manifests::node_runtime_packages(installed.as_ref()))?;
-    let packages = runtime_packages(facts, runtime.family, &wanted)?;
-    let packages = super::packages::for_release(&plan.runtime_image, runtime.family, packages)?;
+    let packages = runtime_packages(facts, &plan.runtime_image, runtime.family, &wanted)?;
     add_packages(&mut plan, facts, runtime.family, &packages);
     if corepack {
         add_corepack(&mut plan, facts, &build)?;
