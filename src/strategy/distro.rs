@@ -118,7 +118,7 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
         }
     }
     let binaries = outputs.binaries;
-    if outputs.cargo_built {
+    if !outputs.cargo.is_empty() {
         rust::lean_app_copy(facts, &mut plan, &binaries);
     }
     let built = cpp::install_artifacts(facts, &mut plan, distro.busy_usr_local)?;
@@ -140,7 +140,7 @@ fn plan_for(facts: &Facts<'_>, distro: &Distro) -> Result<Plan, Unsure> {
     // what it could not read does not hide a library.
     let mut libraries =
         manifests::native_libraries(distro.family, &manifests::python_packages(facts).names);
-    if outputs.cargo_built {
+    if !outputs.cargo.is_empty() {
         libraries.extend(outputs.cargo.linked_libraries(facts, distro.family)?);
     }
     install_runtime_needs(&mut plan, facts, distro.family, &mut provided, libraries)?;
@@ -198,7 +198,6 @@ fn build_only_packages(facts: &Facts<'_>, distro: &Distro) -> Result<Vec<String>
 struct Outputs {
     binaries: Vec<String>,
     cargo: rust::CargoBuilds,
-    cargo_built: bool,
 }
 
 /// What one build step leaves that the runtime needs, added to the plan.
@@ -270,7 +269,6 @@ fn artifacts_of(
                 );
                 outputs.binaries.push(out);
             }
-            outputs.cargo_built = true;
         }
         other => refuse_unfollowed(other, workdir, line)?,
     }

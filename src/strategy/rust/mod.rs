@@ -392,6 +392,11 @@ impl CargoBuilds {
         Ok(outputs)
     }
 
+    /// Whether the file runs no `cargo build` at all.
+    pub fn is_empty(&self) -> bool {
+        self.projects.is_empty()
+    }
+
     /// The image's `cargo run` rewritten to start the binary it would.
     pub fn command_change(&self, facts: &Facts<'_>) -> Result<Option<CommandChange>, Unsure> {
         // The binaries of the project the image's command runs cargo in.
