@@ -88,14 +88,9 @@ fn manifest(facts: &Facts<'_>, dir: &str) -> Result<toml::Table, String> {
     toml::from_str(&text).map_err(|_| format!("{path} does not parse"))
 }
 
-/// The workspace's members as written; a glob names no folder to read.
+/// The workspace's members; a glob names no folder to read.
 fn members(root: &toml::Table) -> Result<Vec<String>, String> {
-    let list = root
-        .get("workspace")
-        .and_then(|w| w.get("members"))
-        .and_then(|m| m.as_array())
-        .map(|m| m.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>())
-        .unwrap_or_default();
+    let list = super::workspace_members(root, "members");
     if let Some(glob) = list.iter().find(|m| m.contains(['*', '?', '['])) {
         return Err(format!("the workspace member {glob} is a glob"));
     }
