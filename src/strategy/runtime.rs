@@ -260,9 +260,16 @@ fn pin_moving_tag(
         ("1", true) => format!("1-slim-{release}"),
         _ => return None,
     };
+    Some((release, retagged(facts, &tag)))
+}
+
+/// The builder's image as written, with `tag` in place of its own (or
+/// added, when it has none).
+pub fn retagged(facts: &Facts<'_>, tag: &str) -> String {
+    let written = facts.image.tag.as_deref().unwrap_or_default();
     let name = match facts.image_text.rsplit_once(':') {
         Some((name, t)) if t == written && !t.contains('/') => name,
         _ => facts.image_text.as_str(),
     };
-    Some((release, format!("{name}:{tag}")))
+    format!("{name}:{tag}")
 }

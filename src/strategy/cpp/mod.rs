@@ -229,11 +229,7 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
                 format!("the gcc tag {written} is set by a variable"),
             ));
         }
-        let name = match facts.image_text.rsplit_once(':') {
-            Some((name, t)) if t == written => name,
-            _ => facts.image_text.as_str(),
-        };
-        Some(format!("{name}:{version}"))
+        Some(super::runtime::retagged(facts, version))
     } else {
         None
     };
