@@ -68,7 +68,7 @@ use super::{
 
 /// Decides the plan for a C or C++ project on the gcc image.
 pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
-    let runtime = gcc_runtime(facts)?;
+    let (runtime, major) = gcc_runtime(facts)?;
     let mut plan = base_plan(facts, crate::ecosystem::Ecosystem::C, &runtime);
     let built = install_artifacts(facts, &mut plan, true)?;
     if !facts.runs_step(|s| matches!(s, Step::Native { .. })) {
@@ -78,7 +78,7 @@ pub fn plan(facts: &Facts<'_>) -> Result<Plan, Unsure> {
         ));
     }
     outputs_alone(facts, &mut plan, &built);
-    own_runtime(facts, &mut plan)?;
+    own_runtime(facts, &mut plan, &major)?;
     let mut provided = |cmd: &Command| -> Result<bool, Unsure> {
         super::refuse_sdk_program(facts, cmd.program())?;
         Ok(built.runs(facts, cmd) || built_in_app(facts, cmd))
@@ -192,8 +192,9 @@ fn linked_libraries(facts: &Facts<'_>, family: Family) -> Result<Vec<(String, St
 /// debian:<release>-slim for a gcc tag whose GCC the release's libstdc++
 /// can run, or whose own libstdc++ the runtime takes along
 /// ([`own_runtime`]). `gcc:latest` (or no tag) is pinned to the newest GCC
-/// the catalog knows, the same image today.
-fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
+/// the catalog knows, the same image today. Returns the runtime and the
+/// GCC's major version.
+fn gcc_runtime(facts: &Facts<'_>) -> Result<(Runtime, String), Unsure> {
     let line = facts.line(facts.from);
     refuse_digest(facts, "its runtime image")?;
     let cat = catalog::catalog();
@@ -220,36 +221,23 @@ fn gcc_runtime(facts: &Facts<'_>) -> Result<Runtime, Unsure> {
             format!("unknown gcc tag variant {variant}"),
         ));
     }
-    let builder = if moving {
-        let written = facts.image.tag.as_deref().unwrap_or_default();
-        if written.contains('$') {
-            return Err(Unsure::at(
-                Code::UnknownTag,
-                line,
-                format!("the gcc tag {written} is set by a variable"),
-            ));
-        }
-        Some(super::runtime::retagged(facts, version))
-    } else {
-        None
-    };
-    Ok(Runtime {
+    // A tag set by a variable is not `latest`, and its release is unknown.
+    let builder = moving.then(|| super::runtime::retagged(facts, version));
+    let major = version.split('.').next().unwrap_or(version).to_string();
+    let runtime = Runtime {
         image: format!("debian:{release}-slim"),
         family: Family::Debian,
         builder,
-    })
+    };
+    Ok((runtime, major))
 }
 
 /// For a GCC newer than its Debian release's own, the runtime copies the
 /// gcc image's libstdc++ and libgcc_s and puts their folder on
 /// LD_LIBRARY_PATH; a build that links another of GCC's own libraries
 /// (OpenMP, Fortran, a sanitizer) is left alone.
-fn own_runtime(facts: &Facts<'_>, plan: &mut Plan) -> Result<(), Unsure> {
-    let cat = catalog::catalog();
-    let own = cat.gcc_own_runtime();
-    let image = plan.builder_image.clone();
-    let tag = image.rsplit_once(':').map_or("latest", |(_, t)| t);
-    let version = tag.split(['-', '.']).next().unwrap_or(tag);
+fn own_runtime(facts: &Facts<'_>, plan: &mut Plan, version: &str) -> Result<(), Unsure> {
+    let own = catalog::catalog().gcc_own_runtime();
     if !own.needed_by(version) {
         return Ok(());
     }
